@@ -1,0 +1,66 @@
+/* cmd-bench.c - "mmr bench": the engine's speed and memory targets
+ *
+ * Targets (issue 2): >= 1,000,000 remote applies per second on one core,
+ * >= 0.2 of the raw GHashTable insert rate, <= 256 bytes per key per
+ * replica at 5 replicas. The reference is measured in the same run.
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "engine-bench.h"
+
+static const char *
+verdict (gboolean ok)
+{
+  return ok ? "ok" : "MISSED";
+}
+
+int
+mmr_cmd_bench (int argc, char **argv)
+{
+  gint keys = 1000000;
+  gboolean quick = FALSE;
+  GOptionEntry entries[] = {
+    { "keys", 'n', 0, G_OPTION_ARG_INT, &keys,
+      "Number of writes (default 1000000)", "N" },
+    { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick,
+      "A small run (100000 writes) to check the benchmark itself", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new (
+      "- measure the engine");
+  g_autoptr (GError) error = NULL;
+  gboolean progress = isatty (STDERR_FILENO);
+  MmrEngineBenchResult r;
+
+  g_option_context_set_summary (ctx,
+      "Measures, in one run: raw GHashTable inserts (the reference) and\n"
+      "the engine's replicated apply with 5 replicas in full mesh (lww),\n"
+      "then prints both rates, their ratio and memory per key per replica.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_set_prgname ("mmr bench");
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return mmr_cli_usage_error ("bench", error->message);
+  if (argc > 1)
+    return mmr_cli_usage_error ("bench", "unexpected argument");
+  if (quick)
+    keys = 100000;
+  if (keys < 1000)
+    return mmr_cli_usage_error ("bench", "--keys must be at least 1000");
+
+  printf ("engine: %d writes on 5 replicas (full mesh, lww)\n", keys);
+  mmr_engine_bench_run ((guint) keys, progress, &r);
+  printf ("  raw GHashTable inserts      %12.0f /s   (reference)\n",
+          r.raw_inserts_per_s);
+  printf ("  remote applies              %12.0f /s   %" G_GUINT64_FORMAT
+          " applies   target >= 1000000/s: %s\n",
+          r.remote_applies_per_s, r.remote_applies,
+          verdict (r.remote_applies_per_s >= 1e6));
+  printf ("  ratio to raw inserts        %12.3f      target >= 0.2: %s\n",
+          r.ratio, verdict (r.ratio >= 0.2));
+  printf ("  memory per key per replica  %12.1f B    target <= 256: %s\n",
+          r.bytes_per_key_per_replica,
+          verdict (r.bytes_per_key_per_replica <= 256));
+  return MMR_EXIT_OK;
+}

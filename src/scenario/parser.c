@@ -1,0 +1,1668 @@
+/* parser.c - the scenario language, from text to an MmrScript
+ *
+ * A scenario (.mmr file) is a small line-oriented language: one command
+ * per line, tokens separated by spaces or tabs. The first line names the
+ * replicas; the lines up to the first action form the header, which sets
+ * the world's starting configuration; everything else becomes a list of
+ * commands that the runner replays in order.
+ *
+ * How a line is read:
+ *   1. it ends at '\n'; a '\r' just before is dropped, so CRLF files work;
+ *   2. it must be UTF-8 without control characters (tabs aside), so every
+ *      message can quote what it saw, the source can be stored as JSON and
+ *      values never contain the store's record separators;
+ *   3. its comment is cut off: a '#' at the start of the line or after a
+ *      blank, outside a quoted value;
+ *   4. the command's function pulls the tokens it expects one at a time,
+ *      so when something else comes it knows what was expected instead.
+ *
+ * The lexer has two modes: a word ends at a blank and, inside a value set
+ * ("= {eggs, milk}"), also at ',', '{' and '}'. Only values may be quoted
+ * ("New York"), with \" and \\ as the only escapes.
+ *
+ * Errors: parsing stops at the first one, so a script parses whole or not
+ * at all and nothing runs half-checked. Every message reads
+ * "FILE:LINE:COL: what was wrong; what was expected". COL counts
+ * characters from 1 and points at the offending token, or at the
+ * offending part of it (the 'D' of 'A->D'); when a token is missing, at
+ * the place it should have been, one space after the last token.
+ *
+ * Interface:
+ *   mmr_script_parse()            text -> script (MMR_SCRIPT_ERROR_SYNTAX)
+ *   mmr_script_load()             file -> script (also MMR_SCRIPT_ERROR_IO)
+ *   mmr_script_free()
+ *   mmr_command_kind_to_string()  "put", "expect-value", ...
+ *
+ * Invariants of a returned script: 2..16 replicas whose names are valid,
+ * unique and not words of the language; every replica index in a command
+ * is below n_replicas; expected value sets are sorted (strcmp) and
+ * unique; every number is in range.
+ *
+ * Taught in docs/scenario-language.md.
+ */
+#include "scenario/script.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/duration.h"
+
+G_DEFINE_QUARK (mmr-script-error-quark, mmr_script_error)
+
+/* ---------------------------------------------------------------- commands */
+
+static const char *const KIND_NAMES[MMR_CMD_N_KINDS] = {
+  [MMR_CMD_STRATEGY] = "strategy",
+  [MMR_CMD_CLOCK] = "clock",
+  [MMR_CMD_LATENCY] = "latency",
+  [MMR_CMD_LOSS] = "loss",
+  [MMR_CMD_DUPLICATE] = "duplicate",
+  [MMR_CMD_REORDER] = "reorder",
+  [MMR_CMD_ANTIENTROPY] = "antientropy",
+  [MMR_CMD_PUT] = "put",
+  [MMR_CMD_DEL] = "del",
+  [MMR_CMD_PARTITION] = "partition",
+  [MMR_CMD_CUT] = "cut",
+  [MMR_CMD_HEAL] = "heal",
+  [MMR_CMD_SKEW] = "skew",
+  [MMR_CMD_DRIFT] = "drift",
+  [MMR_CMD_RUN] = "run",
+  [MMR_CMD_SETTLE] = "settle",
+  [MMR_CMD_EXPECT_CONVERGED] = "expect-converged",
+  [MMR_CMD_EXPECT_VALUE] = "expect-value",
+  [MMR_CMD_EXPECT_ABSENT] = "expect-absent",
+  [MMR_CMD_EXPECT_LOST] = "expect-lost",
+  [MMR_CMD_EXPECT_CONFLICTS] = "expect-conflicts",
+};
+
+const char *
+mmr_command_kind_to_string (MmrCommandKind kind)
+{
+  g_return_val_if_fail ((guint) kind < MMR_CMD_N_KINDS, NULL);
+  return KIND_NAMES[kind];
+}
+
+static void
+command_free (MmrCommand *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->key);
+  g_free (c->field);
+  g_free (c->value);
+  g_clear_pointer (&c->values, g_ptr_array_unref);
+  g_free (c->text);
+  g_free (c);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrCommand, command_free)
+
+void
+mmr_script_free (MmrScript *script)
+{
+  if (script == NULL)
+    return;
+  g_free (script->filename);
+  g_free (script->source);
+  mmr_world_config_clear (&script->config);
+  g_clear_pointer (&script->commands, g_ptr_array_unref);
+  g_free (script);
+}
+
+/* ------------------------------------------------------------------ lexer */
+
+typedef struct {
+  const char *raw;     /* where it starts in the line */
+  gsize raw_len;       /* in bytes, quotes included */
+  char *text;          /* unescaped, owned */
+  guint col;
+  gboolean is_quoted;
+} Token;
+
+static void
+token_clear (Token *t)
+{
+  g_clear_pointer (&t->text, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Token, token_clear)
+
+typedef struct {
+  const char *filename;
+  MmrScript *script;
+  GError *error;
+  guint line_no;
+  char *line;              /* the current line up to its comment, owned */
+  const char *p;           /* the lexer's position in line */
+  guint end_col;           /* column just after the last token read */
+  gboolean in_header;      /* no action seen yet */
+  guint replicas_line;
+  guint seed_line;
+  guint granularity_line;
+  guint first_action_line;
+} Parser;
+
+static gboolean fail (Parser *P, guint col, const char *fmt, ...)
+  G_GNUC_PRINTF (3, 4);
+
+/* Records the first error only: what follows it is noise. */
+static gboolean
+fail (Parser *P, guint col, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+
+  if (P->error != NULL)
+    return FALSE;
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  P->error = g_error_new (MMR_SCRIPT_ERROR, MMR_SCRIPT_ERROR_SYNTAX,
+                          "%s:%u:%u: %s", P->filename, P->line_no, col, msg);
+  return FALSE;
+}
+
+/* A missing token is reported where it should have been. */
+#define fail_missing(P, ...) fail ((P), (P)->end_col + 1, __VA_ARGS__)
+
+static guint
+col_at (const Parser *P, const char *ptr)
+{
+  return (guint) g_utf8_pointer_to_offset (P->line, ptr) + 1;
+}
+
+/* The column of byte @offset of an unquoted token (its text is its raw
+ * spelling). */
+static guint
+sub_col (const Token *t, gsize offset)
+{
+  return t->col + (guint) g_utf8_pointer_to_offset (t->text, t->text + offset);
+}
+
+static gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+static gboolean
+is_set_punct (char c)
+{
+  return c == ',' || c == '{' || c == '}';
+}
+
+static int
+utf8_len (const char *p)
+{
+  return (int) (g_utf8_next_char (p) - p);
+}
+
+static gboolean
+lex_quoted (Parser *P, gboolean in_set, Token *t)
+{
+  g_autoptr (GString) buf = g_string_new (NULL);
+  const char *q = P->p + 1;
+
+  for (; *q != '"'; q++)
+    {
+      if (*q == '\0' || (*q == '\\' && q[1] == '\0'))
+        return fail (P, t->col, "this quoted value has no closing '\"'");
+      if (*q == '\t')
+        return fail (P, col_at (P, q),
+                     "a quoted value cannot contain a tab; "
+                     "control characters are not allowed");
+      if (*q == '\\')
+        {
+          if (q[1] != '"' && q[1] != '\\')
+            return fail (P, col_at (P, q),
+                         "unknown escape '\\%.*s' in a quoted value; "
+                         "only \\\" and \\\\ are allowed",
+                         utf8_len (q + 1), q + 1);
+          q++;
+        }
+      g_string_append_c (buf, *q);
+    }
+  q++;
+  if (*q != '\0' && !is_blank (*q) && !(in_set && is_set_punct (*q)))
+    return fail (P, col_at (P, q),
+                 "expected a space after the closing quote, got '%.*s'",
+                 utf8_len (q), q);
+  t->text = g_string_free (g_steal_pointer (&buf), FALSE);
+  P->p = q;
+  return TRUE;
+}
+
+static gboolean
+lex_word (Parser *P, gboolean in_set, Token *t)
+{
+  const char *q = P->p;
+
+  for (; *q != '\0' && !is_blank (*q); q++)
+    {
+      if (in_set && is_set_punct (*q))
+        break;
+      if (*q == '"')
+        return fail (P, col_at (P, q),
+                     "a quote may only open a value; quote the whole value, "
+                     "e.g. \"New York\"");
+    }
+  t->text = g_strndup (P->p, (gsize) (q - P->p));
+  P->p = q;
+  return TRUE;
+}
+
+/* Reads the next token of the line: 1, or 0 at the end of the line, or -1
+ * on a lexical error. @in_set: inside "{...}", where ',', '{' and '}' are
+ * tokens of their own. */
+static int
+next_token (Parser *P, gboolean in_set, Token *t)
+{
+  const char *start;
+  gboolean ok;
+
+  token_clear (t);
+  while (is_blank (*P->p))
+    P->p++;
+  if (*P->p == '\0')
+    return 0;
+  start = P->p;
+  t->raw = start;
+  t->col = col_at (P, start);
+  t->is_quoted = *start == '"';
+  if (t->is_quoted)
+    ok = lex_quoted (P, in_set, t);
+  else if (in_set && is_set_punct (*start))
+    {
+      t->text = g_strndup (start, 1);
+      P->p = start + 1;
+      ok = TRUE;
+    }
+  else
+    ok = lex_word (P, in_set, t);
+  if (!ok)
+    return -1;
+  t->raw_len = (gsize) (P->p - start);
+  P->end_col = col_at (P, P->p);
+  return 1;
+}
+
+static gboolean need_token (Parser *P, Token *t, gboolean is_value,
+                            const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
+/* Reads the next token into @t; when the line has ended, fails with @fmt
+ * where the token should have been. Quotes are refused unless @is_value. */
+static gboolean
+need_token (Parser *P, Token *t, gboolean is_value, const char *fmt, ...)
+{
+  int r = next_token (P, FALSE, t);
+
+  if (r < 0)
+    return FALSE;
+  if (r == 0)
+    {
+      va_list ap;
+      g_autofree char *msg = NULL;
+
+      va_start (ap, fmt);
+      msg = g_strdup_vprintf (fmt, ap);
+      va_end (ap);
+      return fail_missing (P, "%s", msg);
+    }
+  if (t->is_quoted && !is_value)
+    return fail (P, t->col, "quotes are only allowed around values, got %.*s",
+                 (int) t->raw_len, t->raw);
+  return TRUE;
+}
+
+#define need_word(P, t, ...) need_token ((P), (t), FALSE, __VA_ARGS__)
+#define need_value(P, t, ...) need_token ((P), (t), TRUE, __VA_ARGS__)
+
+static gboolean
+expect_end (Parser *P)
+{
+  g_auto (Token) t = { 0 };
+  int r = next_token (P, FALSE, &t);
+
+  if (r <= 0)
+    return r == 0;
+  return fail (P, t.col, "unexpected '%.*s' after the end of the command",
+               (int) t.raw_len, t.raw);
+}
+
+/* ------------------------------------------------------------------- words */
+
+/* Optimal string alignment distance (Levenshtein plus adjacent swaps),
+ * enough to catch the usual typos: "setle", "sttle", "reodrer". */
+static guint
+edit_distance (const char *a, const char *b)
+{
+  gsize n = strlen (a), m = strlen (b);
+  guint d[33][33];
+
+  if (n > 32 || m > 32)
+    return G_MAXUINT;
+  for (gsize i = 0; i <= n; i++)
+    d[i][0] = (guint) i;
+  for (gsize j = 0; j <= m; j++)
+    d[0][j] = (guint) j;
+  for (gsize i = 1; i <= n; i++)
+    for (gsize j = 1; j <= m; j++)
+      {
+        guint cost = a[i - 1] != b[j - 1];
+        guint best = MIN (d[i - 1][j] + 1, d[i][j - 1] + 1);
+
+        best = MIN (best, d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+          best = MIN (best, d[i - 2][j - 2] + 1);
+        d[i][j] = best;
+      }
+  return d[n][m];
+}
+
+/* The word of @words that @typo most likely meant, or NULL. A hint needs
+ * at most two edits, and fewer than half the typo's length: 'pt' is not
+ * taken for 'put', nor 'D' for 'A'. */
+static const char *
+closest_word (const char *typo, const char *const *words, gsize n_words)
+{
+  const char *best = NULL;
+  guint best_d = 3;
+
+  for (gsize i = 0; i < n_words; i++)
+    {
+      guint d = edit_distance (typo, words[i]);
+
+      if (d < best_d && 2 * d < strlen (typo))
+        {
+          best = words[i];
+          best_d = d;
+        }
+    }
+  return best;
+}
+
+/* Index of @t in @words, or -1 after an error "expected @expected". */
+static int
+parse_choice (Parser *P, const Token *t, const char *const *words,
+              gsize n_words, const char *expected)
+{
+  const char *hint;
+
+  for (gsize i = 0; i < n_words; i++)
+    if (strcmp (t->text, words[i]) == 0)
+      return (int) i;
+  hint = closest_word (t->text, words, n_words);
+  if (hint != NULL)
+    fail (P, t->col, "expected %s, got '%s'; did you mean '%s'?", expected,
+          t->text, hint);
+  else
+    fail (P, t->col, "expected %s, got '%s'", expected, t->text);
+  return -1;
+}
+
+static gboolean
+all_digits (const char *s)
+{
+  if (*s == '\0')
+    return FALSE;
+  for (; *s != '\0'; s++)
+    if (!g_ascii_isdigit (*s))
+      return FALSE;
+  return TRUE;
+}
+
+/* Plain decimal digits only: no sign, no spaces, no 0x. */
+static gboolean
+parse_unsigned (const char *s, guint64 max, guint64 *out)
+{
+  return all_digits (s)
+         && g_ascii_string_to_unsigned (s, 10, 0, max, out, NULL);
+}
+
+static gboolean
+parse_count (Parser *P, const Token *t, gint64 *out)
+{
+  guint64 v;
+
+  if (!parse_unsigned (t->text, G_MAXINT64, &v))
+    return fail (P, t->col, "expected a count (a whole number), got '%s'",
+                 t->text);
+  *out = (gint64) v;
+  return TRUE;
+}
+
+static gboolean
+parse_duration_at (Parser *P, const char *text, guint col, gint64 *out_us)
+{
+  if (mmr_duration_parse (text, FALSE, out_us))
+    return TRUE;
+  return fail (P, col, "expected a duration like 250us, 10ms or 2s, got '%s'",
+               text);
+}
+
+static gboolean
+parse_positive_duration (Parser *P, const Token *t, const char *what,
+                         gint64 *out_us)
+{
+  if (!parse_duration_at (P, t->text, t->col, out_us))
+    return FALSE;
+  if (*out_us == 0)
+    return fail (P, t->col, "'%s' needs a duration greater than 0, got '%s'",
+                 what, t->text);
+  return TRUE;
+}
+
+/* "0", "0.25", ".5", "1": no sign, no exponent, nothing after. */
+static gboolean
+parse_probability (Parser *P, const Token *t, double *out)
+{
+  const char *s = t->text;
+  gsize i = 0, digits = 0;
+  double v = 2.0;
+
+  for (; g_ascii_isdigit (s[i]); i++)
+    digits++;
+  if (s[i] == '.')
+    for (i++; g_ascii_isdigit (s[i]); i++)
+      digits++;
+  if (digits > 0 && s[i] == '\0')
+    v = g_ascii_strtod (s, NULL);
+  if (v > 1.0)
+    return fail (P, t->col, "expected a probability between 0 and 1, got '%s'",
+                 s);
+  *out = v;
+  return TRUE;
+}
+
+/* "200ppm", "-50ppm", "+7ppm". */
+static gboolean
+parse_ppm (const char *s, gint64 *out, gboolean *out_of_range)
+{
+  gint64 sign = 1, v = 0;
+  gsize digits = 0;
+
+  *out_of_range = FALSE;
+  if (*s == '+' || *s == '-')
+    sign = *s++ == '-' ? -1 : 1;
+  for (; g_ascii_isdigit (*s); s++, digits++)
+    if (v <= 1000000)
+      v = v * 10 + (*s - '0');
+  if (digits == 0 || strcmp (s, "ppm") != 0)
+    return FALSE;
+  if (v > 1000000)
+    {
+      *out_of_range = TRUE;
+      return FALSE;
+    }
+  *out = sign * v;
+  return TRUE;
+}
+
+/* --------------------------------------------------------------- replicas */
+
+static const char *const EXPECT_WORDS[] = {
+  "converged", "diverged", "lost", "conflicts",
+};
+
+static gboolean is_command_word (const char *s);
+
+/* A replica may not be called like a word of the language, or
+ * "expect lost 1" and "run put x y" would read two ways. */
+static gboolean
+is_reserved (const char *s)
+{
+  if (is_command_word (s) || strcmp (s, "put") == 0 || strcmp (s, "del") == 0)
+    return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (EXPECT_WORDS); i++)
+    if (strcmp (s, EXPECT_WORDS[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+is_name (const char *s)
+{
+  if (!g_ascii_isalpha (*s))
+    return FALSE;
+  for (s++; *s != '\0'; s++)
+    if (!g_ascii_isalnum (*s) && *s != '_' && *s != '-')
+      return FALSE;
+  return TRUE;
+}
+
+static int
+find_replica (const Parser *P, const char *name)
+{
+  const MmrWorldConfig *cfg = &P->script->config;
+
+  for (guint i = 0; i < cfg->n_replicas; i++)
+    if (strcmp (cfg->names[i], name) == 0)
+      return (int) i;
+  return -1;
+}
+
+static gboolean
+fail_unknown_replica (Parser *P, const char *name, guint col)
+{
+  const MmrWorldConfig *cfg = &P->script->config;
+  const char *hint = closest_word (name, (const char *const *) cfg->names,
+                                   cfg->n_replicas);
+  g_autoptr (GString) list = g_string_new (NULL);
+
+  if (hint != NULL)
+    return fail (P, col, "unknown replica '%s'; did you mean '%s'?", name,
+                 hint);
+  for (guint i = 0; i < cfg->n_replicas; i++)
+    g_string_append_printf (list, "%s%s", i > 0 ? ", " : "", cfg->names[i]);
+  return fail (P, col, "unknown replica '%s'; this scenario has replicas %s",
+               name, list->str);
+}
+
+static int
+need_replica (Parser *P, const Token *t)
+{
+  int i = find_replica (P, t->text);
+
+  if (i < 0)
+    fail_unknown_replica (P, t->text, t->col);
+  return i;
+}
+
+/* "A->B" (one direction) or "A<->B" (*out_both). Names cannot contain '<'
+ * or '>', so the first arrow is the arrow even in "eu-1->us-2". */
+static gboolean
+parse_link (Parser *P, const Token *t, int *out_from, int *out_to,
+            gboolean *out_both)
+{
+  const char *s = t->text;
+  const char *arrow = strstr (s, "<->");
+  gsize arrow_len = 3;
+  g_autofree char *left = NULL;
+  const char *right;
+  int from, to;
+
+  if (arrow == NULL)
+    {
+      arrow = strstr (s, "->");
+      arrow_len = 2;
+    }
+  if (arrow != NULL)
+    {
+      left = g_strndup (s, (gsize) (arrow - s));
+      right = arrow + arrow_len;
+    }
+  if (arrow == NULL || !is_name (left) || !is_name (right))
+    return fail (P, t->col, "expected a link like A->B or A<->B, got '%s'", s);
+  if ((from = find_replica (P, left)) < 0)
+    return fail_unknown_replica (P, left, t->col);
+  if ((to = find_replica (P, right)) < 0)
+    return fail_unknown_replica (P, right, sub_col (t, (gsize) (right - s)));
+  if (from == to)
+    return fail (P, t->col,
+                 "a link joins two different replicas, got '%s'", s);
+  *out_from = from;
+  *out_to = to;
+  *out_both = arrow_len == 3;
+  return TRUE;
+}
+
+/* "cart" -> "cart", ""; "user.name" -> "user", "name". */
+static gboolean
+parse_key (Parser *P, const Token *t, char **out_key, char **out_field)
+{
+  const char *s = t->text, *dot = NULL;
+
+  for (const char *q = s; *q != '\0'; q = g_utf8_next_char (q))
+    {
+      if (*q == '.' && dot != NULL)
+        return fail (P, sub_col (t, (gsize) (q - s)),
+                     "a key has at most one dot (record.field), got '%s'", s);
+      if (*q == '.')
+        dot = q;
+      else if (!g_ascii_isalnum (*q) && strchr ("_:/-", *q) == NULL)
+        return fail (P, sub_col (t, (gsize) (q - s)),
+                     "unexpected '%.*s' in key '%s'; a key is made of "
+                     "letters, digits and _ : / -", utf8_len (q), q, s);
+    }
+  if (dot == s)
+    return fail (P, t->col, "expected a record name before the dot in '%s'",
+                 s);
+  if (dot != NULL && dot[1] == '\0')
+    return fail (P, sub_col (t, (gsize) (dot - s)),
+                 "expected a field name after the dot in '%s'", s);
+  *out_key = dot != NULL ? g_strndup (s, (gsize) (dot - s)) : g_strdup (s);
+  *out_field = g_strdup (dot != NULL ? dot + 1 : "");
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- emitting */
+
+static MmrCommand *
+command_new (Parser *P, MmrCommandKind kind, const Token *first)
+{
+  MmrCommand *c = g_new0 (MmrCommand, 1);
+
+  c->kind = kind;
+  c->line = P->line_no;
+  c->col = first->col;
+  c->replica = c->link_from = c->link_to = -1;
+  for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
+    c->group_of[i] = -1;
+  c->text = g_strstrip (g_strdup (P->line));
+  return c;
+}
+
+/* For "latency A<->B 80ms": the same setting on the way back. */
+static MmrCommand *
+command_reverse (const MmrCommand *c)
+{
+  MmrCommand *r = g_memdup2 (c, sizeof *c);
+
+  r->key = g_strdup (c->key);
+  r->field = g_strdup (c->field);
+  r->value = g_strdup (c->value);
+  r->values = NULL;
+  r->text = g_strdup (c->text);
+  r->link_from = c->link_to;
+  r->link_to = c->link_from;
+  return r;
+}
+
+static void
+add_command (Parser *P, MmrCommand *c)
+{
+  g_ptr_array_add (P->script->commands, c);
+}
+
+static void
+begin_action (Parser *P)
+{
+  if (!P->in_header)
+    return;
+  P->in_header = FALSE;
+  P->first_action_line = P->line_no;
+}
+
+/* DOC: header-folding
+ * Before the first action a setting for every link is the world's
+ * starting state, so it goes into the config, not the command list. A
+ * setting for one link has no place in MmrWorldConfig: it stays a
+ * command, and runs at time 0 before anything else. */
+static void
+emit_setting (Parser *P, MmrCommand *c)
+{
+  MmrWorldConfig *cfg = &P->script->config;
+
+  if (!P->in_header || c->link_from >= 0)
+    {
+      add_command (P, c);
+      return;
+    }
+  switch (c->kind)
+    {
+    case MMR_CMD_STRATEGY: cfg->strategy = c->strategy; break;
+    case MMR_CMD_CLOCK: cfg->clock = c->clock; break;
+    case MMR_CMD_LATENCY:
+      cfg->link.latency_min_us = c->us;
+      cfg->link.latency_max_us = c->us_max;
+      break;
+    case MMR_CMD_LOSS: cfg->link.loss = c->prob; break;
+    case MMR_CMD_DUPLICATE: cfg->link.duplicate = c->prob; break;
+    case MMR_CMD_REORDER: cfg->link.reorder = c->flag; break;
+    case MMR_CMD_ANTIENTROPY: cfg->antientropy_interval_us = c->us; break;
+    default: g_assert_not_reached ();
+    }
+  command_free (c);
+}
+
+/* ---------------------------------------------------------------- settings */
+
+static gboolean
+cmd_replicas (Parser *P, const Token *cmd)
+{
+  MmrWorldConfig *cfg = &P->script->config;
+  g_auto (Token) t = { 0 };
+  int r;
+
+  if (cfg->n_replicas > 0)
+    return fail (P, cmd->col, "the replicas are already declared on line %u",
+                 P->replicas_line);
+  while ((r = next_token (P, FALSE, &t)) == 1)
+    {
+      if (t.is_quoted || !is_name (t.text))
+        return fail (P, t.col, "invalid replica name '%.*s'; a name is a "
+                     "letter followed by letters, digits, _ or -",
+                     (int) t.raw_len, t.raw);
+      if (is_reserved (t.text))
+        return fail (P, t.col, "'%s' is a word of the scenario language and "
+                     "cannot name a replica", t.text);
+      if (find_replica (P, t.text) >= 0)
+        return fail (P, t.col, "replica '%s' is declared twice", t.text);
+      if (cfg->n_replicas == MMR_MAX_REPLICAS)
+        return fail (P, t.col, "too many replicas: at most %d",
+                     MMR_MAX_REPLICAS);
+      cfg->names[cfg->n_replicas++] = g_steal_pointer (&t.text);
+    }
+  if (r < 0)
+    return FALSE;
+  if (cfg->n_replicas < 2)
+    return fail_missing (P, "'replicas' needs 2 to %d names, "
+                         "e.g. 'replicas A B C'", MMR_MAX_REPLICAS);
+  P->replicas_line = P->line_no;
+  return TRUE;
+}
+
+static gboolean
+cmd_seed (Parser *P, const Token *cmd)
+{
+  g_auto (Token) t = { 0 };
+  guint64 seed;
+
+  if (!P->in_header)
+    return fail (P, cmd->col, "'seed' must come before the first action "
+                 "(line %u)", P->first_action_line);
+  if (P->script->has_seed)
+    return fail (P, cmd->col, "the seed is already set on line %u",
+                 P->seed_line);
+  if (!need_word (P, &t, "'seed' needs a number, e.g. 'seed 42'"))
+    return FALSE;
+  if (!parse_unsigned (t.text, G_MAXUINT64, &seed))
+    return fail (P, t.col, "expected a seed, a whole number from 0 to "
+                 "%" G_GUINT64_FORMAT ", got '%s'", G_MAXUINT64, t.text);
+  if (!expect_end (P))
+    return FALSE;
+  P->script->config.seed = seed;
+  P->script->has_seed = TRUE;
+  P->seed_line = P->line_no;
+  return TRUE;
+}
+
+static gboolean
+cmd_granularity (Parser *P, const Token *cmd)
+{
+  static const char *const words[] = { "record", "field" };
+  static const MmrGranularity values[] = {
+    MMR_GRANULARITY_RECORD, MMR_GRANULARITY_FIELD,
+  };
+  g_auto (Token) t = { 0 };
+  int i;
+
+  if (!P->in_header)
+    return fail (P, cmd->col, "'granularity' must come before the first "
+                 "action (line %u)", P->first_action_line);
+  if (P->granularity_line > 0)
+    return fail (P, cmd->col, "the granularity is already set on line %u",
+                 P->granularity_line);
+  if (!need_word (P, &t, "'granularity' needs record or field, "
+                  "e.g. 'granularity field'")
+      || (i = parse_choice (P, &t, words, 2, "record or field")) < 0
+      || !expect_end (P))
+    return FALSE;
+  P->script->config.granularity = values[i];
+  P->granularity_line = P->line_no;
+  return TRUE;
+}
+
+static gboolean
+cmd_strategy (Parser *P, const Token *cmd)
+{
+  static const char *const words[] = { "lww", "siblings" };
+  static const MmrStrategy values[] = {
+    MMR_STRATEGY_LWW, MMR_STRATEGY_SIBLINGS,
+  };
+  g_auto (Token) t = { 0 };
+  MmrCommand *c;
+  int i;
+
+  if (!need_word (P, &t, "'strategy' needs lww or siblings, "
+                  "e.g. 'strategy lww'")
+      || (i = parse_choice (P, &t, words, 2, "lww or siblings")) < 0
+      || !expect_end (P))
+    return FALSE;
+  c = command_new (P, MMR_CMD_STRATEGY, cmd);
+  c->strategy = values[i];
+  emit_setting (P, c);
+  return TRUE;
+}
+
+static gboolean
+cmd_clock (Parser *P, const Token *cmd)
+{
+  static const char *const words[] = { "physical", "lamport", "hlc" };
+  static const MmrClockSource values[] = {
+    MMR_CLOCK_PHYSICAL, MMR_CLOCK_LAMPORT, MMR_CLOCK_HLC,
+  };
+  g_auto (Token) t = { 0 };
+  MmrCommand *c;
+  int i;
+
+  if (!need_word (P, &t, "'clock' needs physical, lamport or hlc, "
+                  "e.g. 'clock hlc'")
+      || (i = parse_choice (P, &t, words, 3,
+                            "physical, lamport or hlc")) < 0
+      || !expect_end (P))
+    return FALSE;
+  c = command_new (P, MMR_CMD_CLOCK, cmd);
+  c->clock = values[i];
+  emit_setting (P, c);
+  return TRUE;
+}
+
+static gboolean
+cmd_antientropy (Parser *P, const Token *cmd)
+{
+  g_auto (Token) t = { 0 };
+  gint64 us = 0;
+  MmrCommand *c;
+
+  if (!need_word (P, &t, "'antientropy' needs an interval or off, "
+                  "e.g. 'antientropy 100ms'"))
+    return FALSE;
+  if (strcmp (t.text, "off") != 0)
+    {
+      if (!mmr_duration_parse (t.text, FALSE, &us))
+        return fail (P, t.col, "expected an interval like 100ms or 2s, "
+                     "or off, got '%s'", t.text);
+      if (us == 0)
+        return fail (P, t.col, "an anti-entropy interval must be greater "
+                     "than 0; write 'antientropy off' to turn it off");
+    }
+  if (!expect_end (P))
+    return FALSE;
+  c = command_new (P, MMR_CMD_ANTIENTROPY, cmd);
+  c->us = us;
+  emit_setting (P, c);
+  return TRUE;
+}
+
+/* "10ms" or "5ms..50ms". */
+static gboolean
+parse_latency (Parser *P, const Token *t, MmrCommand *c)
+{
+  const char *s = t->text, *dots = strstr (s, "..");
+  g_autofree char *lo = NULL;
+
+  if (dots == NULL)
+    {
+      if (!parse_duration_at (P, s, t->col, &c->us))
+        return FALSE;
+      c->us_max = c->us;
+      return TRUE;
+    }
+  lo = g_strndup (s, (gsize) (dots - s));
+  if (*lo == '\0' || dots[2] == '\0')
+    return fail (P, t->col, "expected a latency range like 5ms..50ms, "
+                 "got '%s'", s);
+  if (!parse_duration_at (P, lo, t->col, &c->us)
+      || !parse_duration_at (P, dots + 2, sub_col (t, (gsize) (dots + 2 - s)),
+                             &c->us_max))
+    return FALSE;
+  if (c->us > c->us_max)
+    return fail (P, t->col, "a latency range goes from low to high, "
+                 "e.g. 5ms..50ms, got '%s'", s);
+  return TRUE;
+}
+
+static gboolean
+parse_link_value (Parser *P, const Token *t, MmrCommand *c)
+{
+  static const char *const on_off[] = { "on", "off" };
+  int i;
+
+  switch (c->kind)
+    {
+    case MMR_CMD_LATENCY:
+      return parse_latency (P, t, c);
+    case MMR_CMD_LOSS:
+    case MMR_CMD_DUPLICATE:
+      return parse_probability (P, t, &c->prob);
+    case MMR_CMD_REORDER:
+      if ((i = parse_choice (P, t, on_off, 2, "on or off")) < 0)
+        return FALSE;
+      c->flag = i == 0;
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+  return FALSE;
+}
+
+/* latency, loss, duplicate, reorder: [A->B | A<->B] value. A two-way
+ * link becomes two one-way commands, because REORDER already uses flag
+ * for on/off and the runner then needs no special case. */
+static gboolean
+link_setting (Parser *P, const Token *cmd, MmrCommandKind kind,
+              const char *missing)
+{
+  g_autoptr (MmrCommand) c = command_new (P, kind, cmd);
+  g_auto (Token) t = { 0 };
+  gboolean both = FALSE;
+
+  if (!need_word (P, &t, "%s", missing))
+    return FALSE;
+  if (strstr (t.text, "->") != NULL
+      && (!parse_link (P, &t, &c->link_from, &c->link_to, &both)
+          || !need_word (P, &t, "%s", missing)))
+    return FALSE;
+  if (!parse_link_value (P, &t, c) || !expect_end (P))
+    return FALSE;
+  if (both)
+    {
+      MmrCommand *back = command_reverse (c);
+
+      add_command (P, g_steal_pointer (&c));
+      add_command (P, back);
+    }
+  else
+    emit_setting (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+static gboolean
+cmd_latency (Parser *P, const Token *cmd)
+{
+  return link_setting (P, cmd, MMR_CMD_LATENCY,
+                       "'latency' needs a duration, e.g. 'latency 10ms', "
+                       "'latency 5ms..50ms' or 'latency A->B 80ms'");
+}
+
+static gboolean
+cmd_loss (Parser *P, const Token *cmd)
+{
+  return link_setting (P, cmd, MMR_CMD_LOSS,
+                       "'loss' needs a probability, e.g. 'loss 0.1' "
+                       "or 'loss A->B 0.5'");
+}
+
+static gboolean
+cmd_duplicate (Parser *P, const Token *cmd)
+{
+  return link_setting (P, cmd, MMR_CMD_DUPLICATE,
+                       "'duplicate' needs a probability, e.g. "
+                       "'duplicate 0.05' or 'duplicate A->B 0.5'");
+}
+
+static gboolean
+cmd_reorder (Parser *P, const Token *cmd)
+{
+  return link_setting (P, cmd, MMR_CMD_REORDER,
+                       "'reorder' needs on or off, e.g. 'reorder on' "
+                       "or 'reorder A->B on'");
+}
+
+/* ----------------------------------------------------------------- actions */
+
+static gboolean
+cmd_key_action (Parser *P, const Token *cmd, int replica, MmrCommandKind kind)
+{
+  const char *name = P->script->config.names[replica];
+  g_autoptr (MmrCommand) c = command_new (P, kind, cmd);
+  g_auto (Token) t = { 0 };
+  g_autofree char *missing = kind == MMR_CMD_PUT
+    ? g_strdup_printf ("'put' needs a key and a value, e.g. '%s put cart "
+                       "milk'", name)
+    : g_strdup_printf ("'del' needs a key, e.g. '%s del cart'", name);
+
+  c->replica = replica;
+  if (!need_word (P, &t, "%s", missing)
+      || !parse_key (P, &t, &c->key, &c->field))
+    return FALSE;
+  if (kind == MMR_CMD_PUT)
+    {
+      if (!need_value (P, &t, "%s", missing))
+        return FALSE;
+      c->value = g_steal_pointer (&t.text);
+    }
+  if (!expect_end (P))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+/* "A put ...", "A del ...": the line starts with a replica's name. */
+static gboolean
+cmd_replica (Parser *P, const Token *cmd, int replica)
+{
+  static const char *const actions[] = { "put", "del" };
+  const char *name = P->script->config.names[replica];
+  g_auto (Token) t = { 0 };
+  const char *hint;
+
+  if (!need_word (P, &t, "'%s' needs an action, e.g. '%s put cart milk' or "
+                  "'%s del cart'", name, name, name))
+    return FALSE;
+  if (strcmp (t.text, "put") == 0)
+    return cmd_key_action (P, cmd, replica, MMR_CMD_PUT);
+  if (strcmp (t.text, "del") == 0)
+    return cmd_key_action (P, cmd, replica, MMR_CMD_DEL);
+  hint = closest_word (t.text, actions, 2);
+  if (hint != NULL)
+    return fail (P, t.col, "unknown action '%s' for replica %s; did you mean "
+                 "'%s'?", t.text, name, hint);
+  return fail (P, t.col, "unknown action '%s' for replica %s; expected put "
+               "or del", t.text, name);
+}
+
+/* One piece of a partition: a name, or '|' closing the current group. A
+ * '|' may touch the names ("A B|C"), so each token is split at '|'. */
+static gboolean
+partition_token (Parser *P, const Token *t, MmrCommand *c, int *group,
+                 guint *in_group)
+{
+  const char *s = t->text;
+
+  for (;;)
+    {
+      const char *bar = strchr (s, '|');
+      gsize n = bar != NULL ? (gsize) (bar - s) : strlen (s);
+      guint col = sub_col (t, (gsize) (s - t->text));
+
+      if (n > 0)
+        {
+          g_autofree char *name = g_strndup (s, n);
+          int i = find_replica (P, name);
+
+          if (i < 0)
+            return fail_unknown_replica (P, name, col);
+          if (c->group_of[i] >= 0)
+            return fail (P, col, "replica '%s' appears twice in the "
+                         "partition", name);
+          c->group_of[i] = *group;
+          (*in_group)++;
+        }
+      if (bar == NULL)
+        return TRUE;
+      if (*in_group == 0)
+        return fail (P, sub_col (t, (gsize) (bar - t->text)),
+                     "expected a replica name before '|'");
+      (*group)++;
+      *in_group = 0;
+      s = bar + 1;
+    }
+}
+
+static gboolean
+cmd_partition (Parser *P, const Token *cmd)
+{
+  g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_PARTITION, cmd);
+  g_auto (Token) t = { 0 };
+  int group = 0, r;
+  guint in_group = 0;
+
+  while ((r = next_token (P, FALSE, &t)) == 1)
+    {
+      if (t.is_quoted)
+        return fail (P, t.col, "quotes are only allowed around values, "
+                     "got %.*s", (int) t.raw_len, t.raw);
+      if (!partition_token (P, &t, c, &group, &in_group))
+        return FALSE;
+    }
+  if (r < 0)
+    return FALSE;
+  if (group > 0 && in_group == 0)
+    return fail_missing (P, "expected a replica name after '|'");
+  if (group == 0)
+    return fail_missing (P, "'partition' needs two or more groups separated "
+                         "by |, e.g. 'partition A B | C'");
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+static gboolean
+cmd_cut (Parser *P, const Token *cmd)
+{
+  g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_CUT, cmd);
+  g_auto (Token) t = { 0 };
+
+  if (!need_word (P, &t, "'cut' needs a link, e.g. 'cut A->B' or "
+                  "'cut A<->B'")
+      || !parse_link (P, &t, &c->link_from, &c->link_to, &c->flag)
+      || !expect_end (P))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+static gboolean
+cmd_heal (Parser *P, const Token *cmd)
+{
+  g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_HEAL, cmd);
+  g_auto (Token) t = { 0 };
+  int r = next_token (P, FALSE, &t);
+
+  c->flag = TRUE;   /* plain "heal": every link, both ways */
+  if (r < 0)
+    return FALSE;
+  if (r == 1 && t.is_quoted)
+    return fail (P, t.col, "quotes are only allowed around values, got %.*s",
+                 (int) t.raw_len, t.raw);
+  if (r == 1 && (!parse_link (P, &t, &c->link_from, &c->link_to, &c->flag)
+                 || !expect_end (P)))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+static gboolean
+cmd_skew (Parser *P, const Token *cmd)
+{
+  static const char missing[] =
+    "'skew' needs a replica and a clock offset, e.g. 'skew B +5s'";
+  g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_SKEW, cmd);
+  g_auto (Token) t = { 0 };
+
+  if (!need_word (P, &t, "%s", missing)
+      || (c->replica = need_replica (P, &t)) < 0
+      || !need_word (P, &t, "%s", missing))
+    return FALSE;
+  if (!mmr_duration_parse (t.text, TRUE, &c->us))
+    return fail (P, t.col, "expected a clock offset like +5s, -200ms or 5s, "
+                 "got '%s'", t.text);
+  if (!expect_end (P))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+static gboolean
+cmd_drift (Parser *P, const Token *cmd)
+{
+  static const char missing[] =
+    "'drift' needs a replica and a rate, e.g. 'drift B 200ppm'";
+  g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_DRIFT, cmd);
+  g_auto (Token) t = { 0 };
+  gboolean out_of_range;
+
+  if (!need_word (P, &t, "%s", missing)
+      || (c->replica = need_replica (P, &t)) < 0
+      || !need_word (P, &t, "%s", missing))
+    return FALSE;
+  if (!parse_ppm (t.text, &c->count, &out_of_range))
+    return fail (P, t.col, out_of_range
+                 ? "a drift must be between -1000000ppm and 1000000ppm, "
+                   "got '%s'"
+                 : "expected a drift like 200ppm or -50ppm, got '%s'",
+                 t.text);
+  if (!expect_end (P))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+static gboolean
+cmd_run (Parser *P, const Token *cmd)
+{
+  g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_RUN, cmd);
+  g_auto (Token) t = { 0 };
+
+  if (!need_word (P, &t, "'run' needs a duration, e.g. 'run 100ms'")
+      || !parse_positive_duration (P, &t, "run", &c->us)
+      || !expect_end (P))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+static gboolean
+cmd_settle (Parser *P, const Token *cmd)
+{
+  g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_SETTLE, cmd);
+  g_auto (Token) t = { 0 };
+  int r = next_token (P, FALSE, &t);
+
+  if (r < 0)
+    return FALSE;
+  if (r == 1 && (!parse_positive_duration (P, &t, "settle", &c->us)
+                 || !expect_end (P)))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ checks */
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* "{eggs, milk}": the '{' is next. */
+static gboolean
+parse_value_set (Parser *P, GPtrArray *values)
+{
+  g_auto (Token) t = { 0 };
+  guint open_col;
+  int r;
+
+  next_token (P, TRUE, &t);
+  open_col = t.col;
+  for (;;)
+    {
+      if ((r = next_token (P, TRUE, &t)) < 0)
+        return FALSE;
+      if (r == 0)
+        return fail_missing (P, "expected a value and '}' to close the set "
+                             "opened at column %u", open_col);
+      if (!t.is_quoted && strcmp (t.text, "}") == 0 && values->len == 0)
+        return fail (P, t.col, "an empty set never matches; "
+                     "write 'absent' to expect no value");
+      if (!t.is_quoted && is_set_punct (t.text[0]))
+        return fail (P, t.col, "expected a value, got '%s'", t.text);
+      g_ptr_array_add (values, g_steal_pointer (&t.text));
+      if ((r = next_token (P, TRUE, &t)) < 0)
+        return FALSE;
+      if (r == 0)
+        return fail_missing (P, "expected ',' or '}' to close the set "
+                             "opened at column %u", open_col);
+      if (t.is_quoted || (strcmp (t.text, ",") != 0
+                          && strcmp (t.text, "}") != 0))
+        return fail (P, t.col, "expected ',' or '}' in the value set, "
+                     "got '%.*s'", (int) t.raw_len, t.raw);
+      if (strcmp (t.text, "}") == 0)
+        return TRUE;
+    }
+}
+
+/* After "=": one value, or a set in braces. Sorted and de-duplicated, so
+ * the checker compares two sorted lists. */
+static gboolean
+parse_values (Parser *P, MmrCommand *c)
+{
+  g_auto (Token) t = { 0 };
+
+  c->values = g_ptr_array_new_with_free_func (g_free);
+  while (is_blank (*P->p))
+    P->p++;
+  if (*P->p == '{')
+    {
+      if (!parse_value_set (P, c->values))
+        return FALSE;
+    }
+  else
+    {
+      if (!need_value (P, &t, "expected a value or a set like {eggs, milk} "
+                       "after '='"))
+        return FALSE;
+      g_ptr_array_add (c->values, g_steal_pointer (&t.text));
+    }
+  g_ptr_array_sort (c->values, compare_strings);
+  for (guint i = 1; i < c->values->len;)
+    if (strcmp (c->values->pdata[i - 1], c->values->pdata[i]) == 0)
+      g_ptr_array_remove_index (c->values, i);
+    else
+      i++;
+  return TRUE;
+}
+
+/* "expect A cart = milk", "expect A cart absent". */
+static gboolean
+expect_key (Parser *P, const Token *cmd, int replica)
+{
+  static const char *const ops[] = { "=", "absent" };
+  const char *name = P->script->config.names[replica];
+  g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_EXPECT_VALUE, cmd);
+  g_auto (Token) t = { 0 };
+  int op;
+
+  c->replica = replica;
+  if (!need_word (P, &t, "'expect %s' needs a key, e.g. 'expect %s cart = "
+                  "milk' or 'expect %s cart absent'", name, name, name)
+      || !parse_key (P, &t, &c->key, &c->field))
+    return FALSE;
+  while (is_blank (*P->p))
+    P->p++;
+  if (*P->p == '=')   /* may touch what follows: "={eggs,milk}" */
+    {
+      P->p++;
+      P->end_col = col_at (P, P->p);
+      op = 0;
+    }
+  else if (!need_word (P, &t, "expected '=' or 'absent' after the key, "
+                       "e.g. 'expect %s cart = milk'", name)
+           || (op = parse_choice (P, &t, ops, 2,
+                                  "'=' or 'absent' after the key")) < 0)
+    return FALSE;
+  if (op == 1)
+    c->kind = MMR_CMD_EXPECT_ABSENT;
+  else if (!parse_values (P, c))
+    return FALSE;
+  if (!expect_end (P))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+/* A word after "expect" that is neither a check nor a replica: a typo of
+ * a check word, or (when a key follows) an unknown replica. */
+static gboolean
+fail_unknown_check (Parser *P, const Token *t)
+{
+  const char *hint = closest_word (t->text, EXPECT_WORDS,
+                                   G_N_ELEMENTS (EXPECT_WORDS));
+
+  if (hint != NULL)
+    return fail (P, t->col, "unknown check '%s'; did you mean '%s'?", t->text,
+                 hint);
+  while (is_blank (*P->p))
+    P->p++;
+  if (*P->p != '\0')
+    return fail_unknown_replica (P, t->text, t->col);
+  return fail (P, t->col, "unknown check '%s'; expected converged, diverged, "
+               "lost, conflicts or a replica name", t->text);
+}
+
+static gboolean
+cmd_expect (Parser *P, const Token *cmd)
+{
+  g_autoptr (MmrCommand) c = NULL;
+  g_auto (Token) t = { 0 };
+  gboolean is_lost = FALSE;
+  int replica;
+
+  if (!need_word (P, &t, "'expect' needs something to check, e.g. 'expect "
+                  "converged', 'expect A cart = milk' or 'expect lost 0'"))
+    return FALSE;
+  if ((replica = find_replica (P, t.text)) >= 0)
+    return expect_key (P, cmd, replica);
+  if (strcmp (t.text, "converged") == 0 || strcmp (t.text, "diverged") == 0)
+    {
+      c = command_new (P, MMR_CMD_EXPECT_CONVERGED, cmd);
+      c->flag = t.text[0] == 'c';
+    }
+  else if ((is_lost = strcmp (t.text, "lost") == 0)
+           || strcmp (t.text, "conflicts") == 0)
+    {
+      const char *what = is_lost ? "lost" : "conflicts";
+
+      c = command_new (P, is_lost ? MMR_CMD_EXPECT_LOST
+                                  : MMR_CMD_EXPECT_CONFLICTS, cmd);
+      if (!need_word (P, &t, "'expect %s' needs a count, e.g. 'expect %s 0'",
+                      what, what)
+          || !parse_count (P, &t, &c->count))
+        return FALSE;
+    }
+  else
+    return fail_unknown_check (P, &t);
+  if (!expect_end (P))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------- lines */
+
+typedef gboolean (*CommandFunc) (Parser *P, const Token *cmd);
+
+/* Alphabetical: the order the "unknown command" message lists them. */
+static const struct {
+  const char *name;
+  CommandFunc func;
+  gboolean is_action;
+} COMMANDS[] = {
+  { "antientropy", cmd_antientropy, FALSE },
+  { "clock", cmd_clock, FALSE },
+  { "cut", cmd_cut, TRUE },
+  { "drift", cmd_drift, TRUE },
+  { "duplicate", cmd_duplicate, FALSE },
+  { "expect", cmd_expect, TRUE },
+  { "granularity", cmd_granularity, FALSE },
+  { "heal", cmd_heal, TRUE },
+  { "latency", cmd_latency, FALSE },
+  { "loss", cmd_loss, FALSE },
+  { "partition", cmd_partition, TRUE },
+  { "reorder", cmd_reorder, FALSE },
+  { "replicas", cmd_replicas, FALSE },
+  { "run", cmd_run, TRUE },
+  { "seed", cmd_seed, FALSE },
+  { "settle", cmd_settle, TRUE },
+  { "skew", cmd_skew, TRUE },
+  { "strategy", cmd_strategy, FALSE },
+};
+
+static gboolean
+is_command_word (const char *s)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (COMMANDS); i++)
+    if (strcmp (s, COMMANDS[i].name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The first word is neither a command nor a replica. When "put" or "del"
+ * follows, it was meant as a replica. */
+static gboolean
+fail_unknown_command (Parser *P, const Token *first)
+{
+  const MmrWorldConfig *cfg = &P->script->config;
+  const char *words[G_N_ELEMENTS (COMMANDS) + MMR_MAX_REPLICAS];
+  g_autoptr (GString) list = g_string_new (NULL);
+  g_auto (Token) next = { 0 };
+  gsize n = 0;
+  const char *hint;
+
+  if (next_token (P, FALSE, &next) == 1 && !next.is_quoted
+      && (strcmp (next.text, "put") == 0 || strcmp (next.text, "del") == 0))
+    return fail_unknown_replica (P, first->text, first->col);
+  g_clear_error (&P->error);   /* a lexical error after it is not the news */
+  for (gsize i = 0; i < G_N_ELEMENTS (COMMANDS); i++)
+    {
+      words[n++] = COMMANDS[i].name;
+      g_string_append_printf (list, "%s%s", i > 0 ? ", " : "",
+                              COMMANDS[i].name);
+    }
+  for (guint i = 0; i < cfg->n_replicas; i++)
+    words[n++] = cfg->names[i];
+  hint = closest_word (first->text, words, n);
+  if (hint != NULL)
+    return fail (P, first->col, "unknown command '%s'; did you mean '%s'?",
+                 first->text, hint);
+  return fail (P, first->col, "unknown command '%s'; expected a replica name "
+               "or one of: %s", first->text, list->str);
+}
+
+static gboolean
+parse_first_line (Parser *P, const Token *first)
+{
+  static const char *const replicas[] = { "replicas" };
+
+  if (strcmp (first->text, "replicas") == 0)
+    return cmd_replicas (P, first);
+  if (!is_command_word (first->text)
+      && closest_word (first->text, replicas, 1) != NULL)
+    return fail (P, first->col, "unknown command '%s'; did you mean "
+                 "'replicas'?", first->text);
+  return fail (P, first->col, "the first line must declare the replicas, "
+               "e.g. 'replicas A B C'");
+}
+
+static gboolean
+parse_command (Parser *P, const Token *first)
+{
+  int replica;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (COMMANDS); i++)
+    if (strcmp (first->text, COMMANDS[i].name) == 0)
+      {
+        if (COMMANDS[i].is_action)
+          begin_action (P);
+        return COMMANDS[i].func (P, first);
+      }
+  if ((replica = find_replica (P, first->text)) >= 0)
+    {
+      begin_action (P);
+      return cmd_replica (P, first, replica);
+    }
+  return fail_unknown_command (P, first);
+}
+
+/* DOC: comment-rule
+ * A '#' starts a comment at the start of the line or after a blank, and
+ * never inside a quoted value: "A put color #fff" has no value, and
+ * "A put tag a#b" puts "a#b". */
+static void
+cut_comment (char *line)
+{
+  gboolean in_quote = FALSE;
+
+  for (char *q = line; *q != '\0'; q++)
+    {
+      if (in_quote)
+        {
+          if (*q == '\\' && q[1] != '\0')
+            q++;
+          else if (*q == '"')
+            in_quote = FALSE;
+        }
+      else if (*q == '"')
+        in_quote = TRUE;
+      else if (*q == '#' && (q == line || is_blank (q[-1])))
+        {
+          *q = '\0';
+          return;
+        }
+    }
+}
+
+/* Makes @start[0..len) the current line: UTF-8, no control characters,
+ * comment cut off. */
+static gboolean
+load_line (Parser *P, const char *start, gsize len)
+{
+  const char *bad = NULL;
+
+  g_clear_pointer (&P->line, g_free);
+  if (len > 0 && start[len - 1] == '\r')
+    len--;
+  if (!g_utf8_validate (start, (gssize) len, &bad))
+    {
+      guint col = (guint) g_utf8_strlen (start, bad - start) + 1;
+
+      if (*bad == '\0')
+        return fail (P, col, "control character U+0000 is not allowed");
+      return fail (P, col, "this line is not valid UTF-8; a scenario is "
+                   "UTF-8 text");
+    }
+  P->line = g_strndup (start, len);
+  for (const char *q = P->line; *q != '\0'; q = g_utf8_next_char (q))
+    {
+      gunichar ch = g_utf8_get_char (q);
+
+      if (ch != '\t' && g_unichar_iscntrl (ch))
+        return fail (P, col_at (P, q), "control character U+%04X is not "
+                     "allowed", ch);
+    }
+  cut_comment (P->line);
+  P->p = P->line;
+  P->end_col = 1;
+  return TRUE;
+}
+
+static gboolean
+parse_line (Parser *P, const char *start, gsize len)
+{
+  g_auto (Token) first = { 0 };
+  int r;
+
+  if (!load_line (P, start, len))
+    return FALSE;
+  if ((r = next_token (P, FALSE, &first)) <= 0)
+    return r == 0;
+  if (first.is_quoted)
+    return fail (P, first.col, "quotes are only allowed around values, "
+                 "got %.*s", (int) first.raw_len, first.raw);
+  if (P->script->config.n_replicas == 0)
+    return parse_first_line (P, &first);
+  return parse_command (P, &first);
+}
+
+static MmrScript *
+parse_text (const char *filename, const char *text, gsize len,
+            GError **error)
+{
+  g_autoptr (MmrScript) script = g_new0 (MmrScript, 1);
+  Parser P = { 0 };
+  const char *start = text, *end = text + len;
+  gboolean ok = TRUE;
+
+  script->filename = g_strdup (filename);
+  script->source = g_strndup (text, len);
+  mmr_world_config_init (&script->config);
+  script->commands =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) command_free);
+  P.filename = filename;
+  P.script = script;
+  P.in_header = TRUE;
+  for (P.line_no = 1; ok; P.line_no++)
+    {
+      const char *nl = memchr (start, '\n', (gsize) (end - start));
+
+      ok = parse_line (&P, start, nl != NULL ? (gsize) (nl - start)
+                                             : (gsize) (end - start));
+      if (nl == NULL)
+        break;
+      start = nl + 1;
+    }
+  g_clear_pointer (&P.line, g_free);
+  if (ok && script->config.n_replicas == 0)
+    {
+      P.line_no = 1;
+      ok = fail (&P, 1, "the first line must declare the replicas, "
+                 "e.g. 'replicas A B C'");
+    }
+  if (!ok)
+    {
+      g_propagate_error (error, P.error);
+      return NULL;
+    }
+  return g_steal_pointer (&script);
+}
+
+/* DOC: script-parse */
+MmrScript *
+mmr_script_parse (const char *filename, const char *text, GError **error)
+{
+  g_return_val_if_fail (filename != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return parse_text (filename, text, strlen (text), error);
+}
+
+/* Reads with stdio rather than g_file_get_contents so that the message
+ * carries the system's reason alone ("No such file or directory"), and
+ * so that a NUL byte is reported where it is instead of ending the text. */
+MmrScript *
+mmr_script_load (const char *path, GError **error)
+{
+  g_autoptr (GString) buf = NULL;
+  char chunk[8192];
+  size_t n;
+  FILE *f;
+  int err = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  f = fopen (path, "rb");
+  if (f == NULL)
+    err = errno;
+  else
+    {
+      buf = g_string_new (NULL);
+      while ((n = fread (chunk, 1, sizeof chunk, f)) > 0)
+        g_string_append_len (buf, chunk, (gssize) n);
+      if (ferror (f))
+        err = errno != 0 ? errno : EIO;
+      fclose (f);
+    }
+  if (err != 0)
+    {
+      g_set_error (error, MMR_SCRIPT_ERROR, MMR_SCRIPT_ERROR_IO,
+                   "%s: cannot read: %s", path, g_strerror (err));
+      return NULL;
+    }
+  return parse_text (path, buf->str, buf->len, error);
+}

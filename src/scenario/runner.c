@@ -1,0 +1,326 @@
+/* runner.c - executing a scenario (see runner.h)
+ *
+ * State machine: IDLE -> (run/settle) -> RUNNING -> IDLE ... -> DONE.
+ * While RUNNING the runner steps the world one event at a time until the
+ * target time (run) or quiescence (settle) is reached.
+ */
+#include "scenario/runner.h"
+
+#include <string.h>
+
+#include "sim/view.h"
+
+typedef enum { RUNNER_IDLE, RUNNER_RUNNING, RUNNER_SETTLING, RUNNER_DONE } RunnerState;
+
+struct _MmrRunner {
+  const MmrScript *script;
+  MmrWorld *world;
+  MmrWriteLog *writes;
+  guint64 seed;
+  guint pc;                 /* next command */
+  RunnerState state;
+  gint64 target_us;         /* RUNNING: run until; SETTLING: give up at */
+  guint settle_line;
+  GPtrArray *expectations;  /* MmrExpectation*, owned */
+  GArray *unsettled;        /* guint lines */
+  guint n_failed;
+};
+
+static void
+expectation_free (MmrExpectation *e)
+{
+  g_free (e->text);
+  g_free (e->message);
+  g_free (e);
+}
+
+MmrRunner *
+mmr_runner_new (const MmrScript *script, gboolean use_override,
+                guint64 seed_override)
+{
+  MmrRunner *r = g_new0 (MmrRunner, 1);
+  MmrWorldConfig cfg = script->config;
+
+  r->script = script;
+  r->seed = use_override ? seed_override : script->config.seed;
+  cfg.seed = r->seed;
+  r->world = mmr_world_new (&cfg);
+  r->writes = mmr_write_log_new (r->world);
+  r->expectations = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) expectation_free);
+  r->unsettled = g_array_new (FALSE, FALSE, sizeof (guint));
+  return r;
+}
+
+void
+mmr_runner_free (MmrRunner *r)
+{
+  if (r == NULL)
+    return;
+  mmr_write_log_free (r->writes);
+  mmr_world_free (r->world);
+  g_ptr_array_unref (r->expectations);
+  g_array_unref (r->unsettled);
+  g_free (r);
+}
+
+MmrWorld *mmr_runner_get_world (MmrRunner *r) { return r->world; }
+const MmrScript *mmr_runner_get_script (MmrRunner *r) { return r->script; }
+MmrWriteLog *mmr_runner_get_write_log (MmrRunner *r) { return r->writes; }
+guint64 mmr_runner_get_seed (const MmrRunner *r) { return r->seed; }
+GPtrArray *mmr_runner_get_expectations (MmrRunner *r) { return r->expectations; }
+guint mmr_runner_n_failed (const MmrRunner *r) { return r->n_failed; }
+GArray *mmr_runner_get_unsettled (MmrRunner *r) { return r->unsettled; }
+gboolean mmr_runner_is_done (const MmrRunner *r) { return r->state == RUNNER_DONE; }
+
+const MmrCommand *
+mmr_runner_current_command (const MmrRunner *r)
+{
+  if (r->state == RUNNER_RUNNING || r->state == RUNNER_SETTLING)
+    return r->script->commands->pdata[r->pc - 1];
+  if (r->pc < r->script->commands->len)
+    return r->script->commands->pdata[r->pc];
+  return NULL;
+}
+
+/* ---- expectations ---- */
+
+static void
+record (MmrRunner *r, const MmrCommand *c, gboolean ok, char *message)
+{
+  MmrExpectation *e = g_new0 (MmrExpectation, 1);
+
+  e->line = c->line;
+  e->ok = ok;
+  e->text = g_strdup (c->text);
+  e->message = message;
+  if (!ok)
+    r->n_failed++;
+  g_ptr_array_add (r->expectations, e);
+}
+
+static char *
+entry_name (const MmrCommand *c)
+{
+  if (c->field != NULL && *c->field != '\0')
+    return g_strconcat (c->key, ".", c->field, NULL);
+  return g_strdup (c->key);
+}
+
+static gboolean
+same_values (GPtrArray *a, GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (strcmp (a->pdata[i], b->pdata[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+expect_value (MmrRunner *r, const MmrCommand *c)
+{
+  g_autofree char *name = entry_name (c);
+  MmrViewEntry *e = mmr_view_lookup (r->world, (guint) c->replica, name);
+  const char *rep = mmr_world_replica_name (r->world, (guint) c->replica);
+  g_autofree char *shown = mmr_view_entry_format (e);
+  gboolean ok;
+
+  if (c->kind == MMR_CMD_EXPECT_ABSENT)
+    ok = e == NULL || e->is_absent;
+  else
+    ok = e != NULL && !e->is_absent && same_values (e->values, c->values);
+  record (r, c, ok, g_strdup_printf ("%s %s is %s", rep, name, shown));
+  mmr_view_entry_free (e);
+}
+
+static void
+expect_converged (MmrRunner *r, const MmrCommand *c)
+{
+  g_autoptr (GPtrArray) diffs = mmr_check_convergence (r->world);
+  gboolean converged = diffs->len == 0;
+  char *msg;
+
+  if (converged)
+    msg = g_strdup ("all replicas show the same state");
+  else
+    {
+      GString *s = g_string_new ("replicas differ: ");
+
+      for (guint i = 0; i < diffs->len; i++)
+        g_string_append_printf (s, "%s%s", i > 0 ? "; " : "",
+                                (const char *) diffs->pdata[i]);
+      msg = g_string_free (s, FALSE);
+    }
+  record (r, c, converged == c->flag, msg);
+}
+
+static void
+expect_count (MmrRunner *r, const MmrCommand *c)
+{
+  gint64 found;
+  const char *what;
+
+  if (c->kind == MMR_CMD_EXPECT_LOST)
+    {
+      g_autoptr (GPtrArray) lost = mmr_write_log_dup_lost (r->writes);
+
+      found = lost->len;
+      what = "lost writes";
+    }
+  else
+    {
+      found = (gint64) mmr_world_get_metrics (r->world)->conflicts;
+      what = "conflicts";
+    }
+  record (r, c, found == c->count,
+          g_strdup_printf ("%" G_GINT64_FORMAT " %s", found, what));
+}
+
+/* ---- commands ---- */
+
+static void
+set_link (MmrRunner *r, const MmrCommand *c)
+{
+  MmrLinkModel m;
+  int from = c->link_from, to = c->link_to;
+
+  if (from >= 0)
+    m = mmr_world_get_channel (r->world, (guint) from, (guint) to)->model;
+  else
+    m = mmr_world_get_config (r->world)->link;
+  switch (c->kind)
+    {
+    case MMR_CMD_LATENCY:
+      m.latency_min_us = c->us;
+      m.latency_max_us = c->us_max > 0 ? c->us_max : c->us;
+      break;
+    case MMR_CMD_LOSS: m.loss = c->prob; break;
+    case MMR_CMD_DUPLICATE: m.duplicate = c->prob; break;
+    case MMR_CMD_REORDER: m.reorder = c->flag; break;
+    default: g_assert_not_reached ();
+    }
+  mmr_world_set_link_model (r->world, from, to, &m);
+  if (from >= 0 && c->flag && c->kind != MMR_CMD_REORDER)
+    mmr_world_set_link_model (r->world, to, from, &m);
+}
+
+static void
+set_cut (MmrRunner *r, const MmrCommand *c, gboolean is_cut)
+{
+  if (c->link_from < 0)
+    {
+      mmr_world_heal_all (r->world);
+      return;
+    }
+  mmr_world_set_cut (r->world, (guint) c->link_from, (guint) c->link_to, is_cut);
+  if (c->flag)
+    mmr_world_set_cut (r->world, (guint) c->link_to, (guint) c->link_from,
+                       is_cut);
+}
+
+/* DOC: runner-execute */
+static void
+execute (MmrRunner *r, const MmrCommand *c)
+{
+  MmrWorld *w = r->world;
+
+  switch (c->kind)
+    {
+    case MMR_CMD_STRATEGY: mmr_world_set_strategy (w, c->strategy); break;
+    case MMR_CMD_CLOCK: mmr_world_set_clock (w, c->clock); break;
+    case MMR_CMD_LATENCY:
+    case MMR_CMD_LOSS:
+    case MMR_CMD_DUPLICATE:
+    case MMR_CMD_REORDER: set_link (r, c); break;
+    case MMR_CMD_ANTIENTROPY: mmr_world_set_antientropy (w, c->us); break;
+    case MMR_CMD_PUT:
+      mmr_world_put (w, (guint) c->replica, c->key, c->field, c->value);
+      break;
+    case MMR_CMD_DEL:
+      mmr_world_delete (w, (guint) c->replica, c->key, c->field);
+      break;
+    case MMR_CMD_PARTITION: mmr_world_partition (w, c->group_of); break;
+    case MMR_CMD_CUT: set_cut (r, c, TRUE); break;
+    case MMR_CMD_HEAL: set_cut (r, c, FALSE); break;
+    case MMR_CMD_SKEW: mmr_world_set_skew (w, (guint) c->replica, c->us); break;
+    case MMR_CMD_DRIFT:
+      mmr_world_set_drift (w, (guint) c->replica, (gint32) c->count);
+      break;
+    case MMR_CMD_RUN:
+      r->state = RUNNER_RUNNING;
+      r->target_us = mmr_world_now (w) + c->us;
+      break;
+    case MMR_CMD_SETTLE:
+      r->state = RUNNER_SETTLING;
+      r->settle_line = c->line;
+      r->target_us = mmr_world_now (w)
+                     + (c->us > 0 ? c->us : MMR_SETTLE_DEFAULT_LIMIT_US);
+      break;
+    case MMR_CMD_EXPECT_CONVERGED: expect_converged (r, c); break;
+    case MMR_CMD_EXPECT_VALUE:
+    case MMR_CMD_EXPECT_ABSENT: expect_value (r, c); break;
+    case MMR_CMD_EXPECT_LOST:
+    case MMR_CMD_EXPECT_CONFLICTS: expect_count (r, c); break;
+    default: g_assert_not_reached ();
+    }
+}
+
+/* One world event of a run/settle, or the end of it. TRUE if an event ran. */
+static gboolean
+advance (MmrRunner *r)
+{
+  if (r->state == RUNNER_SETTLING && mmr_world_is_quiescent (r->world))
+    {
+      r->state = RUNNER_IDLE;
+      return FALSE;
+    }
+  if (mmr_world_next_time (r->world) > r->target_us)
+    {
+      if (r->state == RUNNER_SETTLING)
+        g_array_append_val (r->unsettled, r->settle_line);
+      mmr_world_run_until (r->world, r->target_us);
+      r->state = RUNNER_IDLE;
+      return FALSE;
+    }
+  mmr_world_step (r->world);
+  return TRUE;
+}
+
+gboolean
+mmr_runner_step (MmrRunner *r)
+{
+  if (r->state == RUNNER_DONE)
+    return FALSE;
+  if (r->state == RUNNER_RUNNING || r->state == RUNNER_SETTLING)
+    {
+      advance (r);
+      return TRUE;
+    }
+  if (r->pc >= r->script->commands->len)
+    {
+      r->state = RUNNER_DONE;
+      return FALSE;
+    }
+  execute (r, r->script->commands->pdata[r->pc++]);
+  return TRUE;
+}
+
+gboolean
+mmr_runner_step_event (MmrRunner *r)
+{
+  guint64 before = mmr_world_n_events (r->world);
+
+  while (mmr_world_n_events (r->world) == before)
+    if (!mmr_runner_step (r))
+      return FALSE;
+  return TRUE;
+}
+
+void
+mmr_runner_run (MmrRunner *r)
+{
+  while (mmr_runner_step (r))
+    ;
+}

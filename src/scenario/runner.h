@@ -1,0 +1,63 @@
+/* runner.h - runs a parsed scenario against a world, one step at a time
+ *
+ * The runner executes a script's commands in order. Actions and settings
+ * take no virtual time; "run" and "settle" advance it by stepping the
+ * world. mmr_runner_step does the smallest unit of work - one command, or
+ * one world event inside a run/settle - so the inspector can animate a
+ * scenario event by event and the CLI can run it to the end with the very
+ * same code.
+ *
+ * Expectations are evaluated when reached, against the world as it is
+ * then; each result keeps its line so reports can point at it.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "scenario/script.h"
+#include "sim/checker.h"
+#include "sim/world.h"
+
+G_BEGIN_DECLS
+
+/* Upper bound for a bare "settle": ten virtual minutes. */
+#define MMR_SETTLE_DEFAULT_LIMIT_US (600 * G_USEC_PER_SEC)
+
+typedef struct {
+  guint line;
+  gboolean ok;
+  char *text;       /* the expect line as written */
+  char *message;    /* what was found, e.g. "B cart is {eggs, milk}" */
+} MmrExpectation;
+
+typedef struct _MmrRunner MmrRunner;
+
+/* @seed_override: used instead of the script's seed when @use_override. */
+MmrRunner  *mmr_runner_new (const MmrScript *script, gboolean use_override,
+                            guint64 seed_override);
+void        mmr_runner_free (MmrRunner *runner);
+
+MmrWorld   *mmr_runner_get_world     (MmrRunner *runner);
+const MmrScript *mmr_runner_get_script (MmrRunner *runner);
+MmrWriteLog *mmr_runner_get_write_log (MmrRunner *runner);
+guint64     mmr_runner_get_seed      (const MmrRunner *runner);
+
+/* Does one unit of work; FALSE when the script has finished. */
+gboolean    mmr_runner_step          (MmrRunner *runner);
+/* Steps until the next world event has been processed (commands on the
+ * way are executed). FALSE when the script has finished. */
+gboolean    mmr_runner_step_event    (MmrRunner *runner);
+void        mmr_runner_run           (MmrRunner *runner);
+gboolean    mmr_runner_is_done       (const MmrRunner *runner);
+/* The command being executed or next to run; NULL when done. */
+const MmrCommand *mmr_runner_current_command (const MmrRunner *runner);
+
+/* MmrExpectation*, borrowed, in script order. */
+GPtrArray  *mmr_runner_get_expectations (MmrRunner *runner);
+guint       mmr_runner_n_failed       (const MmrRunner *runner);
+/* Settles that hit their limit before quiescence (line numbers). */
+GArray     *mmr_runner_get_unsettled  (MmrRunner *runner);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrRunner, mmr_runner_free)
+
+G_END_DECLS

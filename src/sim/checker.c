@@ -1,0 +1,222 @@
+/* checker.c - is everyone equal, and what was lost? (see checker.h) */
+#include "sim/checker.h"
+
+#include <string.h>
+
+#include "sim/view.h"
+
+/* ---- convergence ---- */
+
+static void
+collect_names (GPtrArray *views, GHashTable *names, GPtrArray *ordered)
+{
+  for (guint r = 0; r < views->len; r++)
+    {
+      GPtrArray *view = views->pdata[r];
+
+      for (guint i = 0; i < view->len; i++)
+        {
+          MmrViewEntry *e = view->pdata[i];
+
+          if (g_hash_table_add (names, e->name))
+            g_ptr_array_add (ordered, e->name);
+        }
+    }
+}
+
+static const MmrViewEntry *
+find_entry (GPtrArray *view, const char *name)
+{
+  for (guint i = 0; i < view->len; i++)
+    if (strcmp (((MmrViewEntry *) view->pdata[i])->name, name) == 0)
+      return view->pdata[i];
+  return NULL;
+}
+
+static int
+str_ptr_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* DOC: check-convergence */
+GPtrArray *
+mmr_check_convergence (const MmrWorld *world)
+{
+  guint n = mmr_world_n_replicas (world);
+  g_autoptr (GPtrArray) views = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  GPtrArray *diffs = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint r = 0; r < n; r++)
+    g_ptr_array_add (views, mmr_view_dup (world, r, FALSE));
+  collect_names (views, seen, names);
+  g_ptr_array_sort (names, str_ptr_cmp);
+  for (guint k = 0; k < names->len; k++)
+    {
+      g_autoptr (GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
+      gboolean differ = FALSE;
+
+      for (guint r = 0; r < n; r++)
+        {
+          g_ptr_array_add (shown, mmr_view_entry_format (
+                               find_entry (views->pdata[r], names->pdata[k])));
+          differ |= strcmp (shown->pdata[r], shown->pdata[0]) != 0;
+        }
+      if (differ)
+        {
+          GString *line = g_string_new (names->pdata[k]);
+
+          g_string_append_c (line, ':');
+          for (guint r = 0; r < n; r++)
+            g_string_append_printf (line, " %s=%s",
+                                    mmr_world_replica_name (world, r),
+                                    (const char *) shown->pdata[r]);
+          g_ptr_array_add (diffs, g_string_free (line, FALSE));
+        }
+    }
+  return diffs;
+}
+
+/* ---- lost writes ---- */
+
+typedef struct {
+  guint replica;
+  char *key;
+  char *value;
+  MmrDot dot;
+  gint64 time_us;
+  guint64 seq;
+} Write;
+
+struct _MmrWriteLog {
+  MmrWorld *world;
+  guint observer;
+  GPtrArray *writes;          /* Write*, in order */
+  GHashTable *superseded;     /* "name|r:c" set */
+};
+
+static char *
+dot_id (const char *name, MmrDot dot)
+{
+  return g_strdup_printf ("%s|%u:%u", name, dot.replica, dot.counter);
+}
+
+static void
+write_free (Write *w)
+{
+  g_free (w->key);
+  g_free (w->value);
+  g_free (w);
+}
+
+void
+mmr_lost_write_free (MmrLostWrite *lw)
+{
+  if (lw == NULL)
+    return;
+  g_free (lw->key);
+  g_free (lw->value);
+  g_free (lw);
+}
+
+static void
+on_event (const MmrEvent *ev, gpointer user_data)
+{
+  MmrWriteLog *log = user_data;
+  Write *w;
+
+  if (ev->kind != MMR_EV_WRITE && ev->kind != MMR_EV_DELETE)
+    return;
+  w = g_new0 (Write, 1);
+  w->replica = (guint) ev->replica;
+  w->key = g_strdup (ev->key);
+  w->value = g_strdup (ev->value);
+  w->dot = ev->dot;
+  w->time_us = ev->time_us;
+  w->seq = ev->seq;
+  g_ptr_array_add (log->writes, w);
+  for (guint i = 0; i < ev->n_superseded; i++)
+    g_hash_table_add (log->superseded, dot_id (ev->key, ev->superseded[i]));
+}
+
+MmrWriteLog *
+mmr_write_log_new (MmrWorld *world)
+{
+  MmrWriteLog *log = g_new0 (MmrWriteLog, 1);
+
+  log->world = world;
+  log->writes = g_ptr_array_new_with_free_func ((GDestroyNotify) write_free);
+  log->superseded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           NULL);
+  log->observer = mmr_world_add_observer (world, on_event, log);
+  return log;
+}
+
+void
+mmr_write_log_free (MmrWriteLog *log)
+{
+  if (log == NULL)
+    return;
+  mmr_world_remove_observer (log->world, log->observer);
+  g_ptr_array_unref (log->writes);
+  g_hash_table_unref (log->superseded);
+  g_free (log);
+}
+
+guint64
+mmr_write_log_n_writes (const MmrWriteLog *log)
+{
+  return log->writes->len;
+}
+
+typedef struct {
+  GHashTable *visible;
+} VisibleCtx;
+
+static void
+add_visible (gpointer key, gpointer value, gpointer user_data)
+{
+  const MmrRegister *reg = value;
+  VisibleCtx *ctx = user_data;
+
+  for (guint i = 0; i < reg->n_siblings; i++)
+    g_hash_table_add (ctx->visible, dot_id (key, reg->siblings[i].dot));
+}
+
+/* DOC: lost-writes */
+GPtrArray *
+mmr_write_log_dup_lost (const MmrWriteLog *log)
+{
+  GPtrArray *lost = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) mmr_lost_write_free);
+  VisibleCtx ctx;
+  MmrGranularity granularity = mmr_world_get_config (log->world)->granularity;
+
+  ctx.visible = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint r = 0; r < mmr_world_n_replicas (log->world); r++)
+    mmr_store_foreach (mmr_world_get_store (log->world, r), add_visible, &ctx);
+  for (guint i = 0; i < log->writes->len; i++)
+    {
+      const Write *w = log->writes->pdata[i];
+      g_autofree char *id = dot_id (w->key, w->dot);
+      MmrLostWrite *lw;
+
+      if (g_hash_table_contains (ctx.visible, id)
+          || g_hash_table_contains (log->superseded, id))
+        continue;
+      lw = g_new0 (MmrLostWrite, 1);
+      lw->replica = w->replica;
+      lw->key = g_strdup (w->key);
+      lw->value = w->value != NULL
+                  ? mmr_view_format_value (granularity, w->value) : NULL;
+      lw->dot = w->dot;
+      lw->time_us = w->time_us;
+      lw->seq = w->seq;
+      g_ptr_array_add (lost, lw);
+    }
+  g_hash_table_unref (ctx.visible);
+  return lost;
+}

@@ -1,0 +1,51 @@
+/* checker.h - convergence and lost-write checkers
+ *
+ * Checkers only observe: they read the world through views and the event
+ * stream, never change it.
+ *
+ * Convergence: every replica's visible state is equal; otherwise the exact
+ * differences, one line per key ("cart: A=milk B={eggs, milk} C=absent").
+ *
+ * Lost writes: an acknowledged write is lost when no replica shows it any
+ * more and no write that replaced it had seen it. A write "replaced having
+ * seen it" when it was made at a replica where it was visible at that
+ * moment (the WRITE event lists these as superseded). What remains are the
+ * writes some strategy discarded without anyone seeing them: LWW's silent
+ * losses, made visible.
+ *
+ * Taught in docs/conflicts.md ("Lost writes") and lab 03.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "sim/world.h"
+
+G_BEGIN_DECLS
+
+/* char* lines, owned; empty when converged. */
+GPtrArray *mmr_check_convergence (const MmrWorld *world);
+
+typedef struct {
+  guint replica;
+  char *key;          /* register name */
+  char *value;        /* as a person reads it; NULL for a delete */
+  MmrDot dot;
+  gint64 time_us;     /* when it was acknowledged */
+  guint64 seq;        /* its WRITE/DELETE event */
+} MmrLostWrite;
+
+void mmr_lost_write_free (MmrLostWrite *lw);
+
+typedef struct _MmrWriteLog MmrWriteLog;
+
+/* Subscribes to @world's events; free before the world. */
+MmrWriteLog *mmr_write_log_new      (MmrWorld *world);
+void         mmr_write_log_free     (MmrWriteLog *log);
+guint64      mmr_write_log_n_writes (const MmrWriteLog *log);
+/* MmrLostWrite*, owned, in the order the writes were made. */
+GPtrArray   *mmr_write_log_dup_lost (const MmrWriteLog *log);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrWriteLog, mmr_write_log_free)
+
+G_END_DECLS

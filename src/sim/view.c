@@ -1,0 +1,201 @@
+/* view.c - registers as a reader sees them (see view.h)
+ *
+ * Visibility rules (docs/conflicts.md, "Reading"):
+ *   - a register whose versions are all tombstones reads as absent;
+ *   - otherwise the values of the non-tombstone versions are read back
+ *     together (one value, or siblings);
+ *   - with granularity record, each field of the record is its own entry;
+ *     a field is visible when at least one live version has it.
+ */
+#include "sim/view.h"
+
+#include <string.h>
+
+void
+mmr_view_entry_free (MmrViewEntry *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->name);
+  g_free (e->register_name);
+  g_ptr_array_unref (e->values);
+  g_free (e);
+}
+
+static int
+str_ptr_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+sort_unique (GPtrArray *values)
+{
+  g_ptr_array_sort (values, str_ptr_cmp);
+  for (guint i = 1; i < values->len;)
+    if (strcmp (values->pdata[i - 1], values->pdata[i]) == 0)
+      g_ptr_array_remove_index (values, i);
+    else
+      i++;
+}
+
+static MmrViewEntry *
+entry_new (const char *name, const char *register_name, const MmrRegister *reg)
+{
+  MmrViewEntry *e = g_new0 (MmrViewEntry, 1);
+
+  e->name = g_strdup (name);
+  e->register_name = g_strdup (register_name);
+  e->values = g_ptr_array_new_with_free_func (g_free);
+  e->vv = reg->vv;
+  e->n_siblings = reg->n_siblings;
+  e->is_absent = mmr_register_is_absent (reg);
+  for (guint i = 0; i < reg->n_siblings; i++)
+    e->has_tombstone |= reg->siblings[i].value == NULL;
+  return e;
+}
+
+static void
+add_register_entries (GPtrArray *out, MmrGranularity granularity,
+                      const char *name, const MmrRegister *reg,
+                      gboolean with_absent)
+{
+  g_autoptr (GHashTable) fields = NULL;
+  g_autoptr (GPtrArray) field_names = NULL;
+
+  if (granularity == MMR_GRANULARITY_FIELD || mmr_register_is_absent (reg))
+    {
+      MmrViewEntry *e;
+
+      if (mmr_register_is_absent (reg) && !with_absent)
+        return;
+      e = entry_new (name, name, reg);
+      for (guint i = 0; i < reg->n_siblings; i++)
+        if (reg->siblings[i].value != NULL)
+          g_ptr_array_add (e->values, g_strdup (reg->siblings[i].value));
+      sort_unique (e->values);
+      g_ptr_array_add (out, e);
+      return;
+    }
+  /* Record granularity: one entry per field present in a live version. */
+  fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                  (GDestroyNotify) mmr_view_entry_free);
+  field_names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < reg->n_siblings; i++)
+    {
+      g_autoptr (GPtrArray) fs = NULL;
+
+      if (reg->siblings[i].value == NULL)
+        continue;
+      fs = mmr_record_dup_fields (reg->siblings[i].value);
+      for (guint f = 0; f < fs->len; f++)
+        {
+          const char *field = fs->pdata[f];
+          MmrViewEntry *e = g_hash_table_lookup (fields, field);
+
+          if (e == NULL)
+            {
+              g_autofree char *full = *field != '\0'
+                                      ? g_strconcat (name, ".", field, NULL)
+                                      : g_strdup (name);
+
+              e = entry_new (full, name, reg);
+              g_hash_table_insert (fields, g_strdup (field), e);
+              g_ptr_array_add (field_names, g_strdup (field));
+            }
+          g_ptr_array_add (e->values,
+                           mmr_record_dup_field (reg->siblings[i].value, field));
+        }
+    }
+  for (guint f = 0; f < field_names->len; f++)
+    {
+      MmrViewEntry *e = g_hash_table_lookup (fields, field_names->pdata[f]);
+
+      g_hash_table_steal (fields, field_names->pdata[f]);
+      sort_unique (e->values);
+      g_ptr_array_add (out, e);
+    }
+}
+
+static int
+entry_cmp (gconstpointer a, gconstpointer b)
+{
+  const MmrViewEntry *x = *(const MmrViewEntry *const *) a;
+  const MmrViewEntry *y = *(const MmrViewEntry *const *) b;
+
+  return strcmp (x->name, y->name);
+}
+
+GPtrArray *
+mmr_view_dup (const MmrWorld *world, guint replica, gboolean with_absent)
+{
+  MmrStore *store = (MmrStore *) mmr_world_get_store (world, replica);
+  g_autoptr (GPtrArray) names = mmr_store_dup_names (store);
+  GPtrArray *out = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) mmr_view_entry_free);
+  MmrGranularity granularity = mmr_world_get_config (world)->granularity;
+
+  for (guint i = 0; i < names->len; i++)
+    add_register_entries (out, granularity, names->pdata[i],
+                          mmr_store_lookup (store, names->pdata[i]),
+                          with_absent);
+  g_ptr_array_sort (out, entry_cmp);
+  return out;
+}
+
+MmrViewEntry *
+mmr_view_lookup (const MmrWorld *world, guint replica, const char *name)
+{
+  g_autoptr (GPtrArray) view = mmr_view_dup (world, replica, TRUE);
+
+  for (guint i = 0; i < view->len; i++)
+    {
+      MmrViewEntry *e = view->pdata[i];
+
+      if (strcmp (e->name, name) == 0)
+        return g_ptr_array_steal_index (view, i);
+    }
+  return NULL;
+}
+
+char *
+mmr_view_entry_format (const MmrViewEntry *e)
+{
+  GString *s;
+
+  if (e == NULL || e->is_absent || e->values->len == 0)
+    return g_strdup ("absent");
+  if (e->values->len == 1)
+    return g_strdup (e->values->pdata[0]);
+  s = g_string_new ("{");
+  for (guint i = 0; i < e->values->len; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "",
+                            (const char *) e->values->pdata[i]);
+  g_string_append_c (s, '}');
+  return g_string_free (s, FALSE);
+}
+
+char *
+mmr_view_format_value (MmrGranularity granularity, const char *value)
+{
+  g_autoptr (GPtrArray) fields = NULL;
+  GString *s;
+
+  if (value == NULL)
+    return g_strdup ("(deleted)");
+  if (granularity == MMR_GRANULARITY_FIELD)
+    return g_strdup (value);
+  fields = mmr_record_dup_fields (value);
+  if (fields->len == 1 && *(const char *) fields->pdata[0] == '\0')
+    return g_strdup (value);
+  s = g_string_new ("{");
+  for (guint i = 0; i < fields->len; i++)
+    {
+      g_autofree char *v = mmr_record_dup_field (value, fields->pdata[i]);
+
+      g_string_append_printf (s, "%s%s: %s", i > 0 ? ", " : "",
+                              (const char *) fields->pdata[i], v);
+    }
+  g_string_append_c (s, '}');
+  return g_string_free (s, FALSE);
+}

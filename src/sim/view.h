@@ -1,0 +1,41 @@
+/* view.h - what a reader sees at one replica
+ *
+ * A view turns a replica's registers into the keys and fields a client
+ * reads: records are expanded into their fields ("user.name"), tombstones
+ * make a key absent, siblings become a set of values. Reports, checkers
+ * and the inspector all read replicas through views, so they agree on what
+ * "visible" means.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "sim/world.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *name;               /* "cart" or "user.name" */
+  char *register_name;      /* the register it lives in */
+  GPtrArray *values;        /* char*, owned, sorted, de-duplicated */
+  MmrVersionVector vv;      /* the register's vector (join of siblings) */
+  guint n_siblings;         /* versions kept, tombstones included */
+  gboolean is_absent;       /* every version is a tombstone */
+  gboolean has_tombstone;   /* a tombstone is among the siblings */
+} MmrViewEntry;
+
+void mmr_view_entry_free (MmrViewEntry *e);
+
+/* Entries of @replica sorted by name; absent keys included (flagged) when
+ * @with_absent, else left out. */
+GPtrArray *mmr_view_dup (const MmrWorld *world, guint replica,
+                         gboolean with_absent);
+/* One entry or NULL (owned). @name is "key" or "key.field". */
+MmrViewEntry *mmr_view_lookup (const MmrWorld *world, guint replica,
+                               const char *name);
+/* "{eggs, milk}", "milk" or "absent". */
+char *mmr_view_entry_format (const MmrViewEntry *e);
+/* A register value for people: records as "{email: x, name: Ann}". */
+char *mmr_view_format_value (MmrGranularity granularity, const char *value);
+
+G_END_DECLS

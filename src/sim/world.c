@@ -1,0 +1,818 @@
+/* world.c - the deterministic simulator: scheduler, links, faults, trace
+ *
+ * One loop drives everything: pop the earliest task, set the virtual clock
+ * to its time, run it. A task is either the delivery of the head message of
+ * one link or one replica's anti-entropy timer. Client operations and
+ * faults come from outside (the scenario runner or the inspector) between
+ * steps, at the current virtual time.
+ *
+ * The world is also the only observer of causality across replicas: every
+ * event is stamped with its replica's vector clock over events (each event
+ * ticks it; a delivery merges the clock its message was sent with). This
+ * costs no bytes on the wire - it is instrumentation, like ShiViz's - and
+ * gives every pair of events of a run a happened-before answer.
+ *
+ * Quiescence ("settle"): no message that carries registers is in flight,
+ * and every pair of replicas joined by working links both ways has
+ * completed a clean anti-entropy exchange since the last change anywhere.
+ * A clean exchange proves the pair equal (anti-entropy.c), so at quiescence
+ * every connected group has converged. Digests may still be on the wire:
+ * with anti-entropy running there always are some, and between equal
+ * replicas they change nothing. With anti-entropy off, quiescent simply
+ * means nothing is in flight.
+ *
+ * Taught in docs/architecture.md.
+ */
+#include "sim/world.h"
+
+#include <string.h>
+
+#include "core/duration.h"
+#include "core/prng.h"
+#include "sim/scheduler.h"
+#include "sync/replica.h"
+
+typedef struct {
+  guint id;
+  MmrObserverFunc func;
+  gpointer user_data;
+} Observer;
+
+typedef struct {
+  MmrVersionVector clock;   /* sender's clock at SEND */
+  guint copies;             /* deliveries or drops still to come */
+  gboolean is_payload;      /* carries registers: may change the receiver */
+} MsgClock;
+
+struct _MmrWorld {
+  MmrWorldConfig config;
+  char *names[MMR_MAX_REPLICAS + 1];   /* owned, NULL-terminated */
+  guint n;
+  MmrReplica *replicas[MMR_MAX_REPLICAS];
+  MmrChannel *links[MMR_MAX_REPLICAS][MMR_MAX_REPLICAS];
+  MmrScheduler *scheduler;
+  MmrPrng *prng;
+  gint64 now_us;
+  guint64 n_events;
+  guint64 next_msg_id;
+  GArray *observers;
+  guint next_observer_id;
+  MmrVersionVector clocks[MMR_MAX_REPLICAS];
+  GHashTable *msg_clocks;              /* msg_id -> MsgClock* */
+  gboolean clean[MMR_MAX_REPLICAS][MMR_MAX_REPLICAS];
+  guint64 change_epoch;                /* bumped by every state change */
+  struct {
+    guint32 exchange;                  /* latest exchange begun */
+    guint64 epoch;                     /* change_epoch when it began */
+  } ae_start[MMR_MAX_REPLICAS][MMR_MAX_REPLICAS];
+  gboolean tick_pending[MMR_MAX_REPLICAS];
+  guint64 n_in_flight;
+  guint64 n_payload_in_flight;         /* copies carrying registers */
+  GHashTable *conflict_ids;            /* distinct conflicts seen */
+  MmrMetrics metrics;
+  MmrReplicaEnv env;
+};
+
+/* ---- environment handed to replicas ---- */
+
+static gint64
+env_now (gpointer data)
+{
+  return ((MmrWorld *) data)->now_us;
+}
+
+static int
+dot_cmp (gconstpointer a, gconstpointer b)
+{
+  const MmrDot *x = a, *y = b;
+
+  if (x->replica != y->replica)
+    return x->replica < y->replica ? -1 : 1;
+  return x->counter < y->counter ? -1 : x->counter > y->counter;
+}
+
+/* The same conflict is detected at every replica the versions meet, in
+ * whatever order they arrive: it is identified by its sorted dots. */
+static char *
+conflict_id (const MmrEvent *ev)
+{
+  g_autoptr (GArray) dots = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+  GString *s = g_string_new (ev->key);
+
+  for (guint i = 0; i < ev->n_versions; i++)
+    g_array_append_val (dots, ev->versions[i].dot);
+  g_array_sort (dots, dot_cmp);
+  for (guint i = 0; i < dots->len; i++)
+    g_string_append_printf (s, "|%u:%u", g_array_index (dots, MmrDot, i).replica,
+                            g_array_index (dots, MmrDot, i).counter);
+  return g_string_free (s, FALSE);
+}
+
+static void
+count_event (MmrWorld *w, const MmrEvent *ev)
+{
+  switch (ev->kind)
+    {
+    case MMR_EV_WRITE:
+    case MMR_EV_DELETE:
+      w->metrics.writes++;
+      break;
+    case MMR_EV_DELIVER:
+      w->metrics.delivered++;
+      break;
+    case MMR_EV_DROP:
+      w->metrics.dropped++;
+      break;
+    case MMR_EV_DUPLICATE:
+      w->metrics.duplicated++;
+      break;
+    case MMR_EV_CONFLICT:
+      {
+        char *id = conflict_id (ev);
+
+        if (g_hash_table_add (w->conflict_ids, id))
+          w->metrics.conflicts++;
+      }
+      break;
+    default:
+      break;
+    }
+}
+
+/* DOC: world-emit */
+static void
+world_emit (MmrWorld *w, MmrEvent *ev)
+{
+  ev->seq = w->n_events++;
+  ev->time_us = w->now_us;
+  if (ev->replica >= 0)
+    {
+      MmrVersionVector *clock = &w->clocks[ev->replica];
+
+      if (ev->kind == MMR_EV_DELIVER)
+        {
+          MsgClock *mc = g_hash_table_lookup (w->msg_clocks,
+                                              &ev->msg_id);
+          if (mc != NULL)
+            mmr_version_vector_join (clock, &mc->clock);
+        }
+      clock->c[ev->replica]++;
+      ev->clock = *clock;
+    }
+  if (ev->kind == MMR_EV_ANTIENTROPY)
+    {
+      w->ae_start[ev->replica][ev->peer].exchange = ev->exchange;
+      w->ae_start[ev->replica][ev->peer].epoch = w->change_epoch;
+    }
+  count_event (w, ev);
+  for (guint i = 0; i < w->observers->len; i++)
+    {
+      Observer *o = &g_array_index (w->observers, Observer, i);
+
+      o->func (ev, o->user_data);
+    }
+}
+
+static void
+env_emit (gpointer data, MmrEvent *ev)
+{
+  world_emit (data, ev);
+}
+
+static void
+msg_clock_release (MmrWorld *w, guint64 msg_id)
+{
+  MsgClock *mc = g_hash_table_lookup (w->msg_clocks, &msg_id);
+
+  g_assert (mc != NULL);
+  if (mc->is_payload)
+    w->n_payload_in_flight--;
+  if (--mc->copies == 0)
+    g_hash_table_remove (w->msg_clocks, &msg_id);
+}
+
+static void
+schedule_delivery (MmrWorld *w, const MmrInFlight *m, guint from, guint to)
+{
+  MmrTask t = { m->deliver_at_us, m->seq, MMR_TASK_DELIVER, from, to };
+
+  mmr_scheduler_push (w->scheduler, &t);
+  w->n_in_flight++;
+}
+
+static void
+emit_link_event (MmrWorld *w, MmrEventKind kind, guint from, guint to,
+                 guint64 msg_id, gsize n_bytes, const char *detail)
+{
+  MmrEvent ev = { 0 };
+
+  ev.kind = kind;
+  ev.replica = (int) from;
+  ev.peer = (int) to;
+  ev.msg_id = msg_id;
+  ev.bytes = (guint32) n_bytes;
+  ev.hlc = w->replicas[from]->hlc;
+  ev.detail = detail;
+  world_emit (w, &ev);
+}
+
+/* DOC: world-send */
+static void
+env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
+          guint n_registers, guint32 metadata_bytes, const char *key,
+          MmrDot dot, const char *value)
+{
+  MmrWorld *w = data;
+  MmrChannel *ch = w->links[from][to];
+  gsize size = g_bytes_get_size (bytes);
+  guint64 msg_id = ++w->next_msg_id;
+  guint64 seq_a = mmr_scheduler_next_seq (w->scheduler);
+  guint64 seq_b = mmr_scheduler_next_seq (w->scheduler);
+  MmrInFlight *copies[2];
+  MmrSendFate fate;
+  MmrEvent ev = { 0 };
+  gboolean is_push = type == MMR_MSG_STATE && key != NULL;
+
+  w->metrics.messages++;
+  w->metrics.bytes += size;
+  if (is_push)
+    {
+      w->metrics.push_messages++;
+      w->metrics.push_bytes += size;
+      w->metrics.metadata_bytes += metadata_bytes;
+    }
+  else
+    {
+      w->metrics.antientropy_messages++;
+      w->metrics.antientropy_bytes += size;
+    }
+  fate = mmr_channel_send (ch, w->prng, w->now_us, bytes, msg_id, seq_a,
+                           seq_b, copies);
+  ev.kind = MMR_EV_SEND;
+  ev.replica = (int) from;
+  ev.peer = (int) to;
+  ev.key = key;
+  ev.value = value;
+  ev.dot = dot;
+  ev.msg_id = msg_id;
+  ev.bytes = (guint32) size;
+  ev.hlc = w->replicas[from]->hlc;
+  ev.detail = mmr_msg_type_to_string (type);
+  if (key != NULL)
+    {
+      MmrRegister *reg = mmr_store_lookup (w->replicas[from]->store, key);
+
+      if (reg != NULL)
+        ev.vv = reg->vv;
+    }
+  world_emit (w, &ev);
+  if (fate == MMR_SEND_LOST || fate == MMR_SEND_CUT)
+    {
+      emit_link_event (w, MMR_EV_DROP, from, to, msg_id, size,
+                       fate == MMR_SEND_CUT ? "cut" : "loss");
+      return;
+    }
+  {
+    MsgClock *mc = g_new0 (MsgClock, 1);
+    guint64 *id = g_new (guint64, 1);
+
+    *id = msg_id;
+    mc->clock = ev.clock;
+    mc->copies = fate == MMR_SEND_DUPLICATED ? 2 : 1;
+    mc->is_payload = n_registers > 0;
+    if (mc->is_payload)
+      w->n_payload_in_flight += mc->copies;
+    g_hash_table_insert (w->msg_clocks, id, mc);
+  }
+  schedule_delivery (w, copies[0], from, to);
+  if (fate == MMR_SEND_DUPLICATED)
+    {
+      schedule_delivery (w, copies[1], from, to);
+      emit_link_event (w, MMR_EV_DUPLICATE, from, to, msg_id, size,
+                       "duplicate");
+    }
+}
+
+static void
+reset_clean (MmrWorld *w)
+{
+  memset (w->clean, 0, sizeof w->clean);
+}
+
+static void
+env_changed (gpointer data, guint replica)
+{
+  MmrWorld *w = data;
+
+  (void) replica;
+  w->metrics.last_change_us = w->now_us;
+  w->change_epoch++;
+  reset_clean (w);
+}
+
+/* An empty reply describes the peer's state when it answered. It proves
+ * the pair equal only if nothing changed anywhere since the exchange
+ * began, and only for the latest exchange (a late reply to an older one
+ * says nothing about now). */
+static void
+env_clean_exchange (gpointer data, guint replica, guint peer,
+                    guint32 exchange)
+{
+  MmrWorld *w = data;
+
+  if (w->ae_start[replica][peer].exchange != exchange
+      || w->ae_start[replica][peer].epoch != w->change_epoch)
+    return;
+  w->clean[replica][peer] = TRUE;
+  w->clean[peer][replica] = TRUE;
+}
+
+/* ---- life cycle ---- */
+
+static void
+schedule_tick (MmrWorld *w, guint r, gint64 at_us)
+{
+  MmrTask t = { at_us, mmr_scheduler_next_seq (w->scheduler), MMR_TASK_TICK,
+                r, 0 };
+
+  mmr_scheduler_push (w->scheduler, &t);
+  w->tick_pending[r] = TRUE;
+}
+
+/* Each replica's first tick lands at a random phase within one interval,
+ * so replicas do not exchange in lockstep. */
+static void
+start_ticks (MmrWorld *w)
+{
+  gint64 iv = w->config.antientropy_interval_us;
+
+  if (iv <= 0)
+    return;
+  for (guint r = 0; r < w->n; r++)
+    if (!w->tick_pending[r])
+      schedule_tick (w, r, w->now_us + 1 + mmr_prng_range (w->prng, 0, iv - 1));
+}
+
+static void
+apply_replica_settings (MmrWorld *w, MmrReplica *r)
+{
+  r->policy.strategy = w->config.strategy;
+  r->ts_source = (MmrTimestampSource) w->config.clock;
+  r->granularity = w->config.granularity;
+}
+
+MmrWorld *
+mmr_world_new (const MmrWorldConfig *cfg)
+{
+  MmrWorld *w;
+
+  g_return_val_if_fail (cfg->n_replicas >= 2
+                        && cfg->n_replicas <= MMR_MAX_REPLICAS, NULL);
+  w = g_new0 (MmrWorld, 1);
+  w->config = *cfg;
+  w->n = cfg->n_replicas;
+  for (guint i = 0; i < w->n; i++)
+    {
+      w->names[i] = g_strdup (cfg->names[i]);
+      w->config.names[i] = w->names[i];
+    }
+  w->scheduler = mmr_scheduler_new ();
+  w->prng = mmr_prng_new (cfg->seed);
+  w->observers = g_array_new (FALSE, FALSE, sizeof (Observer));
+  w->msg_clocks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                         g_free);
+  w->conflict_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           NULL);
+  w->env.now = env_now;
+  w->env.send = env_send;
+  w->env.emit = env_emit;
+  w->env.changed = env_changed;
+  w->env.clean_exchange = env_clean_exchange;
+  w->metrics.last_heal_us = -1;
+  for (guint i = 0; i < w->n; i++)
+    {
+      w->replicas[i] = mmr_replica_new (i, w->n,
+                                        (const char *const *) w->names,
+                                        &w->env, w);
+      apply_replica_settings (w, w->replicas[i]);
+      for (guint j = 0; j < w->n; j++)
+        if (i != j)
+          w->links[i][j] = mmr_channel_new (i, j, &cfg->link);
+    }
+  start_ticks (w);
+  return w;
+}
+
+void
+mmr_world_free (MmrWorld *w)
+{
+  if (w == NULL)
+    return;
+  for (guint i = 0; i < w->n; i++)
+    {
+      mmr_replica_free (w->replicas[i]);
+      for (guint j = 0; j < w->n; j++)
+        mmr_channel_free (w->links[i][j]);
+      g_free (w->names[i]);
+    }
+  mmr_scheduler_free (w->scheduler);
+  mmr_prng_free (w->prng);
+  g_array_unref (w->observers);
+  g_hash_table_unref (w->msg_clocks);
+  g_hash_table_unref (w->conflict_ids);
+  g_free (w);
+}
+
+guint
+mmr_world_add_observer (MmrWorld *w, MmrObserverFunc func, gpointer user_data)
+{
+  Observer o = { ++w->next_observer_id, func, user_data };
+
+  g_array_append_val (w->observers, o);
+  return o.id;
+}
+
+void
+mmr_world_remove_observer (MmrWorld *w, guint id)
+{
+  for (guint i = 0; i < w->observers->len; i++)
+    if (g_array_index (w->observers, Observer, i).id == id)
+      {
+        g_array_remove_index (w->observers, i);
+        return;
+      }
+}
+
+gint64 mmr_world_now (const MmrWorld *w) { return w->now_us; }
+guint64 mmr_world_n_events (const MmrWorld *w) { return w->n_events; }
+guint mmr_world_n_replicas (const MmrWorld *w) { return w->n; }
+const MmrWorldConfig *mmr_world_get_config (const MmrWorld *w) { return &w->config; }
+const MmrMetrics *mmr_world_get_metrics (const MmrWorld *w) { return &w->metrics; }
+guint64 mmr_world_n_in_flight (const MmrWorld *w) { return w->n_in_flight; }
+
+const char *
+mmr_world_replica_name (const MmrWorld *w, guint replica)
+{
+  g_return_val_if_fail (replica < w->n, NULL);
+  return w->names[replica];
+}
+
+const char *const *
+mmr_world_replica_names (const MmrWorld *w)
+{
+  return (const char *const *) w->names;
+}
+
+int
+mmr_world_replica_index (const MmrWorld *w, const char *name)
+{
+  for (guint i = 0; i < w->n; i++)
+    if (strcmp (w->names[i], name) == 0)
+      return (int) i;
+  return -1;
+}
+
+/* ---- client operations ---- */
+
+void
+mmr_world_put (MmrWorld *w, guint replica, const char *key, const char *field,
+               const char *value)
+{
+  g_return_if_fail (replica < w->n && key != NULL && value != NULL);
+  mmr_replica_write (w->replicas[replica], key, field, value);
+}
+
+void
+mmr_world_delete (MmrWorld *w, guint replica, const char *key,
+                  const char *field)
+{
+  g_return_if_fail (replica < w->n && key != NULL);
+  mmr_replica_write (w->replicas[replica], key, field, NULL);
+}
+
+/* ---- faults and settings ---- */
+
+static void
+emit_world_event (MmrWorld *w, MmrEventKind kind, int replica, int peer,
+                  const char *detail)
+{
+  MmrEvent ev = { 0 };
+
+  ev.kind = kind;
+  ev.replica = replica;
+  ev.peer = peer;
+  ev.detail = detail;
+  if (replica >= 0)
+    ev.hlc = w->replicas[replica]->hlc;
+  world_emit (w, &ev);
+}
+
+static void
+set_cut_quiet (MmrWorld *w, guint from, guint to, gboolean is_cut)
+{
+  w->links[from][to]->is_cut = is_cut;
+}
+
+static void
+note_heal (MmrWorld *w)
+{
+  w->metrics.last_heal_us = w->now_us;
+  /* Healing changes which pairs must be clean, not the states; but a
+   * settle right after must still run anti-entropy across the new links. */
+  reset_clean (w);
+}
+
+void
+mmr_world_set_cut (MmrWorld *w, guint from, guint to, gboolean is_cut)
+{
+  g_autofree char *detail = NULL;
+
+  g_return_if_fail (from < w->n && to < w->n && from != to);
+  set_cut_quiet (w, from, to, is_cut);
+  detail = g_strdup_printf ("%s %s->%s", is_cut ? "cut" : "heal",
+                            w->names[from], w->names[to]);
+  if (!is_cut)
+    note_heal (w);
+  emit_world_event (w, is_cut ? MMR_EV_PARTITION : MMR_EV_HEAL, -1, -1,
+                    detail);
+}
+
+void
+mmr_world_partition (MmrWorld *w, const int *group_of)
+{
+  GString *detail = g_string_new ("partition");
+  int max_group = -1;
+
+  for (guint i = 0; i < w->n; i++)
+    for (guint j = 0; j < w->n; j++)
+      if (i != j && group_of[i] >= 0 && group_of[j] >= 0
+          && group_of[i] != group_of[j])
+        set_cut_quiet (w, i, j, TRUE);
+  for (guint i = 0; i < w->n; i++)
+    max_group = MAX (max_group, group_of[i]);
+  for (int g = 0; g <= max_group; g++)
+    {
+      if (g > 0)
+        g_string_append (detail, " |");
+      for (guint i = 0; i < w->n; i++)
+        if (group_of[i] == g)
+          g_string_append_printf (detail, " %s", w->names[i]);
+    }
+  emit_world_event (w, MMR_EV_PARTITION, -1, -1, detail->str);
+  g_string_free (detail, TRUE);
+}
+
+void
+mmr_world_heal_all (MmrWorld *w)
+{
+  for (guint i = 0; i < w->n; i++)
+    for (guint j = 0; j < w->n; j++)
+      if (i != j)
+        set_cut_quiet (w, i, j, FALSE);
+  note_heal (w);
+  emit_world_event (w, MMR_EV_HEAL, -1, -1, "heal");
+}
+
+void
+mmr_world_set_skew (MmrWorld *w, guint replica, gint64 offset_us)
+{
+  g_autofree char *d = mmr_duration_format (offset_us);
+  g_autofree char *detail = g_strdup_printf ("skew %s%s",
+                                             offset_us > 0 ? "+" : "", d);
+
+  g_return_if_fail (replica < w->n);
+  mmr_physical_clock_set_skew (&w->replicas[replica]->physical, offset_us);
+  emit_world_event (w, MMR_EV_SKEW, (int) replica, -1, detail);
+}
+
+void
+mmr_world_set_drift (MmrWorld *w, guint replica, gint32 drift_ppm)
+{
+  g_autofree char *detail = g_strdup_printf ("drift %+dppm", drift_ppm);
+
+  g_return_if_fail (replica < w->n);
+  mmr_physical_clock_set_drift (&w->replicas[replica]->physical, w->now_us,
+                                drift_ppm);
+  emit_world_event (w, MMR_EV_SKEW, (int) replica, -1, detail);
+}
+
+static char *
+describe_model (const MmrLinkModel *m)
+{
+  g_autofree char *lo = mmr_duration_format (m->latency_min_us);
+  g_autofree char *hi = mmr_duration_format (m->latency_max_us);
+
+  if (m->latency_min_us == m->latency_max_us)
+    return g_strdup_printf ("latency %s loss %g duplicate %g reorder %s", lo,
+                            m->loss, m->duplicate, m->reorder ? "on" : "off");
+  return g_strdup_printf ("latency %s..%s loss %g duplicate %g reorder %s", lo,
+                          hi, m->loss, m->duplicate,
+                          m->reorder ? "on" : "off");
+}
+
+void
+mmr_world_set_link_model (MmrWorld *w, int from, int to,
+                          const MmrLinkModel *model)
+{
+  g_autofree char *what = describe_model (model);
+  g_autofree char *detail = NULL;
+
+  for (guint i = 0; i < w->n; i++)
+    for (guint j = 0; j < w->n; j++)
+      if (i != j && (from < 0 || (guint) from == i) && (to < 0 || (guint) to == j))
+        w->links[i][j]->model = *model;
+  if (from < 0)
+    {
+      w->config.link = *model;
+      detail = g_strdup_printf ("links: %s", what);
+    }
+  else
+    detail = g_strdup_printf ("link %s->%s: %s", w->names[from], w->names[to],
+                              what);
+  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
+}
+
+static void
+apply_all_settings (MmrWorld *w)
+{
+  for (guint i = 0; i < w->n; i++)
+    apply_replica_settings (w, w->replicas[i]);
+}
+
+static const char *const strategy_names[] = { "lww", "siblings" };
+static const char *const clock_names[] = { "physical", "lamport", "hlc" };
+
+void
+mmr_world_set_strategy (MmrWorld *w, MmrStrategy strategy)
+{
+  g_autofree char *detail = g_strdup_printf ("strategy %s",
+                                             strategy_names[strategy]);
+
+  w->config.strategy = strategy;
+  apply_all_settings (w);
+  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
+}
+
+void
+mmr_world_set_clock (MmrWorld *w, MmrClockSource clock)
+{
+  g_autofree char *detail = g_strdup_printf ("clock %s", clock_names[clock]);
+
+  w->config.clock = clock;
+  apply_all_settings (w);
+  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
+}
+
+void
+mmr_world_set_antientropy (MmrWorld *w, gint64 interval_us)
+{
+  g_autofree char *d = mmr_duration_format (interval_us);
+  g_autofree char *detail = interval_us > 0
+                            ? g_strdup_printf ("antientropy %s", d)
+                            : g_strdup ("antientropy off");
+
+  w->config.antientropy_interval_us = MAX (interval_us, 0);
+  start_ticks (w);
+  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
+}
+
+/* ---- running ---- */
+
+static void
+deliver (MmrWorld *w, const MmrTask *t)
+{
+  MmrChannel *ch = w->links[t->a][t->b];
+  MmrInFlight *m = mmr_channel_pop (ch);
+
+  g_assert (m != NULL && m->seq == t->seq);
+  w->n_in_flight--;
+  if (ch->is_cut)
+    {
+      /* The link was cut while the message was on it. */
+      emit_link_event (w, MMR_EV_DROP, t->a, t->b, m->msg_id,
+                       g_bytes_get_size (m->bytes), "cut in flight");
+    }
+  else
+    {
+      ch->n_delivered++;
+      mmr_replica_receive (w->replicas[t->b], t->a, m->bytes, m->msg_id);
+    }
+  msg_clock_release (w, m->msg_id);
+  mmr_in_flight_free (m);
+}
+
+/* DOC: world-step */
+gboolean
+mmr_world_step (MmrWorld *w)
+{
+  MmrTask t;
+
+  if (!mmr_scheduler_pop (w->scheduler, &t))
+    return FALSE;
+  g_assert (t.time_us >= w->now_us);
+  w->now_us = t.time_us;
+  switch (t.kind)
+    {
+    case MMR_TASK_DELIVER:
+      deliver (w, &t);
+      break;
+    case MMR_TASK_TICK:
+      w->tick_pending[t.a] = FALSE;
+      if (w->config.antientropy_interval_us > 0)
+        {
+          mmr_replica_antientropy_tick (w->replicas[t.a]);
+          schedule_tick (w, t.a, w->now_us + w->config.antientropy_interval_us);
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return TRUE;
+}
+
+gint64
+mmr_world_next_time (const MmrWorld *w)
+{
+  const MmrTask *t = mmr_scheduler_peek (w->scheduler);
+
+  return t != NULL ? t->time_us : G_MAXINT64;
+}
+
+void
+mmr_world_run_until (MmrWorld *w, gint64 until_us)
+{
+  while (mmr_world_next_time (w) <= until_us)
+    mmr_world_step (w);
+  if (until_us > w->now_us)
+    w->now_us = until_us;
+}
+
+gboolean
+mmr_world_is_quiescent (const MmrWorld *w)
+{
+  if (w->config.antientropy_interval_us <= 0)
+    return w->n_in_flight == 0;
+  if (w->n_payload_in_flight > 0)
+    return FALSE;
+  for (guint i = 0; i < w->n; i++)
+    for (guint j = i + 1; j < w->n; j++)
+      if (!w->links[i][j]->is_cut && !w->links[j][i]->is_cut
+          && !w->clean[i][j])
+        return FALSE;
+  return TRUE;
+}
+
+/* DOC: settle */
+gboolean
+mmr_world_settle (MmrWorld *w, gint64 limit_us)
+{
+  gint64 deadline = w->now_us + limit_us;
+
+  while (!mmr_world_is_quiescent (w))
+    {
+      if (mmr_world_next_time (w) > deadline)
+        return FALSE;
+      mmr_world_step (w);
+    }
+  return TRUE;
+}
+
+/* ---- read-only views ---- */
+
+const MmrStore *
+mmr_world_get_store (const MmrWorld *w, guint replica)
+{
+  g_return_val_if_fail (replica < w->n, NULL);
+  return w->replicas[replica]->store;
+}
+
+const MmrChannel *
+mmr_world_get_channel (const MmrWorld *w, guint from, guint to)
+{
+  g_return_val_if_fail (from < w->n && to < w->n && from != to, NULL);
+  return w->links[from][to];
+}
+
+void
+mmr_world_get_clocks (const MmrWorld *w, guint replica,
+                      gint64 *out_physical_us, guint64 *out_lamport,
+                      MmrHlc *out_hlc)
+{
+  const MmrReplica *r;
+
+  g_return_if_fail (replica < w->n);
+  r = w->replicas[replica];
+  if (out_physical_us != NULL)
+    *out_physical_us = mmr_physical_clock_read (&r->physical, w->now_us);
+  if (out_lamport != NULL)
+    *out_lamport = r->lamport;
+  if (out_hlc != NULL)
+    *out_hlc = r->hlc;
+}
+
+const MmrPhysicalClock *
+mmr_world_get_physical_clock (const MmrWorld *w, guint replica)
+{
+  g_return_val_if_fail (replica < w->n, NULL);
+  return &w->replicas[replica]->physical;
+}

@@ -1,0 +1,136 @@
+/* world.h - the simulated world: replicas, links, virtual time, one seed
+ *
+ * The world is the only thing that runs. It owns the replicas, the
+ * channels between every ordered pair of them, the event queue ordered by
+ * (virtual time, sequence number) and the one PRNG seeded from the
+ * scenario's seed. Given the same configuration, seed and commands, a world
+ * produces the same events in the same order: the run is a pure function
+ * of its inputs (tests/sim/determinism-test.cc checks the trace's hash).
+ *
+ * This is the engine's public API: the scenario runner, the checkers, the
+ * CLI and the inspector use it and nothing below it.
+ *
+ * Taught in docs/architecture.md.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "core/clock.h"
+#include "core/event.h"
+#include "net/channel.h"
+#include "store/record.h"
+#include "store/register.h"
+#include "store/store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MMR_CLOCK_PHYSICAL,
+  MMR_CLOCK_LAMPORT,
+  MMR_CLOCK_HLC,
+} MmrClockSource;
+
+typedef struct {
+  guint n_replicas;                  /* 2..MMR_MAX_REPLICAS */
+  char *names[MMR_MAX_REPLICAS];     /* owned by whoever owns the config */
+  guint64 seed;
+  MmrStrategy strategy;
+  MmrClockSource clock;
+  MmrGranularity granularity;
+  MmrLinkModel link;                 /* the model every link starts with */
+  gint64 antientropy_interval_us;    /* 0: anti-entropy off */
+} MmrWorldConfig;
+
+void mmr_world_config_init  (MmrWorldConfig *cfg);
+void mmr_world_config_clear (MmrWorldConfig *cfg);
+
+typedef struct {
+  guint64 writes;             /* logical writes (puts and deletes) */
+  guint64 messages;           /* messages sent, all kinds */
+  guint64 bytes;              /* bytes sent, all kinds */
+  guint64 push_messages;      /* messages carrying a single write */
+  guint64 push_bytes;
+  guint64 metadata_bytes;     /* vv, dots, timestamps in pushed writes */
+  guint64 antientropy_messages;
+  guint64 antientropy_bytes;
+  guint64 delivered;
+  guint64 dropped;
+  guint64 duplicated;
+  guint64 conflicts;
+  gint64 last_heal_us;        /* -1: never healed */
+  gint64 last_change_us;      /* last time any replica's state changed */
+} MmrMetrics;
+
+typedef struct _MmrWorld MmrWorld;
+
+MmrWorld   *mmr_world_new            (const MmrWorldConfig *cfg);
+void        mmr_world_free           (MmrWorld *world);
+
+/* Observers see every event, in order. Returns an id for removal. */
+guint       mmr_world_add_observer    (MmrWorld *world, MmrObserverFunc func,
+                                       gpointer user_data);
+void        mmr_world_remove_observer (MmrWorld *world, guint id);
+
+gint64      mmr_world_now            (const MmrWorld *world);
+guint64     mmr_world_n_events       (const MmrWorld *world);
+guint       mmr_world_n_replicas     (const MmrWorld *world);
+const char *mmr_world_replica_name   (const MmrWorld *world, guint replica);
+const char *const *mmr_world_replica_names (const MmrWorld *world);
+/* -1 when no replica has that name. */
+int         mmr_world_replica_index  (const MmrWorld *world, const char *name);
+const MmrWorldConfig *mmr_world_get_config (const MmrWorld *world);
+
+/* Client operations: acknowledged at once by the local replica, then
+ * replicated asynchronously. @field may be NULL or "" for a plain key. */
+void mmr_world_put    (MmrWorld *world, guint replica, const char *key,
+                       const char *field, const char *value);
+void mmr_world_delete (MmrWorld *world, guint replica, const char *key,
+                       const char *field);
+
+/* Faults and settings. Each is traced (PARTITION, HEAL, SKEW, CONFIG). */
+void mmr_world_set_cut       (MmrWorld *world, guint from, guint to,
+                              gboolean is_cut);
+/* @group_of[i] is replica i's group, or -1 to leave its links alone; every
+ * link between two different groups is cut, both ways. */
+void mmr_world_partition     (MmrWorld *world, const int *group_of);
+void mmr_world_heal_all      (MmrWorld *world);
+void mmr_world_set_skew      (MmrWorld *world, guint replica, gint64 offset_us);
+void mmr_world_set_drift     (MmrWorld *world, guint replica, gint32 drift_ppm);
+/* @from/@to of -1 mean every link. */
+void mmr_world_set_link_model (MmrWorld *world, int from, int to,
+                               const MmrLinkModel *model);
+void mmr_world_set_strategy  (MmrWorld *world, MmrStrategy strategy);
+void mmr_world_set_clock     (MmrWorld *world, MmrClockSource clock);
+void mmr_world_set_antientropy (MmrWorld *world, gint64 interval_us);
+
+/* Runs the next scheduled event (a delivery or a timer). FALSE when
+ * nothing is scheduled. */
+gboolean mmr_world_step      (MmrWorld *world);
+/* Time of the next scheduled event, or G_MAXINT64. */
+gint64   mmr_world_next_time (const MmrWorld *world);
+/* Runs every event up to and including @until_us, then sets the clock to
+ * @until_us. */
+void     mmr_world_run_until (MmrWorld *world, gint64 until_us);
+/* No registers in flight, and every pair of replicas joined by working
+ * links has had a clean anti-entropy exchange since the last state change
+ * (with anti-entropy off: nothing in flight). */
+gboolean mmr_world_is_quiescent (const MmrWorld *world);
+/* Runs until quiescent, or for at most @limit_us more. TRUE if quiescent. */
+gboolean mmr_world_settle    (MmrWorld *world, gint64 limit_us);
+
+/* Read-only views, for checkers, reports and the inspector. */
+const MmrStore   *mmr_world_get_store   (const MmrWorld *world, guint replica);
+const MmrChannel *mmr_world_get_channel (const MmrWorld *world, guint from,
+                                         guint to);
+void  mmr_world_get_clocks (const MmrWorld *world, guint replica,
+                            gint64 *out_physical_us, guint64 *out_lamport,
+                            MmrHlc *out_hlc);
+const MmrPhysicalClock *mmr_world_get_physical_clock (const MmrWorld *world,
+                                                      guint replica);
+const MmrMetrics *mmr_world_get_metrics (const MmrWorld *world);
+guint64 mmr_world_n_in_flight (const MmrWorld *world);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrWorld, mmr_world_free)
+
+G_END_DECLS

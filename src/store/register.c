@@ -1,0 +1,358 @@
+/* register.c - merging versions of one register: LWW and siblings
+ *
+ * Both strategies share one representation (see register.h): a version
+ * vector of everything seen, and the visible versions, each with its dot.
+ *
+ * Siblings (a dotted version vector set). Merging incoming state I into
+ * local state M keeps
+ *   - each local sibling that I has not seen (its dot is not covered by
+ *     I's vv) or that I still holds, and
+ *   - each incoming sibling that M has not seen;
+ * so a version disappears exactly when someone who saw it wrote over it.
+ * Concurrent versions are all kept and read back together: the conflict is
+ * exposed to the reader, never silently dropped.
+ *
+ * LWW (last writer wins). The register keeps the one version with the
+ * largest (timestamp, logical, replica name, counter). That is a total
+ * order, so every replica keeps the same version whatever the order of
+ * delivery - which is why LWW converges - but the order is not causality:
+ *   - of two concurrent versions one is discarded (a conflict resolved by
+ *     timestamp, or by replica name on a tie);
+ *   - a write that saw the visible version but carries a smaller
+ *     timestamp (its replica's clock runs behind) is discarded too.
+ * Either way an acknowledged write vanishes; the trace records it as a
+ * RESOLVE event and the lost-write checker (src/sim/checker.c) reports it.
+ *
+ * Taught in docs/conflicts.md and labs 03, 05 and 07.
+ */
+#include "store/register.h"
+
+#include <string.h>
+
+MmrRegister *
+mmr_register_new (void)
+{
+  return g_new0 (MmrRegister, 1);
+}
+
+void
+mmr_version_clear (MmrVersion *v)
+{
+  g_clear_pointer (&v->value, g_free);
+}
+
+void
+mmr_version_copy (MmrVersion *dst, const MmrVersion *src)
+{
+  *dst = *src;
+  dst->value = g_strdup (src->value);
+}
+
+static void
+clear_siblings (MmrRegister *reg)
+{
+  for (guint i = 0; i < reg->n_siblings; i++)
+    mmr_version_clear (&reg->siblings[i]);
+  g_clear_pointer (&reg->siblings, g_free);
+  reg->n_siblings = 0;
+}
+
+void
+mmr_register_free (MmrRegister *reg)
+{
+  if (reg == NULL)
+    return;
+  clear_siblings (reg);
+  g_free (reg);
+}
+
+MmrRegister *
+mmr_register_copy (const MmrRegister *reg)
+{
+  MmrRegister *copy = mmr_register_new ();
+
+  copy->vv = reg->vv;
+  copy->n_siblings = reg->n_siblings;
+  if (reg->n_siblings > 0)
+    copy->siblings = g_new (MmrVersion, reg->n_siblings);
+  for (guint i = 0; i < reg->n_siblings; i++)
+    mmr_version_copy (&copy->siblings[i], &reg->siblings[i]);
+  return copy;
+}
+
+void
+mmr_merge_result_init (MmrMergeResult *r)
+{
+  memset (r, 0, sizeof *r);
+  r->met = g_array_new (FALSE, FALSE, sizeof (MmrEventVersion));
+  r->kept = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+}
+
+void
+mmr_merge_result_clear (MmrMergeResult *r)
+{
+  g_clear_pointer (&r->met, g_array_unref);
+  g_clear_pointer (&r->kept, g_array_unref);
+}
+
+static void
+note_met (MmrMergeResult *r, const MmrVersion *v)
+{
+  MmrEventVersion ev = { v->dot, v->value, v->ts, v->ts_logical, v->hlc };
+
+  g_array_append_val (r->met, ev);
+}
+
+/* DOC: lww-order */
+int
+mmr_version_lww_compare (const MmrVersion *a, const MmrVersion *b,
+                         const char *const *names)
+{
+  int c;
+
+  if (a->ts != b->ts)
+    return a->ts < b->ts ? -1 : 1;
+  if (a->ts_logical != b->ts_logical)
+    return a->ts_logical < b->ts_logical ? -1 : 1;
+  /* DOC: lww-tiebreak */
+  c = strcmp (names[a->dot.replica], names[b->dot.replica]);
+  if (c != 0)
+    return c < 0 ? -1 : 1;
+  if (a->dot.counter != b->dot.counter)
+    return a->dot.counter < b->dot.counter ? -1 : 1;
+  return 0;
+}
+
+static int
+dot_cmp (MmrDot a, MmrDot b)
+{
+  if (a.replica != b.replica)
+    return a.replica < b.replica ? -1 : 1;
+  if (a.counter != b.counter)
+    return a.counter < b.counter ? -1 : 1;
+  return 0;
+}
+
+static int
+version_dot_cmp (gconstpointer a, gconstpointer b)
+{
+  return dot_cmp (((const MmrVersion *) a)->dot, ((const MmrVersion *) b)->dot);
+}
+
+static gboolean
+has_dot (const MmrRegister *reg, MmrDot dot)
+{
+  for (guint i = 0; i < reg->n_siblings; i++)
+    if (dot_cmp (reg->siblings[i].dot, dot) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Replaces the siblings with the single version @v (ownership moves). */
+static void
+set_single (MmrRegister *reg, MmrVersion *v)
+{
+  clear_siblings (reg);
+  reg->siblings = g_new (MmrVersion, 1);
+  reg->siblings[0] = *v;
+  reg->n_siblings = 1;
+  memset (v, 0, sizeof *v);
+}
+
+/* DOC: local-write */
+gboolean
+mmr_register_local_write (MmrRegister *reg, const MmrMergePolicy *policy,
+                          guint replica, const MmrVersion *version_template,
+                          MmrDot *out_dot, GArray *superseded,
+                          MmrMergeResult *result)
+{
+  MmrVersion v;
+
+  g_return_val_if_fail (replica < MMR_MAX_REPLICAS, FALSE);
+  mmr_version_copy (&v, version_template);
+  v.dot.replica = (guint8) replica;
+  v.dot.counter = reg->vv.c[replica] + 1;
+  reg->vv.c[replica] = v.dot.counter;
+  *out_dot = v.dot;
+  result->changed = TRUE;
+
+  if (policy->strategy == MMR_STRATEGY_LWW && reg->n_siblings > 0
+      && mmr_version_lww_compare (&v, &reg->siblings[0], policy->names) < 0)
+    {
+      /* The write saw the visible version yet sorts before it: its clock
+       * is behind. LWW keeps the larger timestamp; this write is lost. */
+      result->conflict = TRUE;
+      result->rule = MMR_RESOLVE_LWW_REJECTED;
+      note_met (result, &reg->siblings[0]);
+      note_met (result, &v);
+      g_array_append_val (result->kept, reg->siblings[0].dot);
+      mmr_version_clear (&v);
+      return FALSE;
+    }
+  for (guint i = 0; i < reg->n_siblings; i++)
+    g_array_append_val (superseded, reg->siblings[i].dot);
+  set_single (reg, &v);
+  return TRUE;
+}
+
+static void
+merge_siblings (MmrRegister *reg, const MmrRegister *in, MmrMergeResult *r)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (MmrVersion));
+  gboolean kept_unseen_local = FALSE, added = FALSE, removed = FALSE;
+
+  for (guint i = 0; i < reg->n_siblings; i++)
+    {
+      MmrVersion *m = &reg->siblings[i];
+
+      if (!mmr_version_vector_covers (&in->vv, m->dot) || has_dot (in, m->dot))
+        {
+          kept_unseen_local |= !has_dot (in, m->dot);
+          g_array_append_val (out, *m);
+        }
+      else
+        {
+          mmr_version_clear (m);   /* seen and written over by the sender */
+          removed = TRUE;
+        }
+    }
+  for (guint i = 0; i < in->n_siblings; i++)
+    {
+      const MmrVersion *t = &in->siblings[i];
+      MmrVersion copy;
+
+      if (mmr_version_vector_covers (&reg->vv, t->dot))
+        continue;
+      mmr_version_copy (&copy, t);
+      g_array_append_val (out, copy);
+      added = TRUE;
+    }
+  g_array_sort (out, version_dot_cmp);
+  g_free (reg->siblings);
+  reg->n_siblings = out->len;
+  reg->siblings = (MmrVersion *) (void *) g_array_free (out, out->len == 0);
+  r->changed |= added || removed;
+  /* DOC: siblings-conflict */
+  if (added && kept_unseen_local && reg->n_siblings > 1)
+    {
+      r->conflict = TRUE;
+      r->rule = MMR_RESOLVE_SIBLINGS;
+      for (guint i = 0; i < reg->n_siblings; i++)
+        {
+          note_met (r, &reg->siblings[i]);
+          g_array_append_val (r->kept, reg->siblings[i].dot);
+        }
+    }
+}
+
+/* Why the winner won against a loser that it did not see. */
+static MmrResolveRule
+lww_rule (const MmrVersion *w, const MmrVersion *l)
+{
+  if (w->ts != l->ts || w->ts_logical != l->ts_logical)
+    return MMR_RESOLVE_LWW_TIMESTAMP;
+  return MMR_RESOLVE_LWW_TIEBREAK;
+}
+
+static void
+merge_lww (MmrRegister *reg, const MmrMergePolicy *policy,
+           const MmrRegister *in, MmrMergeResult *r)
+{
+  const MmrVersion *best = reg->n_siblings > 0 ? &reg->siblings[0] : NULL;
+  const MmrVersion *mine = best;
+  gboolean any_new = FALSE;
+
+  for (guint i = 0; i < in->n_siblings; i++)
+    {
+      const MmrVersion *t = &in->siblings[i];
+
+      if (mmr_version_vector_covers (&reg->vv, t->dot))
+        continue;       /* seen before: already competed here */
+      any_new = TRUE;
+      if (best == NULL || mmr_version_lww_compare (t, best, policy->names) > 0)
+        best = t;
+    }
+  if (!any_new)
+    return;
+  r->changed = TRUE;
+  if (mine != NULL && best == mine)
+    {
+      /* Every newcomer lost. A newcomer that had seen mine lost only
+       * because its clock was behind. */
+      r->conflict = TRUE;
+      note_met (r, mine);
+      for (guint i = 0; i < in->n_siblings; i++)
+        if (!mmr_version_vector_covers (&reg->vv, in->siblings[i].dot))
+          {
+            note_met (r, &in->siblings[i]);
+            r->rule = mmr_version_vector_covers (&in->vv, mine->dot)
+                      ? MMR_RESOLVE_LWW_REJECTED
+                      : lww_rule (mine, &in->siblings[i]);
+          }
+      g_array_append_val (r->kept, mine->dot);
+      return;
+    }
+  if (mine != NULL && !mmr_version_vector_covers (&in->vv, mine->dot))
+    {
+      /* The winner never saw mine: concurrent, and mine is discarded. */
+      r->conflict = TRUE;
+      r->rule = lww_rule (best, mine);
+      note_met (r, mine);
+      note_met (r, best);
+      g_array_append_val (r->kept, best->dot);
+    }
+  {
+    MmrVersion copy;
+
+    mmr_version_copy (&copy, best);
+    set_single (reg, &copy);
+  }
+}
+
+/* DOC: register-merge */
+void
+mmr_register_merge (MmrRegister *reg, const MmrMergePolicy *policy,
+                    const MmrRegister *incoming, MmrMergeResult *result)
+{
+  MmrVersionVector before = reg->vv;
+
+  if (policy->strategy == MMR_STRATEGY_LWW)
+    merge_lww (reg, policy, incoming, result);
+  else
+    merge_siblings (reg, incoming, result);
+  mmr_version_vector_join (&reg->vv, &incoming->vv);
+  if (mmr_version_vector_compare (&before, &reg->vv) != MMR_VV_EQUAL)
+    result->changed = TRUE;
+}
+
+gboolean
+mmr_register_is_absent (const MmrRegister *reg)
+{
+  for (guint i = 0; i < reg->n_siblings; i++)
+    if (reg->siblings[i].value != NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static int
+str_ptr_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+mmr_register_visible_values (const MmrRegister *reg)
+{
+  GPtrArray *values = g_ptr_array_new ();
+
+  for (guint i = 0; i < reg->n_siblings; i++)
+    if (reg->siblings[i].value != NULL)
+      g_ptr_array_add (values, reg->siblings[i].value);
+  g_ptr_array_sort (values, str_ptr_cmp);
+  for (guint i = 1; i < values->len;)
+    if (strcmp (values->pdata[i - 1], values->pdata[i]) == 0)
+      g_ptr_array_remove_index (values, i);
+    else
+      i++;
+  return values;
+}

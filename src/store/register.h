@@ -1,0 +1,113 @@
+/* register.h - one replicated register: the versions of one key (or field)
+ *
+ * A register is what a replica stores for one key (granularity "record") or
+ * one field of a record (granularity "field"). It is a dotted version
+ * vector set (Preguica et al. 2010; Almeida et al., "Scalable and Accurate
+ * Causality Tracking for Eventually Consistent Stores", 2014):
+ *
+ *   vv        everything this replica has seen of the register, as a
+ *             version vector;
+ *   siblings  the versions still visible, each named by the dot of the
+ *             write that made it.
+ *
+ * Invariants:
+ *   - every sibling's dot is covered by vv;
+ *   - no two siblings share a dot;
+ *   - with strategy LWW there is at most one sibling;
+ *   - siblings are kept sorted by (replica, counter) so that equal states
+ *     encode to equal bytes.
+ *
+ * Merging two registers is a join in a lattice, so it is commutative,
+ * associative and idempotent: that is what makes duplicated, reordered and
+ * repeated messages harmless (docs/conflicts.md, "Why merge is safe").
+ *
+ * Taught in docs/conflicts.md and labs 03, 05 and 07.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "core/clock.h"
+#include "core/event.h"
+#include "core/version-vector.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MMR_STRATEGY_LWW,
+  MMR_STRATEGY_SIBLINGS,
+} MmrStrategy;
+
+typedef struct {
+  MmrDot dot;          /* the write that made this version */
+  gint64 ts;           /* LWW timestamp from the scenario's clock source */
+  guint32 ts_logical;  /* second LWW component (the HLC counter) */
+  MmrHlc hlc;          /* the writer's HLC at the write, for the trace */
+  char *value;         /* owned; NULL for a tombstone */
+} MmrVersion;
+
+typedef struct {
+  MmrVersionVector vv;
+  guint n_siblings;
+  MmrVersion *siblings;   /* owned array of n_siblings */
+} MmrRegister;
+
+/* What one merge did, for the trace. Arrays are owned by the result. */
+typedef struct {
+  gboolean changed;            /* the register's state differs from before */
+  gboolean conflict;           /* concurrent versions met */
+  MmrResolveRule rule;
+  GArray *met;                 /* MmrEventVersion: the versions that met */
+  GArray *kept;                /* MmrDot: the surviving siblings */
+} MmrMergeResult;
+
+/* Strategy and tie-break order, shared by every register of a replica. */
+typedef struct {
+  MmrStrategy strategy;
+  const char *const *names;    /* replica names, for the LWW tie-break */
+} MmrMergePolicy;
+
+MmrRegister *mmr_register_new   (void);
+void         mmr_register_free  (MmrRegister *reg);
+MmrRegister *mmr_register_copy  (const MmrRegister *reg);
+void         mmr_version_clear  (MmrVersion *v);
+void         mmr_version_copy   (MmrVersion *dst, const MmrVersion *src);
+
+/* A local write by replica @replica: it has seen every sibling, so it
+ * replaces them all (siblings), or competes with the visible one by
+ * timestamp (LWW: a write with a smaller timestamp than the visible version
+ * is acknowledged but discarded - the silent loss LWW is known for).
+ * The superseded dots (siblings this write saw and replaced) are appended
+ * to @superseded.  Returns TRUE if the new version is now visible. */
+gboolean mmr_register_local_write (MmrRegister *reg,
+                                   const MmrMergePolicy *policy,
+                                   guint replica,
+                                   const MmrVersion *version_template,
+                                   MmrDot *out_dot,
+                                   GArray *superseded,
+                                   MmrMergeResult *result);
+
+/* Joins @incoming (a copy of another replica's register, or the state of a
+ * single write: its context vv plus one sibling) into @reg. */
+void mmr_register_merge (MmrRegister *reg,
+                         const MmrMergePolicy *policy,
+                         const MmrRegister *incoming,
+                         MmrMergeResult *result);
+
+/* LWW order: compares (ts, ts_logical, replica name). */
+int  mmr_version_lww_compare (const MmrVersion *a, const MmrVersion *b,
+                              const char *const *names);
+
+/* TRUE when every sibling is a tombstone (or there are none): the key reads
+ * as absent. */
+gboolean mmr_register_is_absent (const MmrRegister *reg);
+/* Sorted, de-duplicated visible values (tombstones excluded); borrowed
+ * strings in a new array. */
+GPtrArray *mmr_register_visible_values (const MmrRegister *reg);
+
+void mmr_merge_result_init  (MmrMergeResult *r);
+void mmr_merge_result_clear (MmrMergeResult *r);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrRegister, mmr_register_free)
+
+G_END_DECLS

@@ -1,0 +1,35 @@
+/* store.h - a replica's key space: register name -> MmrRegister
+ *
+ * The store is the in-memory state of one replica. A register name is the
+ * key ("cart") with granularity "record", or key and field ("user.name")
+ * with granularity "field" (see record.h for how a record's fields live in
+ * one register's value).  Replicas never share a store: what one replica
+ * knows, another learns only through messages.
+ *
+ * Taught in docs/architecture.md.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "store/register.h"
+
+G_BEGIN_DECLS
+
+typedef struct _MmrStore MmrStore;
+
+MmrStore    *mmr_store_new      (void);
+void         mmr_store_free     (MmrStore *store);
+/* Borrowed; NULL when the replica has never heard of @name. */
+MmrRegister *mmr_store_lookup   (MmrStore *store, const char *name);
+/* Borrowed; creates an empty register on first use. */
+MmrRegister *mmr_store_ensure   (MmrStore *store, const char *name);
+guint        mmr_store_size     (const MmrStore *store);
+/* Register names, sorted (strcmp); borrowed strings in a new array. */
+GPtrArray   *mmr_store_dup_names (const MmrStore *store);
+void         mmr_store_foreach  (const MmrStore *store, GHFunc func,
+                                 gpointer user_data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrStore, mmr_store_free)
+
+G_END_DECLS

@@ -1,0 +1,349 @@
+/* replica.c - local writes, pushes and merges of one master
+ *
+ * The path of one write (docs/architecture.md walks through it):
+ *   mmr_replica_write     stamps the version with this replica's clocks,
+ *                         applies it to the local register (acknowledged),
+ *   push_register         encodes the register as one STATE message and
+ *                         hands a copy to the link to every peer,
+ *   mmr_replica_receive   on a peer: decodes, advances the Lamport clock and
+ *                         HLC past the sender's, and
+ *   mmr_replica_merge_register  joins the register, tracing any conflict.
+ *
+ * Invariant: a replica changes its store only in write and receive, and
+ * reports every change through env->changed.
+ */
+#include "sync/replica.h"
+
+#include <string.h>
+
+#include "sync/anti-entropy.h"
+
+MmrReplica *
+mmr_replica_new (guint index, guint n_replicas, const char *const *names,
+                 const MmrReplicaEnv *env, gpointer env_data)
+{
+  MmrReplica *r = g_new0 (MmrReplica, 1);
+
+  r->index = index;
+  r->n_replicas = n_replicas;
+  r->names = names;
+  r->name = names[index];
+  r->store = mmr_store_new ();
+  mmr_physical_clock_init (&r->physical);
+  r->policy.strategy = MMR_STRATEGY_LWW;
+  r->policy.names = names;
+  r->ts_source = MMR_TS_HLC;
+  r->granularity = MMR_GRANULARITY_FIELD;
+  r->ae_next_peer = (index + 1) % n_replicas;
+  r->env = env;
+  r->env_data = env_data;
+  return r;
+}
+
+void
+mmr_replica_free (MmrReplica *r)
+{
+  if (r == NULL)
+    return;
+  mmr_store_free (r->store);
+  g_free (r);
+}
+
+static gint64
+physical_now (MmrReplica *r)
+{
+  return mmr_physical_clock_read (&r->physical, r->env->now (r->env_data));
+}
+
+/* DOC: stamp */
+void
+mmr_replica_stamp (MmrReplica *r, MmrVersion *v)
+{
+  gint64 pt = physical_now (r);
+  guint64 lamport = mmr_lamport_tick (&r->lamport);
+
+  v->hlc = mmr_hlc_now (&r->hlc, pt);
+  switch (r->ts_source)
+    {
+    case MMR_TS_PHYSICAL:
+      v->ts = pt;
+      v->ts_logical = 0;
+      break;
+    case MMR_TS_LAMPORT:
+      v->ts = (gint64) lamport;
+      v->ts_logical = 0;
+      break;
+    case MMR_TS_HLC:
+      v->ts = v->hlc.l;
+      v->ts_logical = v->hlc.c;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+emit_conflict (MmrReplica *r, const char *name, const MmrRegister *reg,
+               const MmrMergeResult *res, int from)
+{
+  MmrEvent ev = { 0 };
+
+  ev.replica = (int) r->index;
+  ev.peer = from;
+  ev.key = name;
+  ev.vv = reg->vv;
+  ev.hlc = r->hlc;
+  ev.kind = MMR_EV_CONFLICT;
+  ev.rule = res->rule;
+  ev.n_versions = res->met->len;
+  ev.versions = (const MmrEventVersion *) (void *) res->met->data;
+  r->env->emit (r->env_data, &ev);
+
+  ev.kind = MMR_EV_RESOLVE;
+  ev.n_kept = res->kept->len;
+  ev.kept = (const MmrDot *) (void *) res->kept->data;
+  if (ev.n_kept == 1)
+    for (guint i = 0; i < reg->n_siblings; i++)
+      if (reg->siblings[i].dot.replica == ev.kept[0].replica
+          && reg->siblings[i].dot.counter == ev.kept[0].counter)
+        ev.value = reg->siblings[i].value;
+  r->env->emit (r->env_data, &ev);
+}
+
+static void
+push_register (MmrReplica *r, const char *name, const MmrRegister *reg,
+               MmrDot dot, const char *value)
+{
+  g_autoptr (MmrMessage) msg = mmr_message_new (MMR_MSG_STATE);
+  g_autoptr (GBytes) bytes = NULL;
+  guint32 metadata = 0;
+
+  msg->lamport = mmr_lamport_tick (&r->lamport);
+  msg->hlc = mmr_hlc_now (&r->hlc, physical_now (r));
+  mmr_message_add_register (msg, name, mmr_register_copy (reg));
+  bytes = mmr_wire_encode (msg, &metadata);
+  /* DOC: push-to-peers */
+  for (guint peer = 0; peer < r->n_replicas; peer++)
+    if (peer != r->index)
+      r->env->send (r->env_data, r->index, peer, bytes, MMR_MSG_STATE, 1,
+                    metadata, name, dot, value);
+}
+
+/* The value a record-granularity write builds on: the visible version
+ * that LWW order ranks highest (with siblings, the write replaces them
+ * all, keeping the other fields of that one). */
+static const char *
+record_base (const MmrReplica *r, const MmrRegister *reg)
+{
+  const MmrVersion *best = NULL;
+
+  for (guint i = 0; reg != NULL && i < reg->n_siblings; i++)
+    if (reg->siblings[i].value != NULL
+        && (best == NULL
+            || mmr_version_lww_compare (&reg->siblings[i], best,
+                                        r->names) > 0))
+      best = &reg->siblings[i];
+  return best != NULL ? best->value : NULL;
+}
+
+static void
+write_register (MmrReplica *r, const char *name, const char *value)
+{
+  MmrRegister *reg = mmr_store_ensure (r->store, name);
+  g_autoptr (GArray) superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+  MmrMergeResult res;
+  MmrVersion v = { 0 };
+  MmrEvent ev = { 0 };
+  MmrDot dot;
+
+  mmr_merge_result_init (&res);
+  mmr_replica_stamp (r, &v);
+  v.value = (char *) value;     /* borrowed: local_write copies it */
+  mmr_register_local_write (reg, &r->policy, r->index, &v, &dot, superseded,
+                            &res);
+  ev.kind = value != NULL ? MMR_EV_WRITE : MMR_EV_DELETE;
+  ev.replica = (int) r->index;
+  ev.peer = -1;
+  ev.key = name;
+  ev.value = value;
+  ev.dot = dot;
+  ev.vv = reg->vv;
+  ev.hlc = r->hlc;
+  ev.n_superseded = superseded->len;
+  ev.superseded = (const MmrDot *) (void *) superseded->data;
+  r->env->emit (r->env_data, &ev);
+  if (res.conflict)
+    emit_conflict (r, name, reg, &res, -1);
+  mmr_merge_result_clear (&res);
+  r->env->changed (r->env_data, r->index);
+  push_register (r, name, reg, dot, value);
+}
+
+/* Field granularity: deleting a whole record deletes every field of it
+ * this replica knows of. A field it has not heard of yet survives. */
+static void
+delete_record_fields (MmrReplica *r, const char *key)
+{
+  g_autoptr (GPtrArray) names = mmr_store_dup_names (r->store);
+  g_autofree char *prefix = g_strconcat (key, ".", NULL);
+  g_autoptr (GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *n = names->pdata[i];
+      MmrRegister *reg = mmr_store_lookup (r->store, n);
+
+      if ((strcmp (n, key) == 0 || g_str_has_prefix (n, prefix))
+          && !mmr_register_is_absent (reg))
+        g_ptr_array_add (targets, g_strdup (n));
+    }
+  if (targets->len == 0)
+    g_ptr_array_add (targets, g_strdup (key));
+  for (guint i = 0; i < targets->len; i++)
+    write_register (r, targets->pdata[i], NULL);
+}
+
+/* DOC: local-put */
+void
+mmr_replica_write (MmrReplica *r, const char *key, const char *field,
+                   const char *value)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *record = NULL;
+  const char *f = field != NULL ? field : "";
+
+  if (r->granularity == MMR_GRANULARITY_FIELD)
+    {
+      if (value == NULL && *f == '\0')
+        delete_record_fields (r, key);
+      else
+        {
+          name = mmr_record_register_name (r->granularity, key, f);
+          write_register (r, name, value);
+        }
+      return;
+    }
+  name = mmr_record_register_name (r->granularity, key, f);
+  if (value == NULL && *f == '\0')
+    {
+      write_register (r, name, NULL);
+      return;
+    }
+  record = mmr_record_set_field (record_base (r, mmr_store_lookup (r->store,
+                                                                   name)),
+                                 f, value);
+  write_register (r, name, record);
+}
+
+/* DOC: merge-register */
+gboolean
+mmr_replica_merge_register (MmrReplica *r, const char *name,
+                            const MmrRegister *incoming, int from)
+{
+  MmrRegister *reg = mmr_store_ensure (r->store, name);
+  MmrMergeResult res;
+  gboolean changed;
+
+  mmr_merge_result_init (&res);
+  mmr_register_merge (reg, &r->policy, incoming, &res);
+  if (res.conflict)
+    emit_conflict (r, name, reg, &res, from);
+  changed = res.changed;
+  mmr_merge_result_clear (&res);
+  return changed;
+}
+
+static void
+emit_deliver (MmrReplica *r, guint from, guint64 msg_id, gsize n_bytes,
+              const MmrMessage *msg)
+{
+  MmrEvent ev = { 0 };
+
+  ev.kind = MMR_EV_DELIVER;
+  ev.replica = (int) r->index;
+  ev.peer = (int) from;
+  ev.msg_id = msg_id;
+  ev.bytes = (guint32) n_bytes;
+  ev.hlc = r->hlc;
+  ev.detail = mmr_msg_type_to_string (msg->type);
+  if (msg->type == MMR_MSG_STATE && msg->registers->len == 1)
+    {
+      const MmrWireRegister *w = msg->registers->pdata[0];
+      MmrRegister *mine = mmr_store_lookup (r->store, w->name);
+
+      ev.key = w->name;
+      if (w->reg->n_siblings == 1)
+        {
+          ev.dot = w->reg->siblings[0].dot;
+          ev.value = w->reg->siblings[0].value;
+        }
+      if (mine != NULL)
+        ev.vv = mine->vv;
+    }
+  r->env->emit (r->env_data, &ev);
+}
+
+static gboolean
+merge_all (MmrReplica *r, const MmrMessage *msg, guint from)
+{
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < msg->registers->len; i++)
+    {
+      const MmrWireRegister *w = msg->registers->pdata[i];
+
+      changed |= mmr_replica_merge_register (r, w->name, w->reg, (int) from);
+    }
+  return changed;
+}
+
+/* DOC: receive */
+void
+mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MmrMessage) msg = mmr_wire_decode (bytes, &error);
+  gboolean changed = FALSE;
+
+  if (msg == NULL)
+    {
+      MmrEvent ev = { 0 };
+
+      ev.kind = MMR_EV_DROP;
+      ev.replica = (int) r->index;
+      ev.peer = (int) from;
+      ev.msg_id = msg_id;
+      ev.bytes = (guint32) g_bytes_get_size (bytes);
+      ev.detail = error->message;
+      r->env->emit (r->env_data, &ev);
+      return;
+    }
+  mmr_lamport_receive (&r->lamport, msg->lamport);
+  mmr_hlc_receive (&r->hlc, msg->hlc, physical_now (r));
+  switch (msg->type)
+    {
+    case MMR_MSG_STATE:
+      changed = merge_all (r, msg, from);
+      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+      break;
+    case MMR_MSG_DIGEST:
+      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+      mmr_antientropy_answer_digest (r, from, msg);
+      break;
+    case MMR_MSG_DIGEST_REPLY:
+      changed = merge_all (r, msg, from);
+      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+      mmr_antientropy_finish (r, from, msg);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (changed)
+    r->env->changed (r->env_data, r->index);
+}
+
+void
+mmr_replica_antientropy_tick (MmrReplica *r)
+{
+  mmr_antientropy_begin (r);
+}

@@ -1,0 +1,92 @@
+/* replica.h - one master: accepts local writes, replicates them, merges
+ *
+ * A replica is written against an environment (as in TigerBeetle's
+ * simulator): it asks the environment for the time, hands it messages to
+ * send and reports events to it. It never sees another replica, a channel
+ * or the scheduler, so what it knows of its peers is exactly what arrived
+ * in messages.
+ *
+ * Write propagation is asynchronous (outline §7): a local write is
+ * acknowledged at once, then pushed to every peer as one STATE message.
+ * Anti-entropy (anti-entropy.c) repairs whatever pushes were lost.
+ *
+ * Taught in docs/architecture.md and lab 01.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "core/clock.h"
+#include "core/event.h"
+#include "net/wire.h"
+#include "store/record.h"
+#include "store/store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  MMR_TS_PHYSICAL,
+  MMR_TS_LAMPORT,
+  MMR_TS_HLC,
+} MmrTimestampSource;
+
+/* What a replica may ask of the world. */
+typedef struct {
+  gint64 (*now) (gpointer env);
+  /* Hand encoded @bytes to the link @from -> @to; the world traces the
+   * SEND. @key, @dot and @value describe a pushed write (NULL/zero for
+   * anti-entropy traffic); @metadata_bytes is what wire.c counted;
+   * @n_registers how many registers it carries (0: it cannot change the
+   * receiver's state, which matters for quiescence). */
+  void (*send) (gpointer env, guint from, guint to, GBytes *bytes,
+                MmrMsgType type, guint n_registers, guint32 metadata_bytes,
+                const char *key, MmrDot dot, const char *value);
+  /* Report an event; the world stamps seq, time and vector clock. */
+  void (*emit) (gpointer env, MmrEvent *event);
+  /* The replica's visible state changed (for quiescence detection). */
+  void (*changed) (gpointer env, guint replica);
+  /* The anti-entropy exchange @exchange with @peer found nothing to
+   * exchange. */
+  void (*clean_exchange) (gpointer env, guint replica, guint peer,
+                          guint32 exchange);
+} MmrReplicaEnv;
+
+typedef struct {
+  guint index;
+  const char *name;               /* borrowed from the world */
+  guint n_replicas;
+  const char *const *names;       /* borrowed: every replica's name */
+  MmrStore *store;                /* owned */
+  MmrPhysicalClock physical;
+  guint64 lamport;
+  MmrHlc hlc;
+  MmrMergePolicy policy;
+  MmrTimestampSource ts_source;
+  MmrGranularity granularity;
+  guint ae_next_peer;             /* round-robin anti-entropy partner */
+  guint32 ae_exchange;            /* last exchange id this replica began */
+  const MmrReplicaEnv *env;
+  gpointer env_data;
+} MmrReplica;
+
+MmrReplica *mmr_replica_new  (guint index, guint n_replicas,
+                              const char *const *names,
+                              const MmrReplicaEnv *env, gpointer env_data);
+void        mmr_replica_free (MmrReplica *r);
+
+/* A client write, acknowledged locally at once. @value NULL deletes. */
+void mmr_replica_write   (MmrReplica *r, const char *key, const char *field,
+                          const char *value);
+/* A message arrived from @from. Undecodable bytes are traced and dropped. */
+void mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes,
+                          guint64 msg_id);
+/* The anti-entropy timer fired: start an exchange with the next peer. */
+void mmr_replica_antientropy_tick (MmrReplica *r);
+
+/* Stamps a new version with this replica's clocks (local event). */
+void mmr_replica_stamp   (MmrReplica *r, MmrVersion *v);
+/* Merges one incoming register, tracing conflicts. TRUE if it changed. */
+gboolean mmr_replica_merge_register (MmrReplica *r, const char *name,
+                                     const MmrRegister *incoming, int from);
+
+G_END_DECLS
