@@ -33,13 +33,21 @@ mmr_prng_double (MmrPrng *prng)
 gint64
 mmr_prng_range (MmrPrng *prng, gint64 lo, gint64 hi)
 {
-  guint64 span;
+  /* Unsigned arithmetic: hi - lo may not fit in a gint64. A span of 0
+   * means the whole 64-bit range. */
+  guint64 span = (guint64) hi - (guint64) lo + 1;
+  guint64 draw;
 
   g_assert (lo <= hi);
-  span = (guint64) (hi - lo) + 1;
-  if (span == 0 || span > G_MAXUINT32)
-    return lo + (gint64) (g_rand_double (prng->rand) * (double) (hi - lo));
-  return lo + (gint64) (g_rand_int (prng->rand) % span);
+  if (span != 0 && span <= G_MAXUINT32)
+    draw = g_rand_int (prng->rand) % span;
+  else
+    {
+      draw = ((guint64) g_rand_int (prng->rand) << 32) | g_rand_int (prng->rand);
+      if (span != 0)
+        draw %= span;
+    }
+  return (gint64) ((guint64) lo + draw);
 }
 
 gboolean

@@ -397,7 +397,7 @@ plan_update (const OrMap *self, const Field *f, const FieldOp *fop,
     {
     case MMR_CRDT_GCOUNTER:
     case MMR_CRDT_PNCOUNTER:
-      *pred = is_own;
+      *pred = NULL;
       *pred_data = &self->parent.replica;
       /* Clamped at COUNT_MAX + 1 so that the sum cannot wrap; more than
        * one own value happens only in a hand-made decoded state. */

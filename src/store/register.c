@@ -91,14 +91,19 @@ mmr_merge_result_init (MmrMergeResult *r)
 void
 mmr_merge_result_clear (MmrMergeResult *r)
 {
+  for (guint i = 0; r->met != NULL && i < r->met->len; i++)
+    g_free ((char *) g_array_index (r->met, MmrEventVersion, i).value);
   g_clear_pointer (&r->met, g_array_unref);
   g_clear_pointer (&r->kept, g_array_unref);
 }
 
+/* The result keeps its own copy of each value: the version it came from
+ * may be freed by the merge that reported it. */
 static void
 note_met (MmrMergeResult *r, const MmrVersion *v)
 {
-  MmrEventVersion ev = { v->dot, v->value, v->ts, v->ts_logical, v->hlc };
+  MmrEventVersion ev = { v->dot, g_strdup (v->value), v->ts, v->ts_logical,
+                         v->hlc };
 
   g_array_append_val (r->met, ev);
 }

@@ -57,7 +57,8 @@ typedef struct {
   gboolean changed;            /* the register's state differs from before */
   gboolean conflict;           /* concurrent versions met */
   MmrResolveRule rule;
-  GArray *met;                 /* MmrEventVersion: the versions that met */
+  GArray *met;                 /* MmrEventVersion: the versions that met;
+                                * their values are owned copies */
   GArray *kept;                /* MmrDot: the surviving siblings */
 } MmrMergeResult;
 

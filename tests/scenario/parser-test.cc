@@ -458,6 +458,22 @@ TEST (MmrScriptParser, EveryExpectForm)
              std::vector<std::string> ({ "eggs", "milk" }));
 }
 
+TEST (MmrScriptParser, EqualsSignMayTouchTheValue)
+{
+  Script s = parse_ok ("replicas A B\n"
+                       "expect A cart =milk\n"
+                       "expect A cart ={b,a}\n"
+                       "expect A cart = a,b\n");
+
+  ASSERT_NE (s, nullptr);
+  ASSERT_EQ (s->commands->len, 3u);
+  EXPECT_EQ (values_of (cmd (s, 0)), std::vector<std::string> ({ "milk" }));
+  EXPECT_EQ (values_of (cmd (s, 1)),
+             std::vector<std::string> ({ "a", "b" }));
+  // Without braces a comma is part of the one value.
+  EXPECT_EQ (values_of (cmd (s, 2)), std::vector<std::string> ({ "a,b" }));
+}
+
 TEST (MmrScriptParser, QuotedValuesKeepSpacesAndEscapes)
 {
   Script s = parse_ok ("replicas A B\n"

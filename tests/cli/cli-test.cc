@@ -1,0 +1,197 @@
+// cli-test.cc - the mmr command as a user runs it: every example scenario
+// with its expects, JSON output shape, traces, exit codes and error text.
+#include <gtest/gtest.h>
+
+#include <string>
+
+extern "C" {
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+}
+
+struct Result
+{
+  int status;
+  std::string out;
+  std::string err;
+};
+
+static Result
+mmr (std::vector<std::string> args)
+{
+  std::vector<char *> argv;
+  std::string bin = g_getenv ("MMR");
+  gchar *out = nullptr, *err = nullptr;
+  int wait_status = 0;
+  GError *error = nullptr;
+
+  argv.push_back ((char *) bin.c_str ());
+  for (auto &a : args)
+    argv.push_back ((char *) a.c_str ());
+  argv.push_back (nullptr);
+  EXPECT_TRUE (g_spawn_sync (g_getenv ("MMR_SOURCE_ROOT"), argv.data (),
+                             nullptr, G_SPAWN_DEFAULT, nullptr, nullptr, &out,
+                             &err, &wait_status, &error));
+  Result r = { WEXITSTATUS (wait_status), out ? out : "", err ? err : "" };
+  g_free (out);
+  g_free (err);
+  g_clear_error (&error);
+  return r;
+}
+
+static std::string
+write_temp (const char *name, const char *text)
+{
+  std::string path = std::string (g_get_tmp_dir ()) + "/mmr-cli-test-" + name;
+  g_file_set_contents (path.c_str (), text, -1, nullptr);
+  return path;
+}
+
+TEST (MmrCli, EveryExampleScenarioRunsWithAllExpectationsHolding)
+{
+  const char *examples[] = { "demo", "siblings", "clock-skew",
+                             "delete-update", "lossy-network" };
+
+  for (const char *e : examples)
+    {
+      std::string file = std::string ("docs/examples/") + e + ".mmr";
+      Result r = mmr ({ "run", file });
+
+      EXPECT_EQ (r.status, 0) << file << "\n" << r.out << r.err;
+      EXPECT_NE (r.out.find ("expectations hold"), std::string::npos);
+      EXPECT_EQ (r.out.find ("FAIL"), std::string::npos) << r.out;
+    }
+}
+
+TEST (MmrCli, JsonReportHasTheDocumentedShape)
+{
+  Result r = mmr ({ "run", "docs/examples/demo.mmr", "--json" });
+  ASSERT_EQ (r.status, 0) << r.err;
+  JsonParser *p = json_parser_new ();
+  ASSERT_TRUE (json_parser_load_from_data (p, r.out.c_str (), -1, nullptr));
+  JsonObject *o = json_node_get_object (json_parser_get_root (p));
+
+  EXPECT_TRUE (json_object_get_boolean_member (o, "converged"));
+  JsonObject *b = json_object_get_object_member (
+      json_object_get_object_member (o, "replicas"), "B");
+  JsonObject *cart = json_object_get_object_member (b, "cart");
+  JsonArray *values = json_object_get_array_member (cart, "values");
+  ASSERT_EQ (json_array_get_length (values), 1u);
+  EXPECT_STREQ (json_array_get_string_element (values, 0), "eggs");
+  JsonObject *vv = json_object_get_object_member (cart, "vv");
+  EXPECT_EQ (json_object_get_int_member (vv, "A"), 2);
+  EXPECT_EQ (json_object_get_int_member (vv, "C"), 1);
+  EXPECT_TRUE (json_object_has_member (b, "user.name"));
+  JsonArray *lost = json_object_get_array_member (o, "lost_writes");
+  ASSERT_EQ (json_array_get_length (lost), 1u);
+  JsonObject *lw = json_array_get_object_element (lost, 0);
+  EXPECT_STREQ (json_object_get_string_member (lw, "replica"), "A");
+  EXPECT_STREQ (json_object_get_string_member (lw, "key"), "cart");
+  EXPECT_STREQ (json_object_get_string_member (lw, "value"), "milk,flour");
+  JsonArray *ex = json_object_get_array_member (o, "expectations");
+  ASSERT_EQ (json_array_get_length (ex), 10u);
+  EXPECT_EQ (json_object_get_int_member (
+                 json_array_get_object_element (ex, 0), "line"), 16);
+  JsonObject *m = json_object_get_object_member (o, "metrics");
+  EXPECT_GT (json_object_get_int_member (m, "messages"), 0);
+  EXPECT_GT (json_object_get_int_member (m, "bytes"), 0);
+  g_object_unref (p);
+}
+
+TEST (MmrCli, SameSeedSameTraceAndASeedOptionChangesTheRun)
+{
+  std::string t1 = std::string (g_get_tmp_dir ()) + "/mmr-cli-t1.jsonl";
+  std::string t2 = std::string (g_get_tmp_dir ()) + "/mmr-cli-t2.jsonl";
+  std::string t3 = std::string (g_get_tmp_dir ()) + "/mmr-cli-t3.jsonl";
+  gchar *a = nullptr, *b = nullptr, *c = nullptr;
+
+  ASSERT_EQ (mmr ({ "run", "docs/examples/lossy-network.mmr", "--trace", t1 }).status, 0);
+  ASSERT_EQ (mmr ({ "run", "docs/examples/lossy-network.mmr", "--trace", t2 }).status, 0);
+  mmr ({ "run", "docs/examples/lossy-network.mmr", "--seed", "99", "--trace", t3 });
+  ASSERT_TRUE (g_file_get_contents (t1.c_str (), &a, nullptr, nullptr));
+  ASSERT_TRUE (g_file_get_contents (t2.c_str (), &b, nullptr, nullptr));
+  ASSERT_TRUE (g_file_get_contents (t3.c_str (), &c, nullptr, nullptr));
+  EXPECT_STREQ (a, b);
+  EXPECT_STRNE (a, c);
+  // Every line is a JSON object with seq, t and kind.
+  gchar **lines = g_strsplit (a, "\n", -1);
+  guint n = 0;
+  for (gchar **l = lines; *l && **l; l++, n++)
+    {
+      JsonParser *p = json_parser_new ();
+      ASSERT_TRUE (json_parser_load_from_data (p, *l, -1, nullptr)) << *l;
+      JsonObject *o = json_node_get_object (json_parser_get_root (p));
+      EXPECT_EQ (json_object_get_int_member (o, "seq"), (gint64) n);
+      EXPECT_TRUE (json_object_has_member (o, "kind"));
+      g_object_unref (p);
+    }
+  EXPECT_GT (n, 50u);
+  g_strfreev (lines);
+  g_free (a);
+  g_free (b);
+  g_free (c);
+  g_unlink (t1.c_str ());
+  g_unlink (t2.c_str ());
+  g_unlink (t3.c_str ());
+}
+
+TEST (MmrCli, AFailingExpectationExitsOneAndSaysWhatWasFound)
+{
+  std::string f = write_temp ("fail.mmr",
+                              "replicas A B\nA put x 1\nsettle\n"
+                              "expect B x = 2\n");
+  Result r = mmr ({ "run", f });
+
+  EXPECT_EQ (r.status, 1);
+  EXPECT_NE (r.out.find ("FAIL line 4   expect B x = 2   -- found: B x is 1"),
+             std::string::npos) << r.out;
+  EXPECT_NE (r.out.find ("0 of 1 expectations hold"), std::string::npos);
+}
+
+TEST (MmrCli, ATypoIsReportedWithFileLineAndColumnAndExitsTwo)
+{
+  std::string f = write_temp ("typo.mmr",
+                              "replicas A B C\nseed 1\nA put cart milk\nsetle\n");
+  std::string trace = std::string (g_get_tmp_dir ()) + "/mmr-cli-typo.jsonl";
+  g_unlink (trace.c_str ());
+  Result r = mmr ({ "run", f, "--trace", trace });
+
+  EXPECT_EQ (r.status, 2);
+  EXPECT_EQ (r.err, f + ":4:1: unknown command 'setle'; did you mean 'settle'?\n");
+  EXPECT_EQ (r.out, "");
+  EXPECT_FALSE (g_file_test (trace.c_str (), G_FILE_TEST_EXISTS))
+      << "nothing may be written for bad input";
+}
+
+TEST (MmrCli, BadOptionsAndMissingFilesExitTwo)
+{
+  Result r = mmr ({ "run", "--bogus", "x.mmr" });
+  EXPECT_EQ (r.status, 2);
+  EXPECT_EQ (r.err, "mmr run: Unknown option --bogus\nTry 'mmr run --help'.\n");
+
+  r = mmr ({ "run", "docs/examples/demo.mmr", "--seed", "abc" });
+  EXPECT_EQ (r.status, 2);
+  EXPECT_NE (r.err.find ("--seed expects a non-negative integer, got 'abc'"),
+             std::string::npos);
+
+  r = mmr ({ "run", "no-such-file.mmr" });
+  EXPECT_EQ (r.status, 2);
+  EXPECT_EQ (r.err.rfind ("no-such-file.mmr: cannot read: ", 0), 0u) << r.err;
+
+  r = mmr ({ "frobnicate" });
+  EXPECT_EQ (r.status, 2);
+  EXPECT_EQ (r.err.rfind ("mmr: unknown command 'frobnicate'", 0), 0u);
+}
+
+TEST (MmrCli, HelpExplainsTheCommands)
+{
+  Result r = mmr ({ "--help" });
+  EXPECT_EQ (r.status, 0);
+  EXPECT_NE (r.out.find ("run FILE"), std::string::npos);
+  r = mmr ({ "run", "--help" });
+  EXPECT_EQ (r.status, 0);
+  EXPECT_NE (r.out.find ("--trace=OUT.jsonl"), std::string::npos);
+  EXPECT_NE (r.out.find ("Exit status: 0 every expectation holds"),
+             std::string::npos);
+}
