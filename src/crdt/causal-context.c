@@ -16,19 +16,25 @@
  */
 #include "crdt/causal-context.h"
 
+#include <string.h>
+
 #include "crdt/crdt-class.h"
 
 void
 mmr_causal_context_init (MmrCausalContext *ctx)
 {
   mmr_version_vector_init (&ctx->vv);
+  ctx->n_cloud = 0;
+  ctx->cloud_size = 0;
   ctx->cloud = NULL;
 }
 
 void
 mmr_causal_context_clear (MmrCausalContext *ctx)
 {
-  g_clear_pointer (&ctx->cloud, g_array_unref);
+  g_clear_pointer (&ctx->cloud, g_free);
+  ctx->n_cloud = 0;
+  ctx->cloud_size = 0;
 }
 
 void
@@ -36,19 +42,38 @@ mmr_causal_context_copy (MmrCausalContext *dst, const MmrCausalContext *src)
 {
   mmr_causal_context_clear (dst);
   dst->vv = src->vv;
-  if (src->cloud != NULL)
-    dst->cloud = g_array_copy (src->cloud);
+  if (src->n_cloud > 0)
+    {
+      dst->cloud = g_memdup2 (src->cloud, src->n_cloud * sizeof (MmrDot));
+      dst->n_cloud = dst->cloud_size = src->n_cloud;
+    }
+}
+
+/* A plain array rather than a GArray: a delta's context is almost always
+ * a few cloud dots, and one allocation is half the cost of two. */
+static void
+cloud_insert (MmrCausalContext *ctx, guint at, MmrDot dot)
+{
+  if (ctx->n_cloud == ctx->cloud_size)
+    {
+      ctx->cloud_size = MAX (4, ctx->cloud_size * 2);
+      ctx->cloud = g_renew (MmrDot, ctx->cloud, ctx->cloud_size);
+    }
+  memmove (&ctx->cloud[at + 1], &ctx->cloud[at],
+           (ctx->n_cloud - at) * sizeof (MmrDot));
+  ctx->cloud[at] = dot;
+  ctx->n_cloud++;
 }
 
 static gboolean
-cloud_find (const GArray *cloud, MmrDot dot, guint *out_index)
+cloud_find (const MmrCausalContext *ctx, MmrDot dot, guint *out_index)
 {
-  guint lo = 0, hi = cloud != NULL ? cloud->len : 0;
+  guint lo = 0, hi = ctx->n_cloud;
 
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      int cmp = mmr_dot_compare (g_array_index (cloud, MmrDot, mid), dot);
+      int cmp = mmr_dot_compare (ctx->cloud[mid], dot);
 
       if (cmp == 0)
         {
@@ -71,7 +96,7 @@ mmr_causal_context_contains (const MmrCausalContext *ctx, MmrDot dot)
 
   if (dot.counter <= ctx->vv.c[dot.replica])
     return TRUE;
-  return cloud_find (ctx->cloud, dot, &at);
+  return cloud_find (ctx, dot, &at);
 }
 
 /* DOC: context-compact */
@@ -82,11 +107,9 @@ compact (MmrCausalContext *ctx)
 {
   guint kept = 0;
 
-  if (ctx->cloud == NULL)
-    return;
-  for (guint i = 0; i < ctx->cloud->len; i++)
+  for (guint i = 0; i < ctx->n_cloud; i++)
     {
-      MmrDot d = g_array_index (ctx->cloud, MmrDot, i);
+      MmrDot d = ctx->cloud[i];
       guint32 *c = &ctx->vv.c[d.replica];
 
       if (d.counter <= *c)
@@ -96,12 +119,9 @@ compact (MmrCausalContext *ctx)
           *c = d.counter;
           continue;
         }
-      g_array_index (ctx->cloud, MmrDot, kept++) = d;
+      ctx->cloud[kept++] = d;
     }
-  if (kept == 0)
-    g_clear_pointer (&ctx->cloud, g_array_unref);
-  else
-    g_array_set_size (ctx->cloud, kept);
+  ctx->n_cloud = kept;
 }
 
 void
@@ -118,10 +138,8 @@ mmr_causal_context_add (MmrCausalContext *ctx, MmrDot dot)
       compact (ctx);    /* the new entry may reach dots in the cloud */
       return;
     }
-  if (ctx->cloud == NULL)
-    ctx->cloud = g_array_new (FALSE, FALSE, sizeof (MmrDot));
-  cloud_find (ctx->cloud, dot, &at);
-  g_array_insert_val (ctx->cloud, at, dot);
+  cloud_find (ctx, dot, &at);
+  cloud_insert (ctx, at, dot);
 }
 
 /* DOC: context-join */
@@ -130,19 +148,14 @@ mmr_causal_context_join (MmrCausalContext *into,
                          const MmrCausalContext *other)
 {
   mmr_version_vector_join (&into->vv, &other->vv);
-  if (other->cloud != NULL)
-    for (guint i = 0; i < other->cloud->len; i++)
-      {
-        MmrDot d = g_array_index (other->cloud, MmrDot, i);
-        guint at;
+  for (guint i = 0; i < other->n_cloud; i++)
+    {
+      MmrDot d = other->cloud[i];
+      guint at;
 
-        if (d.counter <= into->vv.c[d.replica])
-          continue;
-        if (into->cloud == NULL)
-          into->cloud = g_array_new (FALSE, FALSE, sizeof (MmrDot));
-        if (!cloud_find (into->cloud, d, &at))
-          g_array_insert_val (into->cloud, at, d);
-      }
+      if (d.counter > into->vv.c[d.replica] && !cloud_find (into, d, &at))
+        cloud_insert (into, at, d);
+    }
   compact (into);
 }
 
@@ -152,14 +165,9 @@ mmr_causal_context_next_dot (const MmrCausalContext *ctx, guint replica,
 {
   guint32 max = ctx->vv.c[replica];
 
-  if (ctx->cloud != NULL)
-    for (guint i = 0; i < ctx->cloud->len; i++)
-      {
-        MmrDot d = g_array_index (ctx->cloud, MmrDot, i);
-
-        if (d.replica == replica)
-          max = MAX (max, d.counter);
-      }
+  for (guint i = 0; i < ctx->n_cloud; i++)
+    if (ctx->cloud[i].replica == replica)
+      max = MAX (max, ctx->cloud[i].counter);
   if (max == G_MAXUINT32)
     return FALSE;
   out->replica = (guint8) replica;
@@ -171,14 +179,11 @@ gboolean
 mmr_causal_context_equal (const MmrCausalContext *a,
                           const MmrCausalContext *b)
 {
-  guint na = a->cloud != NULL ? a->cloud->len : 0;
-  guint nb = b->cloud != NULL ? b->cloud->len : 0;
-
-  if (mmr_version_vector_compare (&a->vv, &b->vv) != MMR_VV_EQUAL || na != nb)
+  if (mmr_version_vector_compare (&a->vv, &b->vv) != MMR_VV_EQUAL
+      || a->n_cloud != b->n_cloud)
     return FALSE;
-  for (guint i = 0; i < na; i++)
-    if (!mmr_dot_equal (g_array_index (a->cloud, MmrDot, i),
-                        g_array_index (b->cloud, MmrDot, i)))
+  for (guint i = 0; i < a->n_cloud; i++)
+    if (!mmr_dot_equal (a->cloud[i], b->cloud[i]))
       return FALSE;
   return TRUE;
 }
@@ -186,7 +191,7 @@ mmr_causal_context_equal (const MmrCausalContext *a,
 gboolean
 mmr_causal_context_is_empty (const MmrCausalContext *ctx)
 {
-  return ctx->cloud == NULL && mmr_version_vector_is_empty (&ctx->vv);
+  return ctx->n_cloud == 0 && mmr_version_vector_is_empty (&ctx->vv);
 }
 
 gsize
@@ -194,9 +199,7 @@ mmr_causal_context_metadata_size (const MmrCausalContext *ctx)
 {
   gsize n = mmr_version_vector_n_entries (&ctx->vv) * MMR_META_DOT;
 
-  if (ctx->cloud != NULL)
-    n += ctx->cloud->len * MMR_META_DOT;
-  return n;
+  return n + ctx->n_cloud * MMR_META_DOT;
 }
 
 void
@@ -209,10 +212,9 @@ mmr_causal_context_encode (const MmrCausalContext *ctx, GByteArray *out)
         mmr_codec_put_u8 (out, (guint8) i);
         mmr_codec_put_varint (out, ctx->vv.c[i]);
       }
-  mmr_codec_put_varint (out, ctx->cloud != NULL ? ctx->cloud->len : 0);
-  if (ctx->cloud != NULL)
-    for (guint i = 0; i < ctx->cloud->len; i++)
-      mmr_codec_put_dot (out, g_array_index (ctx->cloud, MmrDot, i));
+  mmr_codec_put_varint (out, ctx->n_cloud);
+  for (guint i = 0; i < ctx->n_cloud; i++)
+    mmr_codec_put_dot (out, ctx->cloud[i]);
 }
 
 static gboolean
@@ -250,7 +252,10 @@ mmr_causal_context_decode (MmrCausalContext *ctx, MmrCodecReader *r,
   if (!decode_vv (&ctx->vv, r, error) || !mmr_codec_get_count (r, &n, error))
     return FALSE;
   if (n > 0)
-    ctx->cloud = g_array_sized_new (FALSE, FALSE, sizeof (MmrDot), n);
+    {
+      ctx->cloud = g_new (MmrDot, n);
+      ctx->cloud_size = n;
+    }
   for (guint i = 0; i < n; i++)
     {
       MmrDot d;
@@ -261,7 +266,7 @@ mmr_causal_context_decode (MmrCausalContext *ctx, MmrCodecReader *r,
         return mmr_codec_fail (r, error, "dot cloud not ascending");
       if ((guint64) d.counter < (guint64) ctx->vv.c[d.replica] + 2)
         return mmr_codec_fail (r, error, "dot cloud not compact");
-      g_array_append_val (ctx->cloud, d);
+      ctx->cloud[ctx->n_cloud++] = d;
       prev = d;
     }
   return TRUE;
@@ -281,12 +286,12 @@ mmr_causal_context_describe (const MmrCausalContext *ctx, GString *out)
         first = FALSE;
       }
   g_string_append_c (out, '}');
-  if (ctx->cloud == NULL)
+  if (ctx->n_cloud == 0)
     return;
   g_string_append (out, "+[");
-  for (guint i = 0; i < ctx->cloud->len; i++)
+  for (guint i = 0; i < ctx->n_cloud; i++)
     {
-      MmrDot d = g_array_index (ctx->cloud, MmrDot, i);
+      MmrDot d = ctx->cloud[i];
 
       g_string_append_printf (out, "%s%c%u", i > 0 ? "," : "",
                               MMR_REPLICA_LETTER (d.replica), d.counter);

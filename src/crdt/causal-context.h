@@ -22,7 +22,9 @@ G_BEGIN_DECLS
 
 typedef struct {
   MmrVersionVector vv;
-  GArray *cloud;        /* MmrDot; NULL when empty */
+  guint n_cloud;
+  guint cloud_size;     /* allocated */
+  MmrDot *cloud;        /* owned; NULL until a dot arrives out of order */
 } MmrCausalContext;
 
 void     mmr_causal_context_init     (MmrCausalContext *ctx);

@@ -169,7 +169,7 @@ mmr_crdt_merge (MmrCrdt *into, const MmrCrdt *other, GError **error)
   if (into->klass != other->klass)
     {
       g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_TYPE_MISMATCH,
-                   "cannot merge a %s into a %s", other->klass->name,
+                   "cannot merge %s into %s", other->klass->name,
                    into->klass->name);
       return FALSE;
     }

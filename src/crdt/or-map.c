@@ -64,6 +64,7 @@
 #include <string.h>
 
 #include "crdt/dot-fun.h"
+#include "crdt/small-map.h"
 
 typedef struct {
   char *name;          /* owned */
@@ -73,7 +74,7 @@ typedef struct {
 
 typedef struct {
   MmrCrdt parent;
-  GHashTable *fields;  /* set of owned Field, keyed by (name, type) */
+  MmrSmallMap fields;  /* owned Field -> itself, keyed by (name, type) */
   MmrCausalContext ctx;
 } OrMap;
 
@@ -132,15 +133,22 @@ field_equal (gconstpointer a, gconstpointer b)
   return x->type == y->type && strcmp (x->name, y->name) == 0;
 }
 
+/* Takes @name. */
 static Field *
-field_new (const char *name, MmrCrdtType type)
+field_new_take (char *name, MmrCrdtType type)
 {
   Field *f = g_new0 (Field, 1);
 
-  f->name = g_strdup (name);
+  f->name = name;
   f->type = type;
   mmr_dot_fun_init (&f->values);
   return f;
+}
+
+static Field *
+field_new (const char *name, MmrCrdtType type)
+{
+  return field_new_take (g_strdup (name), type);
 }
 
 static void
@@ -154,23 +162,29 @@ field_free (gpointer p)
 }
 
 static Field *
-lookup (GHashTable *fields, const char *name, MmrCrdtType type)
+lookup (const MmrSmallMap *fields, const char *name, MmrCrdtType type)
 {
   Field probe = { (char *) name, type, { 0, NULL } };
 
-  return g_hash_table_lookup (fields, &probe);
+  return mmr_small_map_lookup (fields, &probe);
 }
 
-/* Adds @f to @fields, or returns the one already there. */
+static void
+add_field (MmrSmallMap *fields, Field *f)
+{
+  mmr_small_map_insert (fields, f, f);
+}
+
+/* The field (@name, @type) of @fields, added empty if need be. */
 static Field *
-ensure (GHashTable *fields, const char *name, MmrCrdtType type)
+ensure (MmrSmallMap *fields, const char *name, MmrCrdtType type)
 {
   Field *f = lookup (fields, name, type);
 
   if (f == NULL)
     {
       f = field_new (name, type);
-      g_hash_table_add (fields, f);
+      add_field (fields, f);
     }
   return f;
 }
@@ -186,20 +200,12 @@ compare_fields (const void *a, const void *b)
 
 /* The fields in encoding order, borrowed, in an array to g_free. */
 static Field **
-sorted_fields (GHashTable *fields, guint *out_n)
+sorted_fields (const MmrSmallMap *fields, guint *out_n)
 {
-  guint n = g_hash_table_size (fields);
-  Field **v = g_new (Field *, n + 1);
-  GHashTableIter iter;
-  gpointer key;
-  guint i = 0;
+  Field **v = (Field **) mmr_small_map_dup_keys ((MmrSmallMap *) fields,
+                                                  out_n);
 
-  g_hash_table_iter_init (&iter, fields);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    v[i++] = key;
-  v[n] = NULL;
-  qsort (v, n, sizeof *v, compare_fields);
-  *out_n = n;
+  qsort (v, *out_n, sizeof *v, compare_fields);
   return v;
 }
 
@@ -210,8 +216,8 @@ ormap_init (MmrCrdt *crdt)
 {
   OrMap *self = (OrMap *) crdt;
 
-  self->fields = g_hash_table_new_full (field_hash, field_equal, field_free,
-                                        NULL);
+  mmr_small_map_init (&self->fields, field_hash, field_equal, field_free,
+                      NULL);
   mmr_causal_context_init (&self->ctx);
 }
 
@@ -220,7 +226,7 @@ ormap_clear (MmrCrdt *crdt)
 {
   OrMap *self = (OrMap *) crdt;
 
-  g_clear_pointer (&self->fields, g_hash_table_unref);
+  mmr_small_map_clear (&self->fields);
   mmr_causal_context_clear (&self->ctx);
 }
 
@@ -229,17 +235,17 @@ ormap_copy (MmrCrdt *dst, const MmrCrdt *src)
 {
   OrMap *d = (OrMap *) dst;
   const OrMap *s = (const OrMap *) src;
-  GHashTableIter iter;
+  MmrSmallMapIter iter;
   gpointer key;
 
-  g_hash_table_iter_init (&iter, s->fields);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  mmr_small_map_iter_init (&iter, (MmrSmallMap *) &s->fields);
+  while (mmr_small_map_iter_next (&iter, &key, NULL))
     {
       const Field *f = key;
       Field *copy = field_new (f->name, f->type);
 
       mmr_dot_fun_copy (&copy->values, &f->values);
-      g_hash_table_add (d->fields, copy);
+      add_field (&d->fields, copy);
     }
   mmr_causal_context_copy (&d->ctx, &s->ctx);
 }
@@ -292,9 +298,7 @@ parse_type (FieldOp *fop, const char *type_name, GError **error)
 static gboolean
 parse_field_op (int op, const char *arg, FieldOp *fop, GError **error)
 {
-  const char *eq = arg != NULL ? strchr (arg, '=') : NULL;
-  g_autofree char *field = NULL;
-  char *colon;
+  const char *eq, *colon, *name_end;
 
   memset (fop, 0, sizeof *fop);
   fop->op = op;
@@ -304,12 +308,12 @@ parse_field_op (int op, const char *arg, FieldOp *fop, GError **error)
                    "%s needs a field: FIELD[:TYPE][=ARG]", ops[op]);
       return FALSE;
     }
-  field = eq != NULL ? g_strndup (arg, (gsize) (eq - arg)) : g_strdup (arg);
+  eq = strchr (arg, '=');
+  name_end = eq != NULL ? eq : arg + strlen (arg);
+  colon = memchr (arg, ':', (gsize) (name_end - arg));
   fop->arg = eq != NULL ? eq + 1 : NULL;
-  colon = strchr (field, ':');
-  if (colon != NULL)
-    *colon = '\0';
-  fop->name = g_strdup (field);
+  fop->name = g_strndup (arg,
+                         (gsize) ((colon != NULL ? colon : name_end) - arg));
   if (!is_valid_name (fop->name))
     {
       g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_BAD_ARGUMENT,
@@ -318,7 +322,14 @@ parse_field_op (int op, const char *arg, FieldOp *fop, GError **error)
       return FALSE;
     }
   fop->type = default_type[op];
-  return colon == NULL || parse_type (fop, colon + 1, error);
+  if (colon != NULL)
+    {
+      g_autofree char *type_name =
+        g_strndup (colon + 1, (gsize) (name_end - colon - 1));
+
+      return parse_type (fop, type_name, error);
+    }
+  return TRUE;
 }
 
 /* Is the operation one the field's type has, with a good argument? */
@@ -372,12 +383,12 @@ remove_fields (OrMap *self, const FieldOp *fop)
 
       if (fop->is_typed && t != fop->type)
         continue;
-      f = lookup (self->fields, fop->name, (MmrCrdtType) t);
+      f = lookup (&self->fields, fop->name, (MmrCrdtType) t);
       if (f == NULL)
         continue;
-      ensure (delta->fields, f->name, f->type);
+      ensure (&delta->fields, f->name, f->type);
       mmr_dot_fun_remove_if (&f->values, NULL, NULL, &delta->ctx);
-      g_hash_table_remove (self->fields, f);   /* its dots stay in ctx */
+      mmr_small_map_remove (&self->fields, f);   /* its dots stay in ctx */
     }
   return &delta->parent;
 }
@@ -397,7 +408,7 @@ plan_update (const OrMap *self, const Field *f, const FieldOp *fop,
     {
     case MMR_CRDT_GCOUNTER:
     case MMR_CRDT_PNCOUNTER:
-      *pred = NULL;
+      *pred = is_own;
       *pred_data = &self->parent.replica;
       /* Clamped at COUNT_MAX + 1 so that the sum cannot wrap; more than
        * one own value happens only in a hand-made decoded state. */
@@ -445,11 +456,12 @@ plan_update (const OrMap *self, const Field *f, const FieldOp *fop,
 }
 
 /* DOC: ormap-update */
+/* Takes @fop's name once it cannot fail. */
 static MmrCrdt *
-update_field (OrMap *self, const FieldOp *fop, guint64 amount,
+update_field (OrMap *self, FieldOp *fop, guint64 amount,
               const MmrCrdtStamp *stamp, GError **error)
 {
-  Field *f = lookup (self->fields, fop->name, fop->type);
+  Field *f = lookup (&self->fields, fop->name, fop->type);
   gboolean writes = fop->op != OP_REM;
   MmrDottedValue v = { 0 };
   MmrDottedValuePredicate pred;
@@ -473,19 +485,24 @@ update_field (OrMap *self, const FieldOp *fop, guint64 amount,
   else
     v.value = (char *) fop->arg;   /* mmr_dot_fun_add copies it */
   delta = (OrMap *) mmr_crdt_new_delta_for (&self->parent);
-  df = ensure (delta->fields, fop->name, fop->type);
+  df = field_new_take (g_steal_pointer (&fop->name), fop->type);
+  add_field (&delta->fields, df);
   if (f != NULL)
     mmr_dot_fun_remove_if (&f->values, pred, pred_data, &delta->ctx);
   if (writes)
     {
       mmr_dot_fun_add (&df->values, &v);
       mmr_causal_context_add (&delta->ctx, v.dot);
-      f = ensure (self->fields, fop->name, fop->type);
+      if (f == NULL)
+        {
+          f = field_new (df->name, df->type);
+          add_field (&self->fields, f);
+        }
       mmr_dot_fun_add (&f->values, &v);
       mmr_causal_context_add (&self->ctx, v.dot);
     }
   if (f != NULL && f->values.n == 0)
-    g_hash_table_remove (self->fields, f);
+    mmr_small_map_remove (&self->fields, f);
   return &delta->parent;
 }
 
@@ -527,12 +544,12 @@ join_field (OrMap *a, Field *f, const Field *theirs,
     {
       /* Only a field of theirs can be missing from ours. */
       f = field_new (theirs->name, theirs->type);
-      g_hash_table_add (a->fields, f);
+      add_field (&a->fields, f);
     }
   mmr_dot_fun_join (&f->values, &a->ctx,
                     theirs != NULL ? &theirs->values : &none, their_ctx);
   if (f->values.n == 0 && !keep_empty)
-    g_hash_table_remove (a->fields, f);
+    mmr_small_map_remove (&a->fields, f);
 }
 
 /* DOC: ormap-merge */
@@ -543,24 +560,24 @@ ormap_merge (MmrCrdt *into, const MmrCrdt *other)
   const OrMap *b = (const OrMap *) other;
   gboolean result_is_delta = into->is_delta && other->is_delta;
   g_autoptr (GPtrArray) only_ours = g_ptr_array_new ();
-  GHashTableIter iter;
+  MmrSmallMapIter iter;
   gpointer key;
 
   /* As in or-set.c: only a full state can have removed what it does not
    * list. Collected first: joining may remove fields from the table. */
   if (!other->is_delta)
     {
-      g_hash_table_iter_init (&iter, a->fields);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        if (!g_hash_table_contains (b->fields, key))
+      mmr_small_map_iter_init (&iter, (MmrSmallMap *) &a->fields);
+      while (mmr_small_map_iter_next (&iter, &key, NULL))
+        if (mmr_small_map_lookup (&b->fields, key) == NULL)
           g_ptr_array_add (only_ours, key);
     }
   for (guint i = 0; i < only_ours->len; i++)
     join_field (a, g_ptr_array_index (only_ours, i), NULL, &b->ctx,
                 result_is_delta);
-  g_hash_table_iter_init (&iter, b->fields);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    join_field (a, g_hash_table_lookup (a->fields, key), key, &b->ctx,
+  mmr_small_map_iter_init (&iter, (MmrSmallMap *) &b->fields);
+  while (mmr_small_map_iter_next (&iter, &key, NULL))
+    join_field (a, mmr_small_map_lookup (&a->fields, key), key, &b->ctx,
                 result_is_delta);
   mmr_causal_context_join (&a->ctx, &b->ctx);
 }
@@ -570,17 +587,17 @@ ormap_equal (const MmrCrdt *x, const MmrCrdt *y)
 {
   const OrMap *a = (const OrMap *) x;
   const OrMap *b = (const OrMap *) y;
-  GHashTableIter iter;
+  MmrSmallMapIter iter;
   gpointer key;
   guint na = 0, nb = 0;
 
   if (!mmr_causal_context_equal (&a->ctx, &b->ctx))
     return FALSE;
-  g_hash_table_iter_init (&iter, a->fields);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  mmr_small_map_iter_init (&iter, (MmrSmallMap *) &a->fields);
+  while (mmr_small_map_iter_next (&iter, &key, NULL))
     {
       const Field *f = key;
-      const Field *g = g_hash_table_lookup (b->fields, f);
+      const Field *g = mmr_small_map_lookup (&b->fields, f);
 
       if (f->values.n == 0)
         continue;   /* listed in a delta, not part of the state */
@@ -588,8 +605,8 @@ ormap_equal (const MmrCrdt *x, const MmrCrdt *y)
       if (g == NULL || !mmr_dot_fun_equal (&f->values, &g->values))
         return FALSE;
     }
-  g_hash_table_iter_init (&iter, b->fields);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  mmr_small_map_iter_init (&iter, (MmrSmallMap *) &b->fields);
+  while (mmr_small_map_iter_next (&iter, &key, NULL))
     nb += ((const Field *) key)->values.n != 0;
   return na == nb;
 }
@@ -608,7 +625,7 @@ ormap_encode (const MmrCrdt *crdt, GByteArray *out)
 {
   const OrMap *self = (const OrMap *) crdt;
   guint n;
-  g_autofree Field **fields = sorted_fields (self->fields, &n);
+  g_autofree Field **fields = sorted_fields (&self->fields, &n);
 
   mmr_codec_put_varint (out, n);
   for (guint i = 0; i < n; i++)
@@ -668,7 +685,7 @@ decode_field (OrMap *self, MmrCodecReader *r, Field **prev,
       field_free (f);
       return mmr_codec_fail (r, error, "fields not ascending");
     }
-  g_hash_table_add (self->fields, f);
+  add_field (&self->fields, f);
   *prev = f;
   if (!mmr_dot_fun_decode (&f->values, parts_of (f->type), r, error))
     return FALSE;
@@ -808,11 +825,12 @@ render_field (const Field *f)
 static void
 ormap_read (const MmrCrdt *crdt, GPtrArray *out)
 {
-  GHashTableIter iter;
+  MmrSmallMapIter iter;
   gpointer key;
 
-  g_hash_table_iter_init (&iter, ((const OrMap *) crdt)->fields);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  mmr_small_map_iter_init (&iter,
+                           (MmrSmallMap *) &((const OrMap *) crdt)->fields);
+  while (mmr_small_map_iter_next (&iter, &key, NULL))
     if (((const Field *) key)->values.n > 0)
       g_ptr_array_add (out, render_field (key));
 }
@@ -822,11 +840,11 @@ ormap_metadata_size (const MmrCrdt *crdt)
 {
   const OrMap *self = (const OrMap *) crdt;
   gsize n = mmr_causal_context_metadata_size (&self->ctx);
-  GHashTableIter iter;
+  MmrSmallMapIter iter;
   gpointer key;
 
-  g_hash_table_iter_init (&iter, self->fields);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  mmr_small_map_iter_init (&iter, (MmrSmallMap *) &self->fields);
+  while (mmr_small_map_iter_next (&iter, &key, NULL))
     {
       const Field *f = key;
       gsize per = MMR_META_DOT;
@@ -847,7 +865,7 @@ ormap_describe (const MmrCrdt *crdt, GString *out)
 {
   const OrMap *self = (const OrMap *) crdt;
   guint n;
-  g_autofree Field **fields = sorted_fields (self->fields, &n);
+  g_autofree Field **fields = sorted_fields (&self->fields, &n);
 
   g_string_append_c (out, '{');
   for (guint i = 0; i < n; i++)

@@ -44,9 +44,11 @@
  */
 #include "crdt/crdt-class.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "crdt/causal-context.h"
+#include "crdt/small-map.h"
 
 typedef struct {
   guint n;
@@ -55,7 +57,7 @@ typedef struct {
 
 typedef struct {
   MmrCrdt parent;
-  GHashTable *entries;   /* owned element -> owned DotSet */
+  MmrSmallMap entries;   /* owned element -> owned DotSet */
   MmrCausalContext ctx;
 } OrSet;
 
@@ -88,12 +90,13 @@ dot_set_equal (const DotSet *a, const DotSet *b)
 }
 
 /* DOC: orset-join */
-static DotSet *
+/* Writes the join of @a and @b (either may be NULL) to @out, which has
+ * room for both; returns the number of dots. */
+static guint
 dot_set_join (const DotSet *a, const MmrCausalContext *ca,
-              const DotSet *b, const MmrCausalContext *cb)
+              const DotSet *b, const MmrCausalContext *cb, MmrDot *out)
 {
   guint na = a != NULL ? a->n : 0, nb = b != NULL ? b->n : 0;
-  DotSet *out = dot_set_new (na + nb);
   guint i = 0, j = 0, k = 0;
 
   while (i < na || j < nb)
@@ -103,24 +106,40 @@ dot_set_join (const DotSet *a, const MmrCausalContext *ca,
 
       if (cmp == 0)
         {
-          out->dots[k++] = a->dots[i++];   /* both hold it */
+          out[k++] = a->dots[i++];   /* both hold it */
           j++;
         }
       else if (cmp < 0)
         {
           if (!mmr_causal_context_contains (cb, a->dots[i]))
-            out->dots[k++] = a->dots[i];   /* b has not seen it */
+            out[k++] = a->dots[i];   /* b has not seen it */
           i++;
         }
       else
         {
           if (!mmr_causal_context_contains (ca, b->dots[j]))
-            out->dots[k++] = b->dots[j];
+            out[k++] = b->dots[j];
           j++;
         }
     }
-  out->n = k;
-  return out;
+  return k;
+}
+
+static int
+compare_elements (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The elements in encoding order, borrowed, in an array to g_free. */
+static const char **
+sorted_elements (const OrSet *self, guint *out_n)
+{
+  gpointer *keys = mmr_small_map_dup_keys ((MmrSmallMap *) &self->entries,
+                                           out_n);
+
+  qsort (keys, *out_n, sizeof *keys, compare_elements);
+  return (const char **) keys;
 }
 
 static void
@@ -128,8 +147,8 @@ orset_init (MmrCrdt *crdt)
 {
   OrSet *self = (OrSet *) crdt;
 
-  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                         g_free);
+  mmr_small_map_init (&self->entries, g_str_hash, g_str_equal, g_free,
+                      g_free);
   mmr_causal_context_init (&self->ctx);
 }
 
@@ -138,7 +157,7 @@ orset_clear (MmrCrdt *crdt)
 {
   OrSet *self = (OrSet *) crdt;
 
-  g_clear_pointer (&self->entries, g_hash_table_unref);
+  mmr_small_map_clear (&self->entries);
   mmr_causal_context_clear (&self->ctx);
 }
 
@@ -147,19 +166,19 @@ orset_copy (MmrCrdt *dst, const MmrCrdt *src)
 {
   OrSet *d = (OrSet *) dst;
   const OrSet *s = (const OrSet *) src;
-  GHashTableIter iter;
+  MmrSmallMapIter iter;
   gpointer key, value;
 
-  g_hash_table_iter_init (&iter, s->entries);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (d->entries, g_strdup (key), dot_set_dup (value));
+  mmr_small_map_iter_init (&iter, (MmrSmallMap *) &s->entries);
+  while (mmr_small_map_iter_next (&iter, &key, &value))
+    mmr_small_map_insert (&d->entries, g_strdup (key), dot_set_dup (value));
   mmr_causal_context_copy (&d->ctx, &s->ctx);
 }
 
 static MmrCrdt *
 add (OrSet *self, const char *e, GError **error)
 {
-  DotSet *old = g_hash_table_lookup (self->entries, e);
+  DotSet *old = mmr_small_map_lookup (&self->entries, e);
   OrSet *delta;
   DotSet *mine;
   MmrDot d;
@@ -177,7 +196,7 @@ add (OrSet *self, const char *e, GError **error)
     mmr_causal_context_add (&delta->ctx, old->dots[i]);
   mine = dot_set_new (1);
   mine->dots[0] = d;
-  g_hash_table_insert (delta->entries, g_strdup (e), mine);
+  mmr_small_map_insert (&delta->entries, g_strdup (e), mine);
 
   /* DOC: orset-add */
   mmr_causal_context_add (&self->ctx, d);
@@ -187,14 +206,14 @@ add (OrSet *self, const char *e, GError **error)
       old->n = 1;
     }
   else
-    g_hash_table_insert (self->entries, g_strdup (e), dot_set_dup (mine));
+    mmr_small_map_insert (&self->entries, g_strdup (e), dot_set_dup (mine));
   return &delta->parent;
 }
 
 static MmrCrdt *
 rem (OrSet *self, const char *e)
 {
-  DotSet *old = g_hash_table_lookup (self->entries, e);
+  DotSet *old = mmr_small_map_lookup (&self->entries, e);
   OrSet *delta = (OrSet *) mmr_crdt_new_delta_for (&self->parent);
 
   if (old == NULL)
@@ -202,8 +221,8 @@ rem (OrSet *self, const char *e)
   /* DOC: orset-rem */
   for (guint i = 0; i < old->n; i++)
     mmr_causal_context_add (&delta->ctx, old->dots[i]);
-  g_hash_table_insert (delta->entries, g_strdup (e), dot_set_new (0));
-  g_hash_table_remove (self->entries, e);   /* its dots stay in ctx */
+  mmr_small_map_insert (&delta->entries, g_strdup (e), dot_set_new (0));
+  mmr_small_map_remove (&self->entries, e);   /* its dots stay in ctx */
   return &delta->parent;
 }
 
@@ -225,23 +244,38 @@ orset_apply (MmrCrdt *crdt, const char *op, const char *arg,
                     : rem ((OrSet *) crdt, arg);
 }
 
-/* Stores @joined as @e's dots in @into, or drops @e when it has none left
- * (a full state) or keeps it listed with no dots (a delta). Takes @joined. */
+/* Joins @theirs (may be NULL: an element @b does not hold) into @a's
+ * entry for @e, in place when the dots fit: a full merge of two large
+ * states mostly finds nothing to change, and should allocate nothing. */
 static void
-store_joined (OrSet *into, const char *e, DotSet *joined, gboolean keep_empty)
+join_entry (OrSet *a, const char *e, const DotSet *theirs,
+            const MmrCausalContext *their_ctx, gboolean keep_empty)
 {
-  DotSet *old = g_hash_table_lookup (into->entries, e);
+  DotSet *ours = mmr_small_map_lookup (&a->entries, e);
+  guint room = (ours != NULL ? ours->n : 0)
+               + (theirs != NULL ? theirs->n : 0);
+  MmrDot stack[16];
+  g_autofree MmrDot *heap = room > G_N_ELEMENTS (stack)
+                            ? g_new (MmrDot, room) : NULL;
+  MmrDot *joined = heap != NULL ? heap : stack;
+  guint n = dot_set_join (ours, &a->ctx, theirs, their_ctx, joined);
+  DotSet *fresh;
 
-  if (joined->n == 0 && !keep_empty)
+  if (n == 0 && !keep_empty)
     {
-      g_free (joined);
-      if (old != NULL)
-        g_hash_table_remove (into->entries, e);
+      if (ours != NULL)
+        mmr_small_map_remove (&a->entries, e);
+      return;
     }
-  else if (old != NULL && dot_set_equal (old, joined))
-    g_free (joined);
-  else
-    g_hash_table_insert (into->entries, g_strdup (e), joined);
+  if (ours != NULL && n <= ours->n)
+    {
+      memcpy (ours->dots, joined, n * sizeof (MmrDot));  /* shrinks or same */
+      ours->n = n;
+      return;
+    }
+  fresh = dot_set_new (n);
+  memcpy (fresh->dots, joined, n * sizeof (MmrDot));
+  mmr_small_map_insert (&a->entries, g_strdup (e), fresh);
 }
 
 /* DOC: orset-delta-merge */
@@ -251,36 +285,32 @@ orset_merge (MmrCrdt *into, const MmrCrdt *other)
   OrSet *a = (OrSet *) into;
   const OrSet *b = (const OrSet *) other;
   gboolean result_is_delta = into->is_delta && other->is_delta;
-  GHashTableIter iter;
+  MmrSmallMapIter iter;
   gpointer key, value;
 
   /* Elements only @into holds: @other's context can have removed them
    * only if @other is a full state (a delta lists what it removed). */
   if (!other->is_delta)
     {
-      g_hash_table_iter_init (&iter, a->entries);
-      while (g_hash_table_iter_next (&iter, &key, &value))
+      mmr_small_map_iter_init (&iter, &a->entries);
+      while (mmr_small_map_iter_next (&iter, &key, &value))
         {
-          DotSet *joined;
+          DotSet *ours = value;
+          guint kept = 0;
 
-          if (g_hash_table_contains (b->entries, key))
+          if (mmr_small_map_lookup (&b->entries, key) != NULL)
             continue;
-          joined = dot_set_join (value, &a->ctx, NULL, &b->ctx);
-          if (joined->n == 0 && !result_is_delta)
-            {
-              g_free (joined);
-              g_hash_table_iter_remove (&iter);
-            }
-          else
-            g_hash_table_iter_replace (&iter, joined);
+          for (guint i = 0; i < ours->n; i++)
+            if (!mmr_causal_context_contains (&b->ctx, ours->dots[i]))
+              ours->dots[kept++] = ours->dots[i];
+          ours->n = kept;
+          if (kept == 0 && !result_is_delta)
+            mmr_small_map_iter_remove (&iter);
         }
     }
-  g_hash_table_iter_init (&iter, b->entries);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    store_joined (a, key,
-                  dot_set_join (g_hash_table_lookup (a->entries, key),
-                                &a->ctx, value, &b->ctx),
-                  result_is_delta);
+  mmr_small_map_iter_init (&iter, (MmrSmallMap *) &b->entries);
+  while (mmr_small_map_iter_next (&iter, &key, &value))
+    join_entry (a, key, value, &b->ctx, result_is_delta);
   mmr_causal_context_join (&a->ctx, &b->ctx);
 }
 
@@ -289,17 +319,17 @@ orset_equal (const MmrCrdt *x, const MmrCrdt *y)
 {
   const OrSet *a = (const OrSet *) x;
   const OrSet *b = (const OrSet *) y;
-  GHashTableIter iter;
+  MmrSmallMapIter iter;
   gpointer key, value;
   guint na = 0, nb = 0;
 
   if (!mmr_causal_context_equal (&a->ctx, &b->ctx))
     return FALSE;
   /* Elements listed with no dots (in deltas) are not part of the state. */
-  g_hash_table_iter_init (&iter, a->entries);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  mmr_small_map_iter_init (&iter, (MmrSmallMap *) &a->entries);
+  while (mmr_small_map_iter_next (&iter, &key, &value))
     {
-      const DotSet *theirs = g_hash_table_lookup (b->entries, key);
+      const DotSet *theirs = mmr_small_map_lookup (&b->entries, key);
 
       if (((DotSet *) value)->n == 0)
         continue;
@@ -307,8 +337,8 @@ orset_equal (const MmrCrdt *x, const MmrCrdt *y)
       if (theirs == NULL || !dot_set_equal (value, theirs))
         return FALSE;
     }
-  g_hash_table_iter_init (&iter, b->entries);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  mmr_small_map_iter_init (&iter, (MmrSmallMap *) &b->entries);
+  while (mmr_small_map_iter_next (&iter, &key, &value))
     nb += ((DotSet *) value)->n != 0;
   return na == nb;
 }
@@ -325,12 +355,12 @@ orset_encode (const MmrCrdt *crdt, GByteArray *out)
 {
   const OrSet *self = (const OrSet *) crdt;
   guint n;
-  g_autofree const char **keys = mmr_crdt_sorted_keys (self->entries, &n);
+  g_autofree const char **keys = sorted_elements (self, &n);
 
   mmr_codec_put_varint (out, n);
   for (guint i = 0; i < n; i++)
     {
-      const DotSet *s = g_hash_table_lookup (self->entries, keys[i]);
+      const DotSet *s = mmr_small_map_lookup (&self->entries, keys[i]);
 
       mmr_codec_put_string (out, keys[i]);
       mmr_codec_put_varint (out, s->n);
@@ -411,7 +441,7 @@ orset_decode (MmrCrdt *crdt, MmrCodecReader *r, GError **error)
       if (!decode_dot_set (r, crdt->is_delta, all_dots, &s, error))
         return FALSE;
       prev = e;   /* the table owns it; ascending order means no replace */
-      g_hash_table_insert (self->entries, g_steal_pointer (&e), s);
+      mmr_small_map_insert (&self->entries, g_steal_pointer (&e), s);
     }
   if (!mmr_causal_context_decode (&self->ctx, r, error))
     return FALSE;
@@ -424,11 +454,12 @@ orset_decode (MmrCrdt *crdt, MmrCodecReader *r, GError **error)
 static void
 orset_read (const MmrCrdt *crdt, GPtrArray *out)
 {
-  GHashTableIter iter;
+  MmrSmallMapIter iter;
   gpointer key, value;
 
-  g_hash_table_iter_init (&iter, ((const OrSet *) crdt)->entries);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  mmr_small_map_iter_init (&iter,
+                           (MmrSmallMap *) &((const OrSet *) crdt)->entries);
+  while (mmr_small_map_iter_next (&iter, &key, &value))
     if (((DotSet *) value)->n > 0)
       g_ptr_array_add (out, g_strdup (key));
 }
@@ -437,12 +468,12 @@ static gsize
 orset_metadata_size (const MmrCrdt *crdt)
 {
   const OrSet *self = (const OrSet *) crdt;
-  GHashTableIter iter;
+  MmrSmallMapIter iter;
   gpointer value;
   gsize n = mmr_causal_context_metadata_size (&self->ctx);
 
-  g_hash_table_iter_init (&iter, self->entries);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  mmr_small_map_iter_init (&iter, (MmrSmallMap *) &self->entries);
+  while (mmr_small_map_iter_next (&iter, NULL, &value))
     n += ((DotSet *) value)->n * MMR_META_DOT;
   return n;
 }
@@ -452,12 +483,12 @@ orset_describe (const MmrCrdt *crdt, GString *out)
 {
   const OrSet *self = (const OrSet *) crdt;
   guint n;
-  g_autofree const char **keys = mmr_crdt_sorted_keys (self->entries, &n);
+  g_autofree const char **keys = sorted_elements (self, &n);
 
   g_string_append_c (out, '{');
   for (guint i = 0; i < n; i++)
     {
-      const DotSet *s = g_hash_table_lookup (self->entries, keys[i]);
+      const DotSet *s = mmr_small_map_lookup (&self->entries, keys[i]);
 
       g_string_append_printf (out, "%s%s:[", i > 0 ? " " : "", keys[i]);
       for (guint k = 0; k < s->n; k++)

@@ -19,6 +19,7 @@
 #include <glib.h>
 
 #include "core/prng.h"
+#include "core/version-vector.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,9 @@ typedef struct {
   gint64 deliver_at_us;
   GBytes *bytes;            /* owned */
   gboolean is_duplicate;
+  /* Set by the world, not the channel: instrumentation for the trace. */
+  gboolean is_payload;      /* carries registers */
+  MmrVersionVector send_clock;  /* sender's vector clock at SEND */
 } MmrInFlight;
 
 typedef struct {

@@ -1620,7 +1620,6 @@ parse_text (const char *filename, const char *text, gsize len,
   return g_steal_pointer (&script);
 }
 
-/* DOC: script-parse */
 MmrScript *
 mmr_script_parse (const char *filename, const char *text, GError **error)
 {

@@ -78,7 +78,8 @@ add_register_entries (GPtrArray *out, MmrGranularity granularity,
       return;
     }
   /* Record granularity: one entry per field present in a live version. */
-  fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+  /* Keys are borrowed from field_names, which owns them. */
+  fields = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                   (GDestroyNotify) mmr_view_entry_free);
   field_names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < reg->n_siblings; i++)
@@ -99,9 +100,11 @@ add_register_entries (GPtrArray *out, MmrGranularity granularity,
                                       ? g_strconcat (name, ".", field, NULL)
                                       : g_strdup (name);
 
+              char *key = g_strdup (field);
+
               e = entry_new (full, name, reg);
-              g_hash_table_insert (fields, g_strdup (field), e);
-              g_ptr_array_add (field_names, g_strdup (field));
+              g_ptr_array_add (field_names, key);
+              g_hash_table_insert (fields, key, e);
             }
           g_ptr_array_add (e->values,
                            mmr_record_dup_field (reg->siblings[i].value, field));

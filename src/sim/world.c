@@ -32,17 +32,13 @@
 #include "sim/scheduler.h"
 #include "sync/replica.h"
 
+#define AE_SLOTS 64
+
 typedef struct {
   guint id;
   MmrObserverFunc func;
   gpointer user_data;
 } Observer;
-
-typedef struct {
-  MmrVersionVector clock;   /* sender's clock at SEND */
-  guint copies;             /* deliveries or drops still to come */
-  gboolean is_payload;      /* carries registers: may change the receiver */
-} MsgClock;
 
 struct _MmrWorld {
   MmrWorldConfig config;
@@ -58,13 +54,17 @@ struct _MmrWorld {
   GArray *observers;
   guint next_observer_id;
   MmrVersionVector clocks[MMR_MAX_REPLICAS];
-  GHashTable *msg_clocks;              /* msg_id -> MsgClock* */
+  const MmrInFlight *delivering;       /* the message being delivered */
   gboolean clean[MMR_MAX_REPLICAS][MMR_MAX_REPLICAS];
+  guint n_clean;                       /* pairs marked clean */
   guint64 change_epoch;                /* bumped by every state change */
+  /* Recent anti-entropy exchanges begun by each replica, by exchange id
+   * modulo AE_SLOTS: a reply may come back after later exchanges began
+   * (round trips longer than the interval). */
   struct {
-    guint32 exchange;                  /* latest exchange begun */
+    guint32 exchange;
     guint64 epoch;                     /* change_epoch when it began */
-  } ae_start[MMR_MAX_REPLICAS][MMR_MAX_REPLICAS];
+  } ae_start[MMR_MAX_REPLICAS][AE_SLOTS];
   gboolean tick_pending[MMR_MAX_REPLICAS];
   guint64 n_in_flight;
   guint64 n_payload_in_flight;         /* copies carrying registers */
@@ -149,20 +149,17 @@ world_emit (MmrWorld *w, MmrEvent *ev)
     {
       MmrVersionVector *clock = &w->clocks[ev->replica];
 
-      if (ev->kind == MMR_EV_DELIVER)
-        {
-          MsgClock *mc = g_hash_table_lookup (w->msg_clocks,
-                                              &ev->msg_id);
-          if (mc != NULL)
-            mmr_version_vector_join (clock, &mc->clock);
-        }
+      if (ev->kind == MMR_EV_DELIVER && w->delivering != NULL)
+        mmr_version_vector_join (clock, &w->delivering->send_clock);
       clock->c[ev->replica]++;
       ev->clock = *clock;
     }
   if (ev->kind == MMR_EV_ANTIENTROPY)
     {
-      w->ae_start[ev->replica][ev->peer].exchange = ev->exchange;
-      w->ae_start[ev->replica][ev->peer].epoch = w->change_epoch;
+      guint slot = ev->exchange % AE_SLOTS;
+
+      w->ae_start[ev->replica][slot].exchange = ev->exchange;
+      w->ae_start[ev->replica][slot].epoch = w->change_epoch;
     }
   count_event (w, ev);
   for (guint i = 0; i < w->observers->len; i++)
@@ -180,24 +177,17 @@ env_emit (gpointer data, MmrEvent *ev)
 }
 
 static void
-msg_clock_release (MmrWorld *w, guint64 msg_id)
-{
-  MsgClock *mc = g_hash_table_lookup (w->msg_clocks, &msg_id);
-
-  g_assert (mc != NULL);
-  if (mc->is_payload)
-    w->n_payload_in_flight--;
-  if (--mc->copies == 0)
-    g_hash_table_remove (w->msg_clocks, &msg_id);
-}
-
-static void
-schedule_delivery (MmrWorld *w, const MmrInFlight *m, guint from, guint to)
+schedule_delivery (MmrWorld *w, MmrInFlight *m, guint from, guint to,
+                   const MmrVersionVector *send_clock, gboolean is_payload)
 {
   MmrTask t = { m->deliver_at_us, m->seq, MMR_TASK_DELIVER, from, to };
 
+  m->send_clock = *send_clock;
+  m->is_payload = is_payload;
   mmr_scheduler_push (w->scheduler, &t);
   w->n_in_flight++;
+  if (is_payload)
+    w->n_payload_in_flight++;
 }
 
 static void
@@ -272,22 +262,10 @@ env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
                        fate == MMR_SEND_CUT ? "cut" : "loss");
       return;
     }
-  {
-    MsgClock *mc = g_new0 (MsgClock, 1);
-    guint64 *id = g_new (guint64, 1);
-
-    *id = msg_id;
-    mc->clock = ev.clock;
-    mc->copies = fate == MMR_SEND_DUPLICATED ? 2 : 1;
-    mc->is_payload = n_registers > 0;
-    if (mc->is_payload)
-      w->n_payload_in_flight += mc->copies;
-    g_hash_table_insert (w->msg_clocks, id, mc);
-  }
-  schedule_delivery (w, copies[0], from, to);
+  schedule_delivery (w, copies[0], from, to, &ev.clock, n_registers > 0);
   if (fate == MMR_SEND_DUPLICATED)
     {
-      schedule_delivery (w, copies[1], from, to);
+      schedule_delivery (w, copies[1], from, to, &ev.clock, n_registers > 0);
       emit_link_event (w, MMR_EV_DUPLICATE, from, to, msg_id, size,
                        "duplicate");
     }
@@ -296,7 +274,10 @@ env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
 static void
 reset_clean (MmrWorld *w)
 {
+  if (w->n_clean == 0)
+    return;
   memset (w->clean, 0, sizeof w->clean);
+  w->n_clean = 0;
 }
 
 static void
@@ -311,20 +292,22 @@ env_changed (gpointer data, guint replica)
 }
 
 /* An empty reply describes the peer's state when it answered. It proves
- * the pair equal only if nothing changed anywhere since the exchange
- * began, and only for the latest exchange (a late reply to an older one
- * says nothing about now). */
+ * the pair equal now only if nothing changed anywhere since the exchange
+ * began. */
 static void
 env_clean_exchange (gpointer data, guint replica, guint peer,
                     guint32 exchange)
 {
   MmrWorld *w = data;
 
-  if (w->ae_start[replica][peer].exchange != exchange
-      || w->ae_start[replica][peer].epoch != w->change_epoch)
+  guint slot = exchange % AE_SLOTS;
+
+  if (w->ae_start[replica][slot].exchange != exchange
+      || w->ae_start[replica][slot].epoch != w->change_epoch)
     return;
   w->clean[replica][peer] = TRUE;
   w->clean[peer][replica] = TRUE;
+  w->n_clean++;
 }
 
 /* ---- life cycle ---- */
@@ -379,8 +362,6 @@ mmr_world_new (const MmrWorldConfig *cfg)
   w->scheduler = mmr_scheduler_new ();
   w->prng = mmr_prng_new (cfg->seed);
   w->observers = g_array_new (FALSE, FALSE, sizeof (Observer));
-  w->msg_clocks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                         g_free);
   w->conflict_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            NULL);
   w->env.now = env_now;
@@ -418,7 +399,6 @@ mmr_world_free (MmrWorld *w)
   mmr_scheduler_free (w->scheduler);
   mmr_prng_free (w->prng);
   g_array_unref (w->observers);
-  g_hash_table_unref (w->msg_clocks);
   g_hash_table_unref (w->conflict_ids);
   g_free (w);
 }
@@ -686,6 +666,8 @@ deliver (MmrWorld *w, const MmrTask *t)
 
   g_assert (m != NULL && m->seq == t->seq);
   w->n_in_flight--;
+  if (m->is_payload)
+    w->n_payload_in_flight--;
   if (ch->is_cut)
     {
       /* The link was cut while the message was on it. */
@@ -695,9 +677,10 @@ deliver (MmrWorld *w, const MmrTask *t)
   else
     {
       ch->n_delivered++;
+      w->delivering = m;
       mmr_replica_receive (w->replicas[t->b], t->a, m->bytes, m->msg_id);
+      w->delivering = NULL;
     }
-  msg_clock_release (w, m->msg_id);
   mmr_in_flight_free (m);
 }
 

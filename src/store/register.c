@@ -83,9 +83,19 @@ mmr_register_copy (const MmrRegister *reg)
 void
 mmr_merge_result_init (MmrMergeResult *r)
 {
+  /* The arrays are made on the first conflict: most merges have none, and
+   * this is the hot path of every remote apply. */
   memset (r, 0, sizeof *r);
-  r->met = g_array_new (FALSE, FALSE, sizeof (MmrEventVersion));
-  r->kept = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+}
+
+static void
+ensure_arrays (MmrMergeResult *r)
+{
+  if (r->met == NULL)
+    {
+      r->met = g_array_new (FALSE, FALSE, sizeof (MmrEventVersion));
+      r->kept = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+    }
 }
 
 void
@@ -105,6 +115,7 @@ note_met (MmrMergeResult *r, const MmrVersion *v)
   MmrEventVersion ev = { v->dot, g_strdup (v->value), v->ts, v->ts_logical,
                          v->hlc };
 
+  ensure_arrays (r);
   g_array_append_val (r->met, ev);
 }
 
@@ -294,6 +305,7 @@ merge_lww (MmrRegister *reg, const MmrMergePolicy *policy,
                       ? MMR_RESOLVE_LWW_REJECTED
                       : lww_rule (mine, &in->siblings[i]);
           }
+      ensure_arrays (r);
       g_array_append_val (r->kept, mine->dot);
       return;
     }
@@ -304,6 +316,7 @@ merge_lww (MmrRegister *reg, const MmrMergePolicy *policy,
       r->rule = lww_rule (best, mine);
       note_met (r, mine);
       note_met (r, best);
+      ensure_arrays (r);
       g_array_append_val (r->kept, best->dot);
     }
   {

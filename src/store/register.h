@@ -58,8 +58,10 @@ typedef struct {
   gboolean conflict;           /* concurrent versions met */
   MmrResolveRule rule;
   GArray *met;                 /* MmrEventVersion: the versions that met;
-                                * their values are owned copies */
-  GArray *kept;                /* MmrDot: the surviving siblings */
+                                * their values are owned copies; NULL
+                                * until a conflict */
+  GArray *kept;                /* MmrDot: the surviving siblings; NULL
+                                * until a conflict */
 } MmrMergeResult;
 
 /* Strategy and tie-break order, shared by every register of a replica. */

@@ -100,14 +100,17 @@ random_op (MmrPrng *prng, MmrCrdtType type)
       o.op = pick (prng, { "incr", "decr" });
       o.arg = pick (prng, { "", "2", "3" });
       break;
+    /* Sets: mostly three elements, so that operations meet on them, but
+     * up to six, so that states outgrow the inline entries of
+     * small-map.c and reach its hash table. */
     case MMR_CRDT_GSET:
       o.op = "add";
-      o.arg = pick (prng, { "a", "b", "c", "d" });
+      o.arg = pick (prng, { "a", "b", "c", "a", "b", "c", "d", "e", "f" });
       break;
     case MMR_CRDT_TWO_P_SET:
     case MMR_CRDT_ORSET:
       o.op = pick (prng, { "add", "add", "rem" });
-      o.arg = pick (prng, { "a", "b", "c" });
+      o.arg = pick (prng, { "a", "b", "c", "a", "b", "c", "d", "e", "f" });
       break;
     case MMR_CRDT_LWW_REGISTER:
       o.op = "set";

@@ -102,7 +102,7 @@ run_seed (guint64 seed)
 
 TEST (MmrConvergence, EveryStrategyConvergesAfterHealUnderRandomFaults)
 {
-  const guint64 n_seeds = 1500;
+  const guint64 n_seeds = 2000;
 
   for (guint64 seed = 1; seed <= n_seeds; seed++)
     {
