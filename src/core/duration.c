@@ -51,29 +51,38 @@ mmr_duration_parse (const char *text, gboolean allow_sign, gint64 *out_us)
   return TRUE;
 }
 
+/* Prints @us / @unit with up to @digits decimals, trailing zeros trimmed. */
+static char *
+format_unit (const char *sign, guint64 a, guint64 unit, int digits,
+             const char *suffix)
+{
+  char *t = g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%0*" G_GUINT64_FORMAT,
+                             sign, a / unit, digits, a % unit);
+  char *end = t + strlen (t) - 1;
+  char *r;
+
+  while (*end == '0')
+    *end-- = '\0';
+  if (*end == '.')
+    *end = '\0';
+  r = g_strconcat (t, suffix, NULL);
+  g_free (t);
+  return r;
+}
+
+/* The most readable exact spelling: seconds from 1s up, milliseconds from
+ * 1ms up, else microseconds ("421.224ms", "1.5s", "250us"). */
 char *
 mmr_duration_format (gint64 us)
 {
   const char *sign = us < 0 ? "-" : "";
-  guint64 a = us < 0 ? (guint64) -us : (guint64) us;
+  guint64 a = us < 0 ? 0 - (guint64) us : (guint64) us;
 
   if (a == 0)
     return g_strdup ("0s");
-  if (a % 1000000 == 0)
-    return g_strdup_printf ("%s%" G_GUINT64_FORMAT "s", sign, a / 1000000);
-  if (a >= 1000000 && a % 1000 == 0)
-    {
-      char *t = g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%06" G_GUINT64_FORMAT,
-                                 sign, a / 1000000, a % 1000000);
-      char *end = t + strlen (t) - 1;
-
-      while (*end == '0')
-        *end-- = '\0';
-      char *r = g_strconcat (t, "s", NULL);
-      g_free (t);
-      return r;
-    }
-  if (a % 1000 == 0)
-    return g_strdup_printf ("%s%" G_GUINT64_FORMAT "ms", sign, a / 1000);
+  if (a >= 1000000)
+    return format_unit (sign, a, 1000000, 6, "s");
+  if (a >= 1000)
+    return format_unit (sign, a, 1000, 3, "ms");
   return g_strdup_printf ("%s%" G_GUINT64_FORMAT "us", sign, a);
 }

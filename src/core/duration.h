@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * not a duration; @allow_sign permits a leading '+' or '-'. */
 gboolean mmr_duration_parse  (const char *text, gboolean allow_sign,
                               gint64 *out_us);
-/* "1.5s", "250us", "10ms": the shortest exact spelling. */
+/* "1.5s", "421.224ms", "250us": exact, in the largest unit that is at
+ * least 1 (seconds, milliseconds or microseconds). */
 char    *mmr_duration_format (gint64 us);
 
 G_END_DECLS

@@ -56,6 +56,8 @@
  * Encoding: n (name type:u8 dotfun){n} ascending by (name, type), the dot
  * fun's parts by type, then the causal context.
  *
+ * This file is the map; or-map-field.c is what differs by field type.
+ *
  * Taught in docs/crdts.md, "OR-Map".
  */
 #include "crdt/crdt-class.h"
@@ -63,103 +65,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crdt/dot-fun.h"
+#include "crdt/or-map-field.h"
 #include "crdt/small-map.h"
 
-typedef struct {
-  char *name;          /* owned */
-  MmrCrdtType type;
-  MmrDotFun values;
-} Field;
+typedef MmrOrMapField Field;
 
 typedef struct {
   MmrCrdt parent;
   MmrSmallMap fields;  /* owned Field -> itself, keyed by (name, type) */
   MmrCausalContext ctx;
 } OrMap;
-
-enum { OP_INCR, OP_DECR, OP_ADD, OP_REM, OP_SET };
-static const char *const ops[] = { "incr", "decr", "add", "rem", "set", NULL };
-
-static const MmrCrdtType default_type[] = {
-  [OP_INCR] = MMR_CRDT_PNCOUNTER, [OP_DECR] = MMR_CRDT_PNCOUNTER,
-  [OP_ADD] = MMR_CRDT_ORSET, [OP_REM] = MMR_CRDT_ORSET,
-  [OP_SET] = MMR_CRDT_LWW_REGISTER,
-};
-
-static gboolean
-is_field_type (MmrCrdtType t)
-{
-  return t != MMR_CRDT_TWO_P_SET && t != MMR_CRDT_ORMAP;
-}
-
-static gboolean
-is_default_type (MmrCrdtType t)
-{
-  return t == MMR_CRDT_PNCOUNTER || t == MMR_CRDT_ORSET
-         || t == MMR_CRDT_LWW_REGISTER;
-}
-
-static MmrDotFunParts
-parts_of (MmrCrdtType t)
-{
-  switch (t)
-    {
-    case MMR_CRDT_GCOUNTER:
-    case MMR_CRDT_PNCOUNTER:
-      return MMR_DOT_FUN_COUNTS;
-    case MMR_CRDT_LWW_REGISTER:
-      return MMR_DOT_FUN_STAMP | MMR_DOT_FUN_VALUE;
-    default:
-      return MMR_DOT_FUN_VALUE;
-    }
-}
-
-/* Fields */
-
-static guint
-field_hash (gconstpointer p)
-{
-  const Field *f = p;
-
-  return g_str_hash (f->name) * 31u + (guint) f->type;
-}
-
-static gboolean
-field_equal (gconstpointer a, gconstpointer b)
-{
-  const Field *x = a, *y = b;
-
-  return x->type == y->type && strcmp (x->name, y->name) == 0;
-}
-
-/* Takes @name. */
-static Field *
-field_new_take (char *name, MmrCrdtType type)
-{
-  Field *f = g_new0 (Field, 1);
-
-  f->name = name;
-  f->type = type;
-  mmr_dot_fun_init (&f->values);
-  return f;
-}
-
-static Field *
-field_new (const char *name, MmrCrdtType type)
-{
-  return field_new_take (g_strdup (name), type);
-}
-
-static void
-field_free (gpointer p)
-{
-  Field *f = p;
-
-  g_free (f->name);
-  mmr_dot_fun_clear (&f->values);
-  g_free (f);
-}
 
 static Field *
 lookup (const MmrSmallMap *fields, const char *name, MmrCrdtType type)
@@ -175,29 +90,6 @@ add_field (MmrSmallMap *fields, Field *f)
   mmr_small_map_insert (fields, f, f);
 }
 
-/* The field (@name, @type) of @fields, added empty if need be. */
-static Field *
-ensure (MmrSmallMap *fields, const char *name, MmrCrdtType type)
-{
-  Field *f = lookup (fields, name, type);
-
-  if (f == NULL)
-    {
-      f = field_new (name, type);
-      add_field (fields, f);
-    }
-  return f;
-}
-
-static int
-compare_fields (const void *a, const void *b)
-{
-  const Field *x = *(const Field *const *) a, *y = *(const Field *const *) b;
-  int cmp = strcmp (x->name, y->name);
-
-  return cmp != 0 ? cmp : (int) x->type - (int) y->type;
-}
-
 /* The fields in encoding order, borrowed, in an array to g_free. */
 static Field **
 sorted_fields (const MmrSmallMap *fields, guint *out_n)
@@ -205,7 +97,7 @@ sorted_fields (const MmrSmallMap *fields, guint *out_n)
   Field **v = (Field **) mmr_small_map_dup_keys ((MmrSmallMap *) fields,
                                                   out_n);
 
-  qsort (v, *out_n, sizeof *v, compare_fields);
+  qsort (v, *out_n, sizeof *v, mmr_or_map_field_compare);
   return v;
 }
 
@@ -216,8 +108,8 @@ ormap_init (MmrCrdt *crdt)
 {
   OrMap *self = (OrMap *) crdt;
 
-  mmr_small_map_init (&self->fields, field_hash, field_equal, field_free,
-                      NULL);
+  mmr_small_map_init (&self->fields, mmr_or_map_field_hash,
+                      mmr_or_map_field_equal, mmr_or_map_field_free, NULL);
   mmr_causal_context_init (&self->ctx);
 }
 
@@ -242,7 +134,7 @@ ormap_copy (MmrCrdt *dst, const MmrCrdt *src)
   while (mmr_small_map_iter_next (&iter, &key, NULL))
     {
       const Field *f = key;
-      Field *copy = field_new (f->name, f->type);
+      Field *copy = mmr_or_map_field_new (g_strdup (f->name), f->type);
 
       mmr_dot_fun_copy (&copy->values, &f->values);
       add_field (&d->fields, copy);
@@ -250,130 +142,13 @@ ormap_copy (MmrCrdt *dst, const MmrCrdt *src)
   mmr_causal_context_copy (&d->ctx, &s->ctx);
 }
 
-/* Parsing "OP FIELD[:TYPE][=ARG]" */
-
-typedef struct {
-  int op;
-  char *name;             /* owned */
-  MmrCrdtType type;
-  gboolean is_typed;      /* ":TYPE" was written */
-  const char *arg;        /* after '=', borrowed; NULL without '=' */
-} FieldOp;
-
-static gboolean
-is_valid_name (const char *name)
-{
-  if (name[0] == '\0')
-    return FALSE;
-  for (const guchar *p = (const guchar *) name; *p != '\0'; p++)
-    if (*p <= ' ' || strchr ("=:,{}", *p) != NULL)
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-parse_type (FieldOp *fop, const char *type_name, GError **error)
-{
-  if (!mmr_crdt_type_from_string (type_name, &fop->type, error))
-    {
-      g_prefix_error (error, "field '%s': ", fop->name);
-      return FALSE;
-    }
-  if (!is_field_type (fop->type))
-    {
-      g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_BAD_ARGUMENT,
-                   "field '%s': an ormap field cannot be a%s %s (%s); use "
-                   "gcounter, pncounter, gset, orset, lwwreg or mvreg",
-                   fop->name, fop->type == MMR_CRDT_ORMAP ? "n" : "",
-                   type_name,
-                   fop->type == MMR_CRDT_ORMAP
-                   ? "nested maps are not supported"
-                   : "removing the field would forget its tombstones");
-      return FALSE;
-    }
-  fop->is_typed = TRUE;
-  return TRUE;
-}
-
-static gboolean
-parse_field_op (int op, const char *arg, FieldOp *fop, GError **error)
-{
-  const char *eq, *colon, *name_end;
-
-  memset (fop, 0, sizeof *fop);
-  fop->op = op;
-  if (arg == NULL || arg[0] == '\0')
-    {
-      g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_BAD_ARGUMENT,
-                   "%s needs a field: FIELD[:TYPE][=ARG]", ops[op]);
-      return FALSE;
-    }
-  eq = strchr (arg, '=');
-  name_end = eq != NULL ? eq : arg + strlen (arg);
-  colon = memchr (arg, ':', (gsize) (name_end - arg));
-  fop->arg = eq != NULL ? eq + 1 : NULL;
-  fop->name = g_strndup (arg,
-                         (gsize) ((colon != NULL ? colon : name_end) - arg));
-  if (!is_valid_name (fop->name))
-    {
-      g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_BAD_ARGUMENT,
-                   "bad field name '%s': a name is not empty and has no "
-                   "spaces, '=', ':', ',', '{' or '}'", fop->name);
-      return FALSE;
-    }
-  fop->type = default_type[op];
-  if (colon != NULL)
-    {
-      g_autofree char *type_name =
-        g_strndup (colon + 1, (gsize) (name_end - colon - 1));
-
-      return parse_type (fop, type_name, error);
-    }
-  return TRUE;
-}
-
-/* Is the operation one the field's type has, with a good argument? */
-static gboolean
-check_field_op (const FieldOp *fop, guint64 *amount, GError **error)
-{
-  const char *type_name = mmr_crdt_type_to_string (fop->type);
-  const char *const *type_ops = mmr_crdt_type_get_ops (fop->type);
-  gboolean ok;
-
-  if (mmr_crdt_find_op (type_ops, ops[fop->op]) < 0)
-    {
-      mmr_crdt_set_bad_op_error (error, type_name, type_ops, ops[fop->op]);
-      ok = FALSE;
-    }
-  else if (fop->op == OP_INCR || fop->op == OP_DECR)
-    ok = mmr_crdt_parse_amount (ops[fop->op], fop->arg, amount, error);
-  else if (fop->op == OP_SET)
-    ok = mmr_crdt_check_value (ops[fop->op], fop->arg, error);
-  else
-    ok = mmr_crdt_check_element (ops[fop->op], fop->arg, error);
-  if (!ok)
-    g_prefix_error (error, "field '%s': ", fop->name);
-  return ok;
-}
-
 /* Operations */
 
-static gboolean
-is_own (const MmrDottedValue *v, gconstpointer replica)
-{
-  return v->dot.replica == *(const guint8 *) replica;
-}
-
-static gboolean
-has_value (const MmrDottedValue *v, gconstpointer value)
-{
-  return strcmp (v->value, value) == 0;
-}
-
-/* Removes every field named @fop->name (only its type if it was written)
+/* DOC: ormap-rem */
+/* Removes every field named @op->name (only its type if it was written)
  * and returns the delta that removes the same. */
 static MmrCrdt *
-remove_fields (OrMap *self, const FieldOp *fop)
+remove_fields (OrMap *self, const MmrOrMapOp *op)
 {
   OrMap *delta = (OrMap *) mmr_crdt_new_delta_for (&self->parent);
 
@@ -381,153 +156,93 @@ remove_fields (OrMap *self, const FieldOp *fop)
     {
       Field *f;
 
-      if (fop->is_typed && t != fop->type)
+      if (op->is_typed && t != op->type)
         continue;
-      f = lookup (&self->fields, fop->name, (MmrCrdtType) t);
+      f = lookup (&self->fields, op->name, (MmrCrdtType) t);
       if (f == NULL)
         continue;
-      ensure (&delta->fields, f->name, f->type);
+      add_field (&delta->fields,
+                 mmr_or_map_field_new (g_strdup (f->name), f->type));
       mmr_dot_fun_remove_if (&f->values, NULL, NULL, &delta->ctx);
       mmr_small_map_remove (&self->fields, f);   /* its dots stay in ctx */
     }
   return &delta->parent;
 }
 
-/* What the operation will write, and which of @f's values it supersedes.
- * FALSE (with @error) if a count or timestamp would overflow. */
-static gboolean
-plan_update (const OrMap *self, const Field *f, const FieldOp *fop,
-             guint64 amount, const MmrCrdtStamp *stamp, MmrDottedValue *v,
-             MmrDottedValuePredicate *pred, gconstpointer *pred_data,
-             GError **error)
+/* Adds @v (with its dot) to the field (@df's name and type) of @self. */
+static void
+write_value (OrMap *self, Field *f, const Field *df, const MmrDottedValue *v)
 {
-  const MmrDotFun *values = f != NULL ? &f->values : NULL;
-  guint n = values != NULL ? values->n : 0;
-
-  switch (fop->type)
+  if (f == NULL)
     {
-    case MMR_CRDT_GCOUNTER:
-    case MMR_CRDT_PNCOUNTER:
-      *pred = is_own;
-      *pred_data = &self->parent.replica;
-      /* Clamped at COUNT_MAX + 1 so that the sum cannot wrap; more than
-       * one own value happens only in a hand-made decoded state. */
-      for (guint i = 0; i < n; i++)
-        if (values->items[i].dot.replica == self->parent.replica)
-          {
-            v->p = MIN (v->p + values->items[i].p, MMR_CRDT_COUNT_MAX + 1);
-            v->n = MIN (v->n + values->items[i].n, MMR_CRDT_COUNT_MAX + 1);
-          }
-      if (v->p > MMR_CRDT_COUNT_MAX || v->n > MMR_CRDT_COUNT_MAX
-          || amount > MMR_CRDT_COUNT_MAX - (fop->op == OP_INCR ? v->p : v->n))
-        {
-          g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_OVERFLOW,
-                       "field '%s': %s would take replica %c's count past %"
-                       G_GINT64_FORMAT, fop->name, ops[fop->op],
-                       MMR_REPLICA_LETTER (self->parent.replica),
-                       MMR_CRDT_COUNT_MAX);
-          return FALSE;
-        }
-      *(fop->op == OP_INCR ? &v->p : &v->n) += amount;
-      return TRUE;
-    case MMR_CRDT_LWW_REGISTER:
-      v->ts = stamp != NULL ? stamp->ts : 1;
-      v->logical = stamp != NULL ? stamp->logical : 0;
-      for (guint i = 0; i < n && stamp == NULL; i++)
-        {
-          if (values->items[i].ts == G_MAXINT64)
-            {
-              g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_OVERFLOW,
-                           "field '%s': the Lamport timestamp is exhausted",
-                           fop->name);
-              return FALSE;
-            }
-          v->ts = MAX (v->ts, values->items[i].ts + 1);
-        }
-      break;
-    default:
-      break;
+      f = mmr_or_map_field_new (g_strdup (df->name), df->type);
+      add_field (&self->fields, f);
     }
-  /* Registers supersede everything seen; sets only the same element. */
-  *pred = fop->type == MMR_CRDT_LWW_REGISTER
-          || fop->type == MMR_CRDT_MV_REGISTER ? NULL : has_value;
-  *pred_data = fop->arg;
-  return TRUE;
+  mmr_dot_fun_add (&f->values, v);
+  mmr_causal_context_add (&self->ctx, v->dot);
 }
 
 /* DOC: ormap-update */
-/* Takes @fop's name once it cannot fail. */
+/* Takes @op's name once it cannot fail. */
 static MmrCrdt *
-update_field (OrMap *self, FieldOp *fop, guint64 amount,
-              const MmrCrdtStamp *stamp, GError **error)
+update_field (OrMap *self, MmrOrMapOp *op, const MmrCrdtStamp *stamp,
+              GError **error)
 {
-  Field *f = lookup (&self->fields, fop->name, fop->type);
-  gboolean writes = fop->op != OP_REM;
+  Field *f = lookup (&self->fields, op->name, op->type);
+  gboolean writes = op->kind != MMR_OR_MAP_REM;
+  guint8 r = self->parent.replica;
   MmrDottedValue v = { 0 };
-  MmrDottedValuePredicate pred;
-  gconstpointer pred_data;
+  MmrDottedValuePredicate supersedes;
+  gconstpointer data;
   OrMap *delta;
   Field *df;
 
-  if (!plan_update (self, f, fop, amount, stamp, &v, &pred, &pred_data,
-                    error))
+  if (!mmr_or_map_field_plan (f, op, r, stamp, &v, &supersedes, &data, error))
     return NULL;
-  if (writes && !mmr_causal_context_next_dot (&self->ctx,
-                                              self->parent.replica, &v.dot))
+  if (writes && !mmr_causal_context_next_dot (&self->ctx, r, &v.dot))
     {
       g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_OVERFLOW,
-                   "replica %c has used every dot",
-                   MMR_REPLICA_LETTER (self->parent.replica));
+                   "replica %c has used every dot", MMR_REPLICA_LETTER (r));
       return NULL;
     }
-  if (!(parts_of (fop->type) & MMR_DOT_FUN_VALUE))
-    v.value = NULL;
-  else
-    v.value = (char *) fop->arg;   /* mmr_dot_fun_add copies it */
   delta = (OrMap *) mmr_crdt_new_delta_for (&self->parent);
-  df = field_new_take (g_steal_pointer (&fop->name), fop->type);
+  df = mmr_or_map_field_new (g_steal_pointer (&op->name), op->type);
   add_field (&delta->fields, df);
   if (f != NULL)
-    mmr_dot_fun_remove_if (&f->values, pred, pred_data, &delta->ctx);
+    mmr_dot_fun_remove_if (&f->values, supersedes, data, &delta->ctx);
   if (writes)
     {
       mmr_dot_fun_add (&df->values, &v);
       mmr_causal_context_add (&delta->ctx, v.dot);
-      if (f == NULL)
-        {
-          f = field_new (df->name, df->type);
-          add_field (&self->fields, f);
-        }
-      mmr_dot_fun_add (&f->values, &v);
-      mmr_causal_context_add (&self->ctx, v.dot);
+      write_value (self, f, df, &v);
     }
-  if (f != NULL && f->values.n == 0)
+  else if (f != NULL && f->values.n == 0)
     mmr_small_map_remove (&self->fields, f);
   return &delta->parent;
 }
 
 static MmrCrdt *
-ormap_apply (MmrCrdt *crdt, const char *op, const char *arg,
+ormap_apply (MmrCrdt *crdt, const char *name, const char *arg,
              const MmrCrdtStamp *stamp, GError **error)
 {
-  int which = mmr_crdt_find_op (ops, op);
-  FieldOp fop;
-  guint64 amount = 0;
+  int kind = mmr_crdt_find_op (mmr_or_map_field_ops, name);
+  MmrOrMapOp op;
   MmrCrdt *delta = NULL;
 
-  if (which < 0)
+  if (kind < 0)
     {
-      mmr_crdt_set_bad_op_error (error, crdt->klass->name, ops, op);
+      mmr_crdt_set_bad_op_error (error, crdt->klass->name,
+                                 mmr_or_map_field_ops, name);
       return NULL;
     }
-  if (parse_field_op (which, arg, &fop, error))
+  if (mmr_or_map_field_parse_op ((MmrOrMapOpKind) kind, arg, &op, error))
     {
-      if (which == OP_REM && fop.arg == NULL)
-        delta = remove_fields ((OrMap *) crdt, &fop);   /* DOC: ormap-rem */
-      else if (check_field_op (&fop, &amount, error))
-        delta = update_field ((OrMap *) crdt, &fop, amount, stamp, error);
+      if (op.kind == MMR_OR_MAP_REM && op.arg == NULL)
+        delta = remove_fields ((OrMap *) crdt, &op);
+      else if (mmr_or_map_field_check_op (&op, error))
+        delta = update_field ((OrMap *) crdt, &op, stamp, error);
     }
-  g_free (fop.name);
+  g_free (op.name);
   return delta;
 }
 
@@ -543,7 +258,7 @@ join_field (OrMap *a, Field *f, const Field *theirs,
   if (f == NULL)
     {
       /* Only a field of theirs can be missing from ours. */
-      f = field_new (theirs->name, theirs->type);
+      f = mmr_or_map_field_new (g_strdup (theirs->name), theirs->type);
       add_field (&a->fields, f);
     }
   mmr_dot_fun_join (&f->values, &a->ctx,
@@ -632,30 +347,10 @@ ormap_encode (const MmrCrdt *crdt, GByteArray *out)
     {
       mmr_codec_put_string (out, fields[i]->name);
       mmr_codec_put_u8 (out, (guint8) fields[i]->type);
-      mmr_dot_fun_encode (&fields[i]->values, parts_of (fields[i]->type),
-                          out);
+      mmr_dot_fun_encode (&fields[i]->values,
+                          mmr_or_map_field_parts (fields[i]->type), out);
     }
   mmr_causal_context_encode (&self->ctx, out);
-}
-
-/* What a field's values must look like for its type. */
-static gboolean
-check_values (const Field *f)
-{
-  for (guint i = 0; i < f->values.n; i++)
-    {
-      const MmrDottedValue *v = &f->values.items[i];
-
-      if ((f->type == MMR_CRDT_GSET || f->type == MMR_CRDT_ORSET)
-          && v->value[0] == '\0')
-        return FALSE;
-      if (f->type == MMR_CRDT_GCOUNTER && v->n != 0)
-        return FALSE;
-      if ((f->type == MMR_CRDT_GCOUNTER || f->type == MMR_CRDT_PNCOUNTER)
-          && v->p == 0 && v->n == 0)
-        return FALSE;
-    }
-  return TRUE;
 }
 
 /* Decodes one field into @self; *@prev is the field decoded before it
@@ -670,28 +365,29 @@ decode_field (OrMap *self, MmrCodecReader *r, Field **prev,
 
   if (!mmr_codec_get_string (r, &name, error))
     return FALSE;
-  if (!is_valid_name (name))
+  if (!mmr_or_map_field_is_valid_name (name))
     return mmr_codec_fail (r, error, "bad field name");
   if (!mmr_codec_get_u8 (r, &type, error))
     return FALSE;
-  if (type >= MMR_CRDT_N_TYPES || !is_field_type ((MmrCrdtType) type))
+  if (!mmr_or_map_field_type_is_allowed ((MmrCrdtType) type))
     {
       r->pos--;
       return mmr_codec_fail (r, error, "bad field type");
     }
-  f = field_new (name, (MmrCrdtType) type);
-  if (*prev != NULL && compare_fields (prev, &f) >= 0)
+  f = mmr_or_map_field_new (g_steal_pointer (&name), (MmrCrdtType) type);
+  if (*prev != NULL && mmr_or_map_field_compare (prev, &f) >= 0)
     {
-      field_free (f);
+      mmr_or_map_field_free (f);
       return mmr_codec_fail (r, error, "fields not ascending");
     }
   add_field (&self->fields, f);
   *prev = f;
-  if (!mmr_dot_fun_decode (&f->values, parts_of (f->type), r, error))
+  if (!mmr_dot_fun_decode (&f->values, mmr_or_map_field_parts (f->type), r,
+                           error))
     return FALSE;
   if (f->values.n == 0 && !self->parent.is_delta)
     return mmr_codec_fail (r, error, "field without values in a full state");
-  if (!check_values (f))
+  if (!mmr_or_map_field_check_values (f))
     return mmr_codec_fail (r, error, "a value its field type cannot hold");
   for (guint i = 0; i < f->values.n; i++)
     g_array_append_val (all_dots, f->values.items[i].dot);
@@ -735,93 +431,6 @@ ormap_decode (MmrCrdt *crdt, MmrCodecReader *r, GError **error)
 
 /* Reading */
 
-static char *
-render_counter (const Field *f)
-{
-  guint64 p = 0, n = 0;
-
-  /* Saturate: many stale values of one replica could in principle add up
-   * past 64 bits; a read must not wrap. */
-  for (guint i = 0; i < f->values.n; i++)
-    {
-      p = f->values.items[i].p > G_MAXINT64 - p ? G_MAXINT64
-          : p + f->values.items[i].p;
-      n = f->values.items[i].n > G_MAXINT64 - n ? G_MAXINT64
-          : n + f->values.items[i].n;
-    }
-  return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) p - (gint64) n);
-}
-
-static char *
-render_values (const Field *f)
-{
-  g_autoptr (GPtrArray) seen = g_ptr_array_new ();
-  GString *s = g_string_new ("{");
-
-  for (guint i = 0; i < f->values.n; i++)
-    {
-      const char *v = f->values.items[i].value;
-      gboolean dup = FALSE;
-
-      for (guint k = 0; k < seen->len && !dup; k++)
-        dup = strcmp (g_ptr_array_index (seen, k), v) == 0;
-      if (!dup)
-        g_ptr_array_add (seen, (gpointer) v);
-    }
-  g_ptr_array_sort (seen, mmr_crdt_strv_compare);
-  for (guint k = 0; k < seen->len; k++)
-    g_string_append_printf (s, "%s%s", k > 0 ? "," : "",
-                            (const char *) g_ptr_array_index (seen, k));
-  g_string_append_c (s, '}');
-  return g_string_free (s, FALSE);
-}
-
-/* DOC: ormap-lww-read */
-static const MmrDottedValue *
-lww_winner (const Field *f)
-{
-  const MmrDottedValue *best = &f->values.items[0];
-
-  for (guint i = 1; i < f->values.n; i++)
-    {
-      const MmrDottedValue *v = &f->values.items[i];
-      int cmp = v->ts != best->ts ? (v->ts < best->ts ? -1 : 1)
-                : v->logical != best->logical
-                  ? (v->logical < best->logical ? -1 : 1)
-                : v->dot.replica != best->dot.replica
-                  ? (v->dot.replica < best->dot.replica ? -1 : 1)
-                : strcmp (v->value, best->value);
-
-      if (cmp > 0)
-        best = v;
-    }
-  return best;
-}
-
-static char *
-render_field (const Field *f)
-{
-  g_autofree char *value = NULL;
-
-  switch (f->type)
-    {
-    case MMR_CRDT_GCOUNTER:
-    case MMR_CRDT_PNCOUNTER:
-      value = render_counter (f);
-      break;
-    case MMR_CRDT_LWW_REGISTER:
-      value = g_strdup (lww_winner (f)->value);
-      break;
-    default:
-      value = render_values (f);
-      break;
-    }
-  if (is_default_type (f->type))
-    return g_strdup_printf ("%s=%s", f->name, value);
-  return g_strdup_printf ("%s:%s=%s", f->name,
-                          mmr_crdt_type_to_string (f->type), value);
-}
-
 static void
 ormap_read (const MmrCrdt *crdt, GPtrArray *out)
 {
@@ -832,7 +441,7 @@ ormap_read (const MmrCrdt *crdt, GPtrArray *out)
                            (MmrSmallMap *) &((const OrMap *) crdt)->fields);
   while (mmr_small_map_iter_next (&iter, &key, NULL))
     if (((const Field *) key)->values.n > 0)
-      g_ptr_array_add (out, render_field (key));
+      g_ptr_array_add (out, mmr_or_map_field_render (key));
 }
 
 static gsize
@@ -845,18 +454,7 @@ ormap_metadata_size (const MmrCrdt *crdt)
 
   mmr_small_map_iter_init (&iter, (MmrSmallMap *) &self->fields);
   while (mmr_small_map_iter_next (&iter, &key, NULL))
-    {
-      const Field *f = key;
-      gsize per = MMR_META_DOT;
-
-      if (f->type == MMR_CRDT_LWW_REGISTER)
-        per += MMR_META_STAMP;
-      else if (f->type == MMR_CRDT_PNCOUNTER)
-        per += 2 * MMR_META_COUNT;
-      else if (f->type == MMR_CRDT_GCOUNTER)
-        per += MMR_META_COUNT;
-      n += f->values.n * per;
-    }
+    n += mmr_or_map_field_metadata_size (key);
   return n;
 }
 
@@ -870,27 +468,9 @@ ormap_describe (const MmrCrdt *crdt, GString *out)
   g_string_append_c (out, '{');
   for (guint i = 0; i < n; i++)
     {
-      const Field *f = fields[i];
-
-      g_string_append_printf (out, "%s%s:%s[", i > 0 ? " " : "", f->name,
-                              mmr_crdt_type_to_string (f->type));
-      for (guint k = 0; k < f->values.n; k++)
-        {
-          const MmrDottedValue *v = &f->values.items[k];
-
-          g_string_append_printf (out, "%s%c%u", k > 0 ? "," : "",
-                                  MMR_REPLICA_LETTER (v->dot.replica),
-                                  v->dot.counter);
-          if (parts_of (f->type) & MMR_DOT_FUN_COUNTS)
-            g_string_append_printf (out, "=+%" G_GUINT64_FORMAT
-                                    "-%" G_GUINT64_FORMAT, v->p, v->n);
-          if (parts_of (f->type) & MMR_DOT_FUN_STAMP)
-            g_string_append_printf (out, "@%" G_GINT64_FORMAT ".%u", v->ts,
-                                    v->logical);
-          if (v->value != NULL)
-            g_string_append_printf (out, "=%s", v->value);
-        }
-      g_string_append_c (out, ']');
+      if (i > 0)
+        g_string_append_c (out, ' ');
+      mmr_or_map_field_describe (fields[i], out);
     }
   g_string_append (out, "} ");
   mmr_causal_context_describe (&self->ctx, out);
@@ -899,7 +479,7 @@ ormap_describe (const MmrCrdt *crdt, GString *out)
 const MmrCrdtClass mmr_or_map_class = {
   .type = MMR_CRDT_ORMAP,
   .name = "ormap",
-  .ops = ops,
+  .ops = mmr_or_map_field_ops,
   .instance_size = sizeof (OrMap),
   .init = ormap_init,
   .clear = ormap_clear,

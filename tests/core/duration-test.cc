@@ -146,24 +146,25 @@ TEST (MmrDuration, RejectsOverflow)
   EXPECT_EQ (us, 2305843009213000000);
 }
 
-TEST (MmrDuration, FormatsTheShortestExactSpelling)
+TEST (MmrDuration, FormatsTheMostReadableExactSpelling)
 {
   EXPECT_EQ (fmt (0), "0s");
   EXPECT_EQ (fmt (1), "1us");
   EXPECT_EQ (fmt (250), "250us");
-  EXPECT_EQ (fmt (1500), "1500us");
+  EXPECT_EQ (fmt (1500), "1.5ms");
+  EXPECT_EQ (fmt (421224), "421.224ms");
   EXPECT_EQ (fmt (10000), "10ms");
   EXPECT_EQ (fmt (999000), "999ms");
   EXPECT_EQ (fmt (2000000), "2s");
   EXPECT_EQ (fmt (1500000), "1.5s");
   EXPECT_EQ (fmt (1234000), "1.234s");
-  EXPECT_EQ (fmt (1000500), "1000500us");
+  EXPECT_EQ (fmt (1000500), "1.0005s");
   EXPECT_EQ (fmt (60000000), "60s");
   EXPECT_EQ (fmt (-250000), "-250ms");
   EXPECT_EQ (fmt (-1500000), "-1.5s");
   EXPECT_EQ (fmt (-1), "-1us");
-  EXPECT_EQ (fmt (G_MAXINT64), "9223372036854775807us");
-  EXPECT_EQ (fmt (G_MININT64), "-9223372036854775808us");
+  EXPECT_EQ (fmt (G_MAXINT64), "9223372036854.775807s");
+  EXPECT_EQ (fmt (G_MININT64), "-9223372036854.775808s");
 }
 
 TEST (MmrDuration, FormatRoundTrips)
