@@ -43,7 +43,7 @@ case "$MODE" in
     fi
     echo "setup: no display; running the demo scenario headless"
     echo "\$ mmr run docs/examples/demo.mmr"
-    exec "$BUILD/mmr" run docs/examples/demo.mmr
+    exec "$BUILD/src/cli/mmr" run docs/examples/demo.mmr
     ;;
   test)
     # GUI tests need a display: run the suite under a virtual X server.

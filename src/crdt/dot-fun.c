@@ -78,9 +78,9 @@ mmr_dot_fun_remove_if (MmrDotFun *f, MmrDottedValuePredicate pred,
         mmr_causal_context_add (removed, v->dot);
       g_free (v->value);
     }
+  /* The array is kept even when empty: a register's write supersedes its
+   * one value and adds another straight away. */
   f->n = kept;
-  if (kept == 0)
-    g_clear_pointer (&f->items, g_free);
 }
 
 /* DOC: dotfun-join */

@@ -7,7 +7,7 @@
  * MV-Register next to it.
  *
  * Writes are ordered by the tuple (ts, logical, replica, value)
- * (DOC: lww-order). The engine supplies (ts, logical) from its hybrid
+ * (compare_writes). The engine supplies (ts, logical) from its hybrid
  * logical clock through mmr_crdt_apply_at; the replica is the writing
  * state's own index (a replica writes only through its own state, so it
  * cannot claim another's tie-break). The value comes last only so that the

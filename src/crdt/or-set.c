@@ -19,7 +19,7 @@
  * the cost of removals is the causal context: one counter per replica once
  * delivery catches up, whatever the number of elements ever removed.
  *
- * Join (DOC: orset-join): an element keeps a dot that both sides hold, or
+ * Join (dot_set_join): an element keeps a dot that both sides hold, or
  * that one side holds and the other has not seen. A dot that one side
  * holds and the other has seen but dropped was removed there: it goes.
  *
@@ -35,7 +35,7 @@
  *   - a delta (crdt.h, mmr_crdt_is_delta) lists every element that a dot
  *     of its ctx ever belonged to, with an empty dot set if need be. That
  *     promise is what lets merging a delta visit only the delta's elements
- *     instead of all of a large state's (DOC: orset-delta-merge).
+ *     instead of all of a large state's (orset_merge).
  *
  * Encoding: n (element m dot{m}){n}, elements strictly ascending, dots
  * ascending, then the causal context.
