@@ -52,6 +52,7 @@ struct _MmrWorld {
   guint64 n_events;
   guint64 next_msg_id;
   GArray *observers;
+  GArray *change_observers;            /* Observer, func is MmrChangeFunc */
   guint next_observer_id;
   MmrVersionVector clocks[MMR_MAX_REPLICAS];
   const MmrInFlight *delivering;       /* the message being delivered */
@@ -281,14 +282,20 @@ reset_clean (MmrWorld *w)
 }
 
 static void
-env_changed (gpointer data, guint replica)
+env_changed (gpointer data, guint replica, const char *name)
 {
   MmrWorld *w = data;
 
-  (void) replica;
   w->metrics.last_change_us = w->now_us;
   w->change_epoch++;
   reset_clean (w);
+  for (guint i = 0; i < w->change_observers->len; i++)
+    {
+      Observer *o = &g_array_index (w->change_observers, Observer, i);
+
+      ((MmrChangeFunc) (void (*) (void)) o->func) (w, replica, name,
+                                                   o->user_data);
+    }
 }
 
 /* An empty reply describes the peer's state when it answered. It proves
@@ -362,6 +369,7 @@ mmr_world_new (const MmrWorldConfig *cfg)
   w->scheduler = mmr_scheduler_new ();
   w->prng = mmr_prng_new (cfg->seed);
   w->observers = g_array_new (FALSE, FALSE, sizeof (Observer));
+  w->change_observers = g_array_new (FALSE, FALSE, sizeof (Observer));
   w->conflict_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            NULL);
   w->env.now = env_now;
@@ -399,6 +407,7 @@ mmr_world_free (MmrWorld *w)
   mmr_scheduler_free (w->scheduler);
   mmr_prng_free (w->prng);
   g_array_unref (w->observers);
+  g_array_unref (w->change_observers);
   g_hash_table_unref (w->conflict_ids);
   g_free (w);
 }
@@ -410,6 +419,28 @@ mmr_world_add_observer (MmrWorld *w, MmrObserverFunc func, gpointer user_data)
 
   g_array_append_val (w->observers, o);
   return o.id;
+}
+
+guint
+mmr_world_add_change_observer (MmrWorld *w, MmrChangeFunc func,
+                               gpointer user_data)
+{
+  Observer o = { ++w->next_observer_id,
+                 (MmrObserverFunc) (void (*) (void)) func, user_data };
+
+  g_array_append_val (w->change_observers, o);
+  return o.id;
+}
+
+void
+mmr_world_remove_change_observer (MmrWorld *w, guint id)
+{
+  for (guint i = 0; i < w->change_observers->len; i++)
+    if (g_array_index (w->change_observers, Observer, i).id == id)
+      {
+        g_array_remove_index (w->change_observers, i);
+        return;
+      }
 }
 
 void

@@ -67,6 +67,17 @@ typedef struct _MmrWorld MmrWorld;
 MmrWorld   *mmr_world_new            (const MmrWorldConfig *cfg);
 void        mmr_world_free           (MmrWorld *world);
 
+/* Called after register @register_name of @replica changed (a local write
+ * or a merge that changed it); the new state is readable through
+ * mmr_world_get_store and the views. For recorders and the inspector. */
+typedef void (*MmrChangeFunc) (MmrWorld *world, guint replica,
+                               const char *register_name,
+                               gpointer user_data);
+
+guint mmr_world_add_change_observer    (MmrWorld *world, MmrChangeFunc func,
+                                        gpointer user_data);
+void  mmr_world_remove_change_observer (MmrWorld *world, guint id);
+
 /* Observers see every event, in order. Returns an id for removal. */
 guint       mmr_world_add_observer    (MmrWorld *world, MmrObserverFunc func,
                                        gpointer user_data);

@@ -175,7 +175,7 @@ write_register (MmrReplica *r, const char *name, const char *value)
   if (res.conflict)
     emit_conflict (r, name, reg, &res, -1);
   mmr_merge_result_clear (&res);
-  r->env->changed (r->env_data, r->index);
+  r->env->changed (r->env_data, r->index, name);
   push_register (r, name, reg, dot, value);
 }
 
@@ -250,6 +250,8 @@ mmr_replica_merge_register (MmrReplica *r, const char *name,
     emit_conflict (r, name, reg, &res, from);
   changed = res.changed;
   mmr_merge_result_clear (&res);
+  if (changed)
+    r->env->changed (r->env_data, r->index, name);
   return changed;
 }
 
@@ -338,8 +340,7 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
     default:
       g_assert_not_reached ();
     }
-  if (changed)
-    r->env->changed (r->env_data, r->index);
+  (void) changed;
 }
 
 void

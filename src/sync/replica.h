@@ -43,8 +43,9 @@ typedef struct {
                 const char *key, MmrDot dot, const char *value);
   /* Report an event; the world stamps seq, time and vector clock. */
   void (*emit) (gpointer env, MmrEvent *event);
-  /* The replica's visible state changed (for quiescence detection). */
-  void (*changed) (gpointer env, guint replica);
+  /* Register @name of the replica changed (quiescence detection, and the
+   * world's change observers). */
+  void (*changed) (gpointer env, guint replica, const char *name);
   /* The anti-entropy exchange @exchange with @peer found nothing to
    * exchange. */
   void (*clean_exchange) (gpointer env, guint replica, guint peer,

@@ -33,9 +33,11 @@ std::string
 str (const MmrCausalContext *ctx)
 {
   GString *s = g_string_new (NULL);
+  g_autofree char *text = NULL;
 
   mmr_causal_context_describe (ctx, s);
-  return std::string (g_string_free (s, FALSE));
+  text = g_string_free (s, FALSE);
+  return text;
 }
 
 struct Ctx {
