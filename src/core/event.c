@@ -3,7 +3,8 @@
 
 static const char *const kind_names[MMR_EV_N_KINDS] = {
   "write", "delete", "send", "deliver", "drop", "duplicate", "conflict",
-  "resolve", "partition", "heal", "skew", "antientropy", "config",
+  "resolve", "partition", "heal", "skew", "antientropy", "config", "read",
+  "op",
 };
 
 const char *
@@ -23,6 +24,7 @@ mmr_resolve_rule_to_string (MmrResolveRule rule)
     case MMR_RESOLVE_LWW_TIEBREAK: return "lww-tiebreak";
     case MMR_RESOLVE_LWW_REJECTED: return "lww-rejected-newer";
     case MMR_RESOLVE_SIBLINGS: return "siblings";
+    case MMR_RESOLVE_MERGED: return "merged";
     default: g_assert_not_reached ();
     }
 }

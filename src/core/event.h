@@ -30,6 +30,8 @@ typedef enum {
   MMR_EV_SKEW,         /* a physical clock's offset or drift changed */
   MMR_EV_ANTIENTROPY,  /* a replica started an anti-entropy exchange */
   MMR_EV_CONFIG,       /* a world setting changed (loss, latency, ...) */
+  MMR_EV_READ,         /* a client read a key and got its context */
+  MMR_EV_OP,           /* a CRDT operation was applied locally */
   MMR_EV_N_KINDS
 } MmrEventKind;
 
@@ -41,6 +43,7 @@ typedef enum {
   MMR_RESOLVE_LWW_REJECTED,   /* LWW: a causally newer write had the smaller
                                * timestamp and was discarded (clock skew) */
   MMR_RESOLVE_SIBLINGS,       /* siblings: all concurrent versions kept */
+  MMR_RESOLVE_MERGED,         /* merge: kept, read through a merge function */
 } MmrResolveRule;
 
 /* One version taking part in a conflict. */

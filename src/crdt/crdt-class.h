@@ -106,7 +106,7 @@ const char **mmr_crdt_sorted_keys   (GHashTable *table, guint *out_n);
 /* Replica index as a letter, as the docs draw them: 0 -> 'A'. */
 #define MMR_REPLICA_LETTER(i) ((char) ('A' + (i)))
 
-/* Sort helper for GPtrArray of strings. */
+/* Orders two "char *" slots by strcmp: for g_ptr_array_sort and qsort. */
 int       mmr_crdt_strv_compare     (gconstpointer a, gconstpointer b);
 
 G_END_DECLS

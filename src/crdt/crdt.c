@@ -197,12 +197,6 @@ mmr_crdt_strv_compare (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-static int
-compare_cstrings (const void *a, const void *b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
 const char **
 mmr_crdt_sorted_keys (GHashTable *table, guint *out_n)
 {
@@ -216,7 +210,7 @@ mmr_crdt_sorted_keys (GHashTable *table, guint *out_n)
   while (g_hash_table_iter_next (&iter, &key, NULL))
     keys[i++] = key;
   keys[n] = NULL;
-  qsort (keys, n, sizeof *keys, compare_cstrings);
+  qsort (keys, n, sizeof *keys, mmr_crdt_strv_compare);
   *out_n = n;
   return keys;
 }

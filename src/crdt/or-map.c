@@ -274,7 +274,6 @@ ormap_merge (MmrCrdt *into, const MmrCrdt *other)
   OrMap *a = (OrMap *) into;
   const OrMap *b = (const OrMap *) other;
   gboolean result_is_delta = into->is_delta && other->is_delta;
-  g_autoptr (GPtrArray) only_ours = g_ptr_array_new ();
   MmrSmallMapIter iter;
   gpointer key;
 
@@ -282,14 +281,16 @@ ormap_merge (MmrCrdt *into, const MmrCrdt *other)
    * list. Collected first: joining may remove fields from the table. */
   if (!other->is_delta)
     {
-      mmr_small_map_iter_init (&iter, (MmrSmallMap *) &a->fields);
+      g_autoptr (GPtrArray) only_ours = g_ptr_array_new ();
+
+      mmr_small_map_iter_init (&iter, &a->fields);
       while (mmr_small_map_iter_next (&iter, &key, NULL))
         if (mmr_small_map_lookup (&b->fields, key) == NULL)
           g_ptr_array_add (only_ours, key);
+      for (guint i = 0; i < only_ours->len; i++)
+        join_field (a, g_ptr_array_index (only_ours, i), NULL, &b->ctx,
+                    result_is_delta);
     }
-  for (guint i = 0; i < only_ours->len; i++)
-    join_field (a, g_ptr_array_index (only_ours, i), NULL, &b->ctx,
-                result_is_delta);
   mmr_small_map_iter_init (&iter, (MmrSmallMap *) &b->fields);
   while (mmr_small_map_iter_next (&iter, &key, NULL))
     join_field (a, mmr_small_map_lookup (&a->fields, key), key, &b->ctx,

@@ -125,12 +125,6 @@ dot_set_join (const DotSet *a, const MmrCausalContext *ca,
   return k;
 }
 
-static int
-compare_elements (const void *a, const void *b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
 /* The elements in encoding order, borrowed, in an array to g_free. */
 static const char **
 sorted_elements (const OrSet *self, guint *out_n)
@@ -138,7 +132,7 @@ sorted_elements (const OrSet *self, guint *out_n)
   gpointer *keys = mmr_small_map_dup_keys ((MmrSmallMap *) &self->entries,
                                            out_n);
 
-  qsort (keys, *out_n, sizeof *keys, compare_elements);
+  qsort (keys, *out_n, sizeof *keys, mmr_crdt_strv_compare);
   return (const char **) keys;
 }
 

@@ -49,6 +49,31 @@ G_DEFINE_QUARK (mmr-wire-error-quark, mmr_wire_error)
 /* ---- building messages ------------------------------------------------ */
 
 static void
+wire_crdt_free (gpointer data)
+{
+  MmrWireCrdt *wc = data;
+
+  g_free (wc->name);
+  g_clear_pointer (&wc->state, g_bytes_unref);
+  g_free (wc);
+}
+
+void
+mmr_message_add_crdt (MmrMessage *msg, const char *name, GBytes *state,
+                      guint64 hash)
+{
+  MmrWireCrdt *wc;
+
+  g_return_if_fail (msg != NULL && name != NULL);
+  g_return_if_fail ((msg->type == MMR_MSG_CRDT_DIGEST) == (state == NULL));
+  wc = g_new0 (MmrWireCrdt, 1);
+  wc->name = g_strdup (name);
+  wc->state = state != NULL ? g_bytes_ref (state) : NULL;
+  wc->hash = hash;
+  g_ptr_array_add (msg->crdts, wc);
+}
+
+static void
 wire_register_free (gpointer data)
 {
   MmrWireRegister *wr = data;
@@ -64,11 +89,12 @@ mmr_message_new (MmrMsgType type)
   MmrMessage *msg;
 
   g_return_val_if_fail (type >= MMR_MSG_STATE
-                        && type <= MMR_MSG_DIGEST_REPLY, NULL);
+                        && type <= MMR_MSG_CRDT_REPLY, NULL);
   msg = g_new0 (MmrMessage, 1);
   msg->type = type;
   msg->registers = g_ptr_array_new_with_free_func (wire_register_free);
   msg->need = g_ptr_array_new_with_free_func (g_free);
+  msg->crdts = g_ptr_array_new_with_free_func (wire_crdt_free);
   return msg;
 }
 
@@ -79,6 +105,7 @@ mmr_message_free (MmrMessage *msg)
     return;
   g_ptr_array_unref (msg->registers);
   g_ptr_array_unref (msg->need);
+  g_ptr_array_unref (msg->crdts);
   g_free (msg);
 }
 
@@ -99,7 +126,8 @@ void
 mmr_message_add_need (MmrMessage *msg, const char *name)
 {
   g_return_if_fail (msg != NULL && name != NULL);
-  g_return_if_fail (msg->type == MMR_MSG_DIGEST_REPLY);
+  g_return_if_fail (msg->type == MMR_MSG_DIGEST_REPLY
+                    || msg->type == MMR_MSG_CRDT_REPLY);
   g_ptr_array_add (msg->need, g_strdup (name));
 }
 
@@ -114,6 +142,12 @@ mmr_msg_type_to_string (MmrMsgType type)
       return "digest";
     case MMR_MSG_DIGEST_REPLY:
       return "digest-reply";
+    case MMR_MSG_CRDT:
+      return "crdt";
+    case MMR_MSG_CRDT_DIGEST:
+      return "crdt-digest";
+    case MMR_MSG_CRDT_REPLY:
+      return "crdt-reply";
     default:
       return "unknown";
     }
@@ -230,6 +264,49 @@ put_register (GByteArray *out, const MmrWireRegister *wr,
   return metadata;
 }
 
+static gboolean
+is_crdt_type (MmrMsgType type)
+{
+  return type >= MMR_MSG_CRDT && type <= MMR_MSG_CRDT_REPLY;
+}
+
+static void
+put_need (GByteArray *out, const MmrMessage *msg)
+{
+  put_varint (out, msg->need->len);
+  for (guint i = 0; i < msg->need->len; i++)
+    put_string (out, msg->need->pdata[i]);
+}
+
+/* CRDT bodies: a state is an opaque blob (crdt.h encodes it). */
+static void
+put_crdts (GByteArray *out, const MmrMessage *msg)
+{
+  put_varint (out, msg->crdts->len);
+  for (guint i = 0; i < msg->crdts->len; i++)
+    {
+      const MmrWireCrdt *wc = msg->crdts->pdata[i];
+
+      put_string (out, wc->name);
+      if (msg->type == MMR_MSG_CRDT_DIGEST)
+        {
+          guint64 le = GUINT64_TO_LE (wc->hash);
+
+          g_byte_array_append (out, (const guint8 *) &le, 8);
+        }
+      else
+        {
+          gsize len;
+          const guint8 *data = g_bytes_get_data (wc->state, &len);
+
+          put_varint (out, len);
+          g_byte_array_append (out, data, (guint) len);
+        }
+    }
+  if (msg->type == MMR_MSG_CRDT_REPLY)
+    put_need (out, msg);
+}
+
 /* DOC: wire-encode */
 GBytes *
 mmr_wire_encode (const MmrMessage *msg, guint32 *out_metadata_bytes)
@@ -240,6 +317,7 @@ mmr_wire_encode (const MmrMessage *msg, guint32 *out_metadata_bytes)
 
   g_return_val_if_fail (msg != NULL, NULL);
   g_return_val_if_fail (msg->type == MMR_MSG_DIGEST_REPLY
+                        || msg->type == MMR_MSG_CRDT_REPLY
                         || msg->need->len == 0, NULL);
 
   out = g_byte_array_new ();
@@ -249,6 +327,13 @@ mmr_wire_encode (const MmrMessage *msg, guint32 *out_metadata_bytes)
   put_varint (out, zigzag_encode (msg->hlc.l));
   put_varint (out, msg->hlc.c);
   put_varint (out, msg->exchange);
+  if (is_crdt_type (msg->type))
+    {
+      put_crdts (out, msg);
+      if (out_metadata_bytes != NULL)
+        *out_metadata_bytes = 0;
+      return g_byte_array_free_to_bytes (out);
+    }
 
   with_siblings = msg->type != MMR_MSG_DIGEST;
   put_varint (out, msg->registers->len);
@@ -459,7 +544,7 @@ read_vv (Reader *r, MmrVersionVector *vv)
   for (guint i = 0; i < n; i++)
     {
       gsize entry_at = r->pos;
-      guint8 replica;
+      guint8 replica = 0;
 
       if (!read_replica (r, "version vector replica", &replica))
         return FALSE;
@@ -543,7 +628,7 @@ read_register (Reader *r, gboolean with_siblings, MmrWireRegister **out)
 static gboolean
 read_header (Reader *r, MmrMessage **out)
 {
-  guint8 version, type;
+  guint8 version = 0, type = 0;
 
   if (!read_u8 (r, "format version", &version))
     return FALSE;
@@ -554,7 +639,7 @@ read_header (Reader *r, MmrMessage **out)
                  version, MMR_WIRE_VERSION);
   if (!read_u8 (r, "message type", &type))
     return FALSE;
-  if (type < MMR_MSG_STATE || type > MMR_MSG_DIGEST_REPLY)
+  if (type < MMR_MSG_STATE || type > MMR_MSG_CRDT_REPLY)
     return fail (r, MMR_WIRE_ERROR_MALFORMED,
                  "unknown message type %u at offset 1", type);
   *out = mmr_message_new (type);
@@ -565,10 +650,71 @@ read_header (Reader *r, MmrMessage **out)
 }
 
 static gboolean
+read_needs (Reader *r, MmrMessage *msg)
+{
+  guint n;
+
+  if (!read_count (r, "need count", MIN_NAME_BYTES, &n))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      char *name;
+
+      if (!read_string (r, "needed name", &name))
+        return FALSE;
+      g_ptr_array_add (msg->need, name);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_crdts (Reader *r, MmrMessage *msg)
+{
+  gboolean is_digest = msg->type == MMR_MSG_CRDT_DIGEST;
+  guint n;
+
+  if (!read_count (r, "CRDT count", is_digest ? 9 : 2, &n))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      MmrWireCrdt *wc = g_new0 (MmrWireCrdt, 1);
+
+      g_ptr_array_add (msg->crdts, wc);
+      if (!read_string (r, "CRDT name", &wc->name))
+        return FALSE;
+      if (is_digest)
+        {
+          guint64 le;
+
+          if (left (r) < 8)
+            return fail_truncated (r, 8, "CRDT hash");
+          memcpy (&le, r->data + r->pos, 8);
+          r->pos += 8;
+          wc->hash = GUINT64_FROM_LE (le);
+        }
+      else
+        {
+          guint64 len;
+
+          if (!read_varint (r, "CRDT state length", &len))
+            return FALSE;
+          if (len > left (r))
+            return fail_truncated (r, len, "CRDT state");
+          wc->state = g_bytes_new (r->data + r->pos, (gsize) len);
+          r->pos += (gsize) len;
+        }
+    }
+  return msg->type != MMR_MSG_CRDT_REPLY || read_needs (r, msg);
+}
+
+static gboolean
 read_body (Reader *r, MmrMessage *msg)
 {
   gboolean is_digest = msg->type == MMR_MSG_DIGEST;
   guint n;
+
+  if (is_crdt_type (msg->type))
+    return read_crdts (r, msg);
 
   if (!read_count (r, "register count",
                    is_digest ? MIN_DIGEST_ENTRY_BYTES : MIN_REGISTER_BYTES,

@@ -9,6 +9,9 @@
  *   STATE (1)        body := n:varint register{n}
  *   DIGEST (2)       body := n:varint (name vv){n}
  *   DIGEST_REPLY (3) body := n:varint register{n} m:varint name{m}
+ *   CRDT (4)         body := n:varint (name blob){n}      blob := len bytes
+ *   CRDT_DIGEST (5)  body := n:varint (name hash:u64le){n}
+ *   CRDT_REPLY (6)   body := n:varint (name blob){n} m:varint name{m}
  *   register  := name vv n:varint version{n}
  *   vv        := n:varint (replica:u8 counter:varint){n}   zero entries omitted
  *   version   := replica:u8 counter ts:zz ts_logical hlc_l:zz hlc_c
@@ -48,7 +51,18 @@ typedef enum {
   MMR_MSG_STATE = 1,
   MMR_MSG_DIGEST = 2,
   MMR_MSG_DIGEST_REPLY = 3,
+  MMR_MSG_CRDT = 4,          /* CRDT states or deltas: n (name blob) */
+  MMR_MSG_CRDT_DIGEST = 5,   /* n (name hash:u64 little-endian) */
+  MMR_MSG_CRDT_REPLY = 6,    /* n (name blob) m name: states + needs */
 } MmrMsgType;
+
+/* One CRDT key in a CRDT message: its encoded state (or delta), or in a
+ * CRDT_DIGEST only the hash of its full state's encoding. */
+typedef struct {
+  char *name;
+  GBytes *state;       /* NULL in a CRDT_DIGEST */
+  guint64 hash;
+} MmrWireCrdt;
 
 typedef struct {
   char *name;          /* register name, owned */
@@ -61,7 +75,8 @@ typedef struct {
   MmrHlc hlc;              /* sender's HLC at send */
   guint32 exchange;        /* anti-entropy exchange id; 0 for a push */
   GPtrArray *registers;    /* MmrWireRegister*, owned (free func set) */
-  GPtrArray *need;         /* DIGEST_REPLY: char* names, owned */
+  GPtrArray *need;         /* DIGEST_REPLY, CRDT_REPLY: char* names */
+  GPtrArray *crdts;        /* CRDT*: MmrWireCrdt*, owned */
 } MmrMessage;
 
 MmrMessage *mmr_message_new   (MmrMsgType type);
@@ -70,6 +85,9 @@ void        mmr_message_free  (MmrMessage *msg);
 void        mmr_message_add_register (MmrMessage *msg, const char *name,
                                       MmrRegister *reg);
 void        mmr_message_add_need     (MmrMessage *msg, const char *name);
+/* CRDT and CRDT_REPLY: a state; CRDT_DIGEST: a hash (@state NULL). */
+void        mmr_message_add_crdt     (MmrMessage *msg, const char *name,
+                                      GBytes *state, guint64 hash);
 
 /* @out_metadata_bytes (may be NULL) receives the bytes spent on causality
  * and ordering metadata: version vectors, dots, timestamps, HLCs. */

@@ -48,6 +48,8 @@
 #include <string.h>
 
 #include "core/duration.h"
+#include "crdt/crdt.h"
+#include "store/merge-fn.h"
 
 G_DEFINE_QUARK (mmr-script-error-quark, mmr_script_error)
 
@@ -61,6 +63,14 @@ static const char *const KIND_NAMES[MMR_CMD_N_KINDS] = {
   [MMR_CMD_DUPLICATE] = "duplicate",
   [MMR_CMD_REORDER] = "reorder",
   [MMR_CMD_ANTIENTROPY] = "antientropy",
+  [MMR_CMD_CAUSALITY] = "causality",
+  [MMR_CMD_CLIENT] = "client",
+  [MMR_CMD_CLIENT_GET] = "client-get",
+  [MMR_CMD_CLIENT_PUT] = "client-put",
+  [MMR_CMD_CLIENT_DEL] = "client-del",
+  [MMR_CMD_TYPE] = "type",
+  [MMR_CMD_OP] = "op",
+  [MMR_CMD_EXPECT_SIBLINGS] = "expect-siblings",
   [MMR_CMD_PUT] = "put",
   [MMR_CMD_DEL] = "del",
   [MMR_CMD_PARTITION] = "partition",
@@ -93,6 +103,8 @@ command_free (MmrCommand *c)
   g_free (c->field);
   g_free (c->value);
   g_clear_pointer (&c->values, g_ptr_array_unref);
+  g_free (c->client);
+  g_free (c->op);
   g_free (c->text);
   g_free (c);
 }
@@ -142,6 +154,8 @@ typedef struct {
   guint seed_line;
   guint granularity_line;
   guint first_action_line;
+  GHashTable *clients;     /* client name -> replica index + 1 */
+  GHashTable *types;       /* key -> MmrCrdtType + 1 (declared CRDT keys) */
 } Parser;
 
 static gboolean fail (Parser *P, guint col, const char *fmt, ...)
@@ -503,7 +517,12 @@ parse_ppm (const char *s, gint64 *out, gboolean *out_of_range)
 /* --------------------------------------------------------------- replicas */
 
 static const char *const EXPECT_WORDS[] = {
-  "converged", "diverged", "lost", "conflicts",
+  "converged", "diverged", "lost", "conflicts", "siblings",
+};
+
+/* Actions a line may start with after a replica's name. */
+static const char *const REPLICA_ACTIONS[] = {
+  "put", "del", "incr", "decr", "add", "rem", "set",
 };
 
 static gboolean is_command_word (const char *s);
@@ -513,8 +532,11 @@ static gboolean is_command_word (const char *s);
 static gboolean
 is_reserved (const char *s)
 {
-  if (is_command_word (s) || strcmp (s, "put") == 0 || strcmp (s, "del") == 0)
+  if (is_command_word (s) || strcmp (s, "get") == 0 || strcmp (s, "at") == 0)
     return TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (REPLICA_ACTIONS); i++)
+    if (strcmp (s, REPLICA_ACTIONS[i]) == 0)
+      return TRUE;
   for (gsize i = 0; i < G_N_ELEMENTS (EXPECT_WORDS); i++)
     if (strcmp (s, EXPECT_WORDS[i]) == 0)
       return TRUE;
@@ -664,6 +686,8 @@ command_reverse (const MmrCommand *c)
   r->field = g_strdup (c->field);
   r->value = g_strdup (c->value);
   r->values = NULL;
+  r->client = g_strdup (c->client);
+  r->op = g_strdup (c->op);
   r->text = g_strdup (c->text);
   r->link_from = c->link_to;
   r->link_to = c->link_from;
@@ -702,7 +726,12 @@ emit_setting (Parser *P, MmrCommand *c)
     }
   switch (c->kind)
     {
-    case MMR_CMD_STRATEGY: cfg->strategy = c->strategy; break;
+    case MMR_CMD_STRATEGY:
+      cfg->strategy = c->strategy;
+      g_free (cfg->merge);
+      cfg->merge = g_strdup (c->value);
+      break;
+    case MMR_CMD_CAUSALITY: cfg->causality = c->causality; break;
     case MMR_CMD_CLOCK: cfg->clock = c->clock; break;
     case MMR_CMD_LATENCY:
       cfg->link.latency_min_us = c->us;
@@ -808,21 +837,58 @@ cmd_granularity (Parser *P, const Token *cmd)
 static gboolean
 cmd_strategy (Parser *P, const Token *cmd)
 {
-  static const char *const words[] = { "lww", "siblings" };
+  static const char *const words[] = { "lww", "siblings", "merge" };
   static const MmrStrategy values[] = {
-    MMR_STRATEGY_LWW, MMR_STRATEGY_SIBLINGS,
+    MMR_STRATEGY_LWW, MMR_STRATEGY_SIBLINGS, MMR_STRATEGY_MERGE,
+  };
+  g_auto (Token) t = { 0 };
+  g_auto (Token) fn = { 0 };
+  MmrCommand *c;
+  int i;
+
+  if (!need_word (P, &t, "'strategy' needs lww, siblings or merge, "
+                  "e.g. 'strategy lww'")
+      || (i = parse_choice (P, &t, words, 3, "lww, siblings or merge")) < 0)
+    return FALSE;
+  if (values[i] == MMR_STRATEGY_MERGE)
+    {
+      g_auto (GStrv) names = mmr_merge_dup_names ();
+      g_autofree char *list = g_strjoinv (", ", names);
+
+      if (!need_word (P, &fn, "'strategy merge' needs a merge function, "
+                      "e.g. 'strategy merge set-union' (one of: %s)", list))
+        return FALSE;
+      if (!mmr_merge_exists (fn.text))
+        return fail (P, fn.col, "unknown merge function '%s'; expected one "
+                     "of: %s", fn.text, list);
+    }
+  if (!expect_end (P))
+    return FALSE;
+  c = command_new (P, MMR_CMD_STRATEGY, cmd);
+  c->strategy = values[i];
+  c->value = g_steal_pointer (&fn.text);
+  emit_setting (P, c);
+  return TRUE;
+}
+
+static gboolean
+cmd_causality (Parser *P, const Token *cmd)
+{
+  static const char *const words[] = { "vv", "dvv", "history" };
+  static const MmrCausality values[] = {
+    MMR_CAUSALITY_VV, MMR_CAUSALITY_DVV, MMR_CAUSALITY_HISTORY,
   };
   g_auto (Token) t = { 0 };
   MmrCommand *c;
   int i;
 
-  if (!need_word (P, &t, "'strategy' needs lww or siblings, "
-                  "e.g. 'strategy lww'")
-      || (i = parse_choice (P, &t, words, 2, "lww or siblings")) < 0
+  if (!need_word (P, &t, "'causality' needs vv, dvv or history, "
+                  "e.g. 'causality dvv'")
+      || (i = parse_choice (P, &t, words, 3, "vv, dvv or history")) < 0
       || !expect_end (P))
     return FALSE;
-  c = command_new (P, MMR_CMD_STRATEGY, cmd);
-  c->strategy = values[i];
+  c = command_new (P, MMR_CMD_CAUSALITY, cmd);
+  c->causality = values[i];
   emit_setting (P, c);
   return TRUE;
 }
@@ -1009,6 +1075,16 @@ cmd_key_action (Parser *P, const Token *cmd, int replica, MmrCommandKind kind)
   if (!need_word (P, &t, "%s", missing)
       || !parse_key (P, &t, &c->key, &c->field))
     return FALSE;
+  if (g_hash_table_contains (P->types, c->key))
+    {
+      MmrCrdtType type = GPOINTER_TO_UINT (g_hash_table_lookup (P->types,
+                                                                c->key)) - 1;
+      g_autofree char *ops = g_strjoinv (", ",
+                                         (char **) mmr_crdt_type_get_ops (type));
+
+      return fail (P, t.col, "'%s' is a %s; use one of its operations: %s",
+                   c->key, mmr_crdt_type_to_string (type), ops);
+    }
   if (kind == MMR_CMD_PUT)
     {
       if (!need_value (P, &t, "%s", missing))
@@ -1021,11 +1097,55 @@ cmd_key_action (Parser *P, const Token *cmd, int replica, MmrCommandKind kind)
   return TRUE;
 }
 
-/* "A put ...", "A del ...": the line starts with a replica's name. */
+/* "A incr likes 3", "A add tags red": an operation on a CRDT key. */
+static gboolean
+cmd_crdt_op (Parser *P, const Token *cmd, int replica, const Token *op)
+{
+  const char *name = P->script->config.names[replica];
+  g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_OP, cmd);
+  g_auto (Token) t = { 0 };
+  gpointer type_p;
+  MmrCrdtType type;
+  const char *const *ops;
+  gboolean known = FALSE;
+
+  c->replica = replica;
+  c->op = g_strdup (op->text);
+  if (!need_word (P, &t, "'%s' needs a key, e.g. '%s %s likes'", op->text,
+                  name, op->text))
+    return FALSE;
+  type_p = g_hash_table_lookup (P->types, t.text);
+  if (type_p == NULL)
+    return fail (P, t.col, "'%s' is not a CRDT key: declare it first, e.g. "
+                 "'type %s pncounter'", t.text, t.text);
+  type = GPOINTER_TO_UINT (type_p) - 1;
+  ops = mmr_crdt_type_get_ops (type);
+  for (guint i = 0; ops[i] != NULL; i++)
+    known |= strcmp (ops[i], op->text) == 0;
+  if (!known)
+    {
+      g_autofree char *list = g_strjoinv (", ", (char **) ops);
+
+      return fail (P, op->col, "a %s has no operation '%s'; expected one of: "
+                   "%s", mmr_crdt_type_to_string (type), op->text, list);
+    }
+  c->key = g_steal_pointer (&t.text);
+  c->field = g_strdup ("");
+  if (next_token (P, FALSE, &t) == 1)
+    c->value = g_steal_pointer (&t.text);
+  else if (P->error != NULL)
+    return FALSE;
+  if (!expect_end (P))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+/* "A put ...", "A del ...", "A incr ...": the line starts with a
+ * replica's name. */
 static gboolean
 cmd_replica (Parser *P, const Token *cmd, int replica)
 {
-  static const char *const actions[] = { "put", "del" };
   const char *name = P->script->config.names[replica];
   g_auto (Token) t = { 0 };
   const char *hint;
@@ -1037,12 +1157,128 @@ cmd_replica (Parser *P, const Token *cmd, int replica)
     return cmd_key_action (P, cmd, replica, MMR_CMD_PUT);
   if (strcmp (t.text, "del") == 0)
     return cmd_key_action (P, cmd, replica, MMR_CMD_DEL);
-  hint = closest_word (t.text, actions, 2);
+  for (gsize i = 2; i < G_N_ELEMENTS (REPLICA_ACTIONS); i++)
+    if (strcmp (t.text, REPLICA_ACTIONS[i]) == 0)
+      return cmd_crdt_op (P, cmd, replica, &t);
+  hint = closest_word (t.text, REPLICA_ACTIONS, G_N_ELEMENTS (REPLICA_ACTIONS));
   if (hint != NULL)
     return fail (P, t.col, "unknown action '%s' for replica %s; did you mean "
                  "'%s'?", t.text, name, hint);
-  return fail (P, t.col, "unknown action '%s' for replica %s; expected put "
-               "or del", t.text, name);
+  return fail (P, t.col, "unknown action '%s' for replica %s; expected put, "
+               "del, or an operation on a CRDT key (incr, decr, add, rem, set)",
+               t.text, name);
+}
+
+/* "client alice at A": a named client bound to one replica. */
+static gboolean
+cmd_client (Parser *P, const Token *cmd)
+{
+  g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_CLIENT, cmd);
+  g_auto (Token) name = { 0 };
+  g_auto (Token) at = { 0 };
+  g_auto (Token) rep = { 0 };
+  static const char *const at_word[] = { "at" };
+
+  if (!need_word (P, &name, "'client' needs a name and a replica, e.g. "
+                  "'client alice at A'"))
+    return FALSE;
+  if (!is_name (name.text) || is_reserved (name.text))
+    return fail (P, name.col, "'%s' cannot name a client: use letters, digits, "
+                 "'_' and '-', starting with a letter, and no word of the "
+                 "language", name.text);
+  if (find_replica (P, name.text) >= 0)
+    return fail (P, name.col, "'%s' is a replica; a client needs another name",
+                 name.text);
+  if (g_hash_table_contains (P->clients, name.text))
+    return fail (P, name.col, "client '%s' is already declared", name.text);
+  if (!need_word (P, &at, "expected 'at' and a replica, e.g. 'client %s at "
+                  "A'", name.text)
+      || parse_choice (P, &at, at_word, 1, "'at'") < 0
+      || !need_word (P, &rep, "expected a replica after 'at', e.g. 'client %s "
+                     "at A'", name.text)
+      || (c->replica = need_replica (P, &rep)) < 0
+      || !expect_end (P))
+    return FALSE;
+  c->client = g_strdup (name.text);
+  g_hash_table_insert (P->clients, g_strdup (name.text),
+                       GINT_TO_POINTER (c->replica + 1));
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+/* "alice get cart", "alice put cart milk", "alice del cart". */
+static gboolean
+cmd_client_action (Parser *P, const Token *cmd, int replica)
+{
+  static const char *const actions[] = { "get", "put", "del" };
+  static const MmrCommandKind kinds[] = {
+    MMR_CMD_CLIENT_GET, MMR_CMD_CLIENT_PUT, MMR_CMD_CLIENT_DEL,
+  };
+  g_autoptr (MmrCommand) c = NULL;
+  g_auto (Token) t = { 0 };
+  g_auto (Token) k = { 0 };
+  int a;
+
+  if (!need_word (P, &t, "'%s' needs an action, e.g. '%s get cart' or '%s "
+                  "put cart milk'", cmd->text, cmd->text, cmd->text)
+      || (a = parse_choice (P, &t, actions, 3, "get, put or del")) < 0)
+    return FALSE;
+  c = command_new (P, kinds[a], cmd);
+  c->client = g_strdup (cmd->text);
+  c->replica = replica;
+  if (!need_word (P, &k, "'%s' needs a key, e.g. '%s %s cart%s'", t.text,
+                  cmd->text, t.text, a == 1 ? " milk" : "")
+      || !parse_key (P, &k, &c->key, &c->field))
+    return FALSE;
+  if (g_hash_table_contains (P->types, c->key))
+    return fail (P, k.col, "'%s' is a CRDT key; clients read and write plain "
+                 "keys", c->key);
+  if (a == 1)
+    {
+      if (!need_value (P, &k, "'put' needs a value, e.g. '%s put cart milk'",
+                       cmd->text))
+        return FALSE;
+      c->value = g_steal_pointer (&k.text);
+    }
+  if (!expect_end (P))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+/* "type likes pncounter": the key holds a CRDT of that type. */
+static gboolean
+cmd_type (Parser *P, const Token *cmd)
+{
+  g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_TYPE, cmd);
+  g_auto (Token) k = { 0 };
+  g_auto (Token) t = { 0 };
+  g_autoptr (GError) error = NULL;
+  MmrCrdtType type;
+
+  if (!need_word (P, &k, "'type' needs a key and a CRDT type, e.g. 'type "
+                  "likes pncounter'")
+      || !parse_key (P, &k, &c->key, &c->field))
+    return FALSE;
+  if (*c->field != '\0')
+    return fail (P, k.col, "a CRDT key is a whole key, not a field: use an "
+                 "ormap for fields");
+  if (g_hash_table_contains (P->types, c->key))
+    return fail (P, k.col, "'%s' already has a type", c->key);
+  if (!need_word (P, &t, "'type %s' needs a CRDT type: gcounter, pncounter, "
+                  "gset, 2pset, orset, lwwreg, mvreg or ormap", c->key))
+    return FALSE;
+  if (!mmr_crdt_type_from_string (t.text, &type, &error))
+    return fail (P, t.col, "unknown CRDT type '%s'; expected gcounter, "
+                 "pncounter, gset, 2pset, orset, lwwreg, mvreg or ormap",
+                 t.text);
+  if (!expect_end (P))
+    return FALSE;
+  c->value = g_strdup (t.text);
+  g_hash_table_insert (P->types, g_strdup (c->key),
+                       GUINT_TO_POINTER ((guint) type + 1));
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
 }
 
 /* One piece of a partition: a name, or '|' closing the current group. A
@@ -1367,7 +1603,24 @@ cmd_expect (Parser *P, const Token *cmd)
     return FALSE;
   if ((replica = find_replica (P, t.text)) >= 0)
     return expect_key (P, cmd, replica);
-  if (strcmp (t.text, "converged") == 0 || strcmp (t.text, "diverged") == 0)
+  if (strcmp (t.text, "siblings") == 0)
+    {
+      g_auto (Token) r = { 0 };
+      g_auto (Token) k = { 0 };
+
+      c = command_new (P, MMR_CMD_EXPECT_SIBLINGS, cmd);
+      if (!need_word (P, &r, "'expect siblings' needs a replica, a key and a "
+                      "count, e.g. 'expect siblings A cart 2'")
+          || (c->replica = need_replica (P, &r)) < 0
+          || !need_word (P, &k, "'expect siblings' needs a key and a count, "
+                         "e.g. 'expect siblings A cart 2'")
+          || !parse_key (P, &k, &c->key, &c->field)
+          || !need_word (P, &t, "'expect siblings' needs a count, e.g. "
+                         "'expect siblings A cart 2'")
+          || !parse_count (P, &t, &c->count))
+        return FALSE;
+    }
+  else if (strcmp (t.text, "converged") == 0 || strcmp (t.text, "diverged") == 0)
     {
       c = command_new (P, MMR_CMD_EXPECT_CONVERGED, cmd);
       c->flag = t.text[0] == 'c';
@@ -1403,6 +1656,8 @@ static const struct {
   gboolean is_action;
 } COMMANDS[] = {
   { "antientropy", cmd_antientropy, FALSE },
+  { "causality", cmd_causality, FALSE },
+  { "client", cmd_client, TRUE },
   { "clock", cmd_clock, FALSE },
   { "cut", cmd_cut, TRUE },
   { "drift", cmd_drift, TRUE },
@@ -1420,6 +1675,7 @@ static const struct {
   { "settle", cmd_settle, TRUE },
   { "skew", cmd_skew, TRUE },
   { "strategy", cmd_strategy, FALSE },
+  { "type", cmd_type, TRUE },
 };
 
 static gboolean
@@ -1494,6 +1750,13 @@ parse_command (Parser *P, const Token *first)
     {
       begin_action (P);
       return cmd_replica (P, first, replica);
+    }
+  if (g_hash_table_contains (P->clients, first->text))
+    {
+      begin_action (P);
+      return cmd_client_action (
+          P, first,
+          GPOINTER_TO_INT (g_hash_table_lookup (P->clients, first->text)) - 1);
     }
   return fail_unknown_command (P, first);
 }
@@ -1595,6 +1858,8 @@ parse_text (const char *filename, const char *text, gsize len,
   P.filename = filename;
   P.script = script;
   P.in_header = TRUE;
+  P.clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  P.types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (P.line_no = 1; ok; P.line_no++)
     {
       const char *nl = memchr (start, '\n', (gsize) (end - start));
@@ -1606,6 +1871,8 @@ parse_text (const char *filename, const char *text, gsize len,
       start = nl + 1;
     }
   g_clear_pointer (&P.line, g_free);
+  g_clear_pointer (&P.clients, g_hash_table_unref);
+  g_clear_pointer (&P.types, g_hash_table_unref);
   if (ok && script->config.n_replicas == 0)
     {
       P.line_no = 1;

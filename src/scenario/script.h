@@ -33,6 +33,7 @@ typedef enum {
   MMR_CMD_DUPLICATE,     /* duplicate [A->B] 0.05          -> link_*, prob */
   MMR_CMD_REORDER,       /* reorder [A->B] on|off          -> link_*, flag */
   MMR_CMD_ANTIENTROPY,   /* antientropy 100ms | off        -> us (0 = off) */
+  MMR_CMD_CAUSALITY,     /* causality vv|dvv|history       -> causality */
   /* actions */
   MMR_CMD_PUT,           /* A put key[.field] value        -> replica, key, field, value */
   MMR_CMD_DEL,           /* A del key[.field]              -> replica, key, field */
@@ -43,12 +44,19 @@ typedef enum {
   MMR_CMD_DRIFT,         /* drift B 200ppm                 -> replica, count (ppm) */
   MMR_CMD_RUN,           /* run 100ms                      -> us */
   MMR_CMD_SETTLE,        /* settle [limit]                 -> us (0 = default) */
+  MMR_CMD_CLIENT,        /* client alice at A              -> client, replica */
+  MMR_CMD_CLIENT_GET,    /* alice get cart                 -> client, replica, key, field */
+  MMR_CMD_CLIENT_PUT,    /* alice put cart milk            -> client, replica, key, field, value */
+  MMR_CMD_CLIENT_DEL,    /* alice del cart                 -> client, replica, key, field */
+  MMR_CMD_TYPE,          /* type likes pncounter           -> key, value (type name) */
+  MMR_CMD_OP,            /* A incr likes 3                 -> replica, key, op, value (arg or NULL) */
   /* checks */
   MMR_CMD_EXPECT_CONVERGED,   /* expect converged / expect diverged -> flag */
   MMR_CMD_EXPECT_VALUE,       /* expect A key = v | = {v, w}  -> replica, key, field, values */
   MMR_CMD_EXPECT_ABSENT,      /* expect A key absent          -> replica, key, field */
   MMR_CMD_EXPECT_LOST,        /* expect lost N                -> count */
   MMR_CMD_EXPECT_CONFLICTS,   /* expect conflicts N           -> count */
+  MMR_CMD_EXPECT_SIBLINGS,    /* expect siblings A cart N     -> replica, key, field, count */
   MMR_CMD_N_KINDS
 } MmrCommandKind;
 
@@ -69,8 +77,11 @@ typedef struct {
   gint64 count;
   gboolean flag;
   int group_of[MMR_MAX_REPLICAS];
-  MmrStrategy strategy;
+  MmrStrategy strategy;    /* STRATEGY; for merge, value is the function */
   MmrClockSource clock;
+  MmrCausality causality;
+  char *client;            /* CLIENT*: the client's name */
+  char *op;                /* OP: "incr", "add", ... */
   char *text;              /* the command's source line, trimmed */
 } MmrCommand;
 

@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include "store/merge-fn.h"
+
 void
 mmr_view_entry_free (MmrViewEntry *e)
 {
@@ -51,14 +53,35 @@ entry_new (const char *name, const char *register_name, const MmrRegister *reg)
   e->n_siblings = reg->n_siblings;
   e->is_absent = mmr_register_is_absent (reg);
   for (guint i = 0; i < reg->n_siblings; i++)
-    e->has_tombstone |= reg->siblings[i].value == NULL;
+    {
+      e->has_tombstone |= reg->siblings[i].value == NULL;
+      e->n_live += reg->siblings[i].value != NULL;
+    }
   return e;
+}
+
+/* DOC: read-merge */
+/* Strategy merge: the reader sees one value, the merge of the siblings'.
+ * Every replica with the same siblings computes the same value. */
+static void
+apply_merge (MmrViewEntry *e, const char *merge)
+{
+  char *merged;
+
+  if (merge == NULL || e->values->len < 2)
+    return;
+  merged = mmr_merge_apply (merge, (const char *const *) e->values->pdata,
+                            e->values->len);
+  if (merged == NULL)
+    return;
+  g_ptr_array_set_size (e->values, 0);
+  g_ptr_array_add (e->values, merged);
 }
 
 static void
 add_register_entries (GPtrArray *out, MmrGranularity granularity,
                       const char *name, const MmrRegister *reg,
-                      gboolean with_absent)
+                      gboolean with_absent, const char *merge)
 {
   g_autoptr (GHashTable) fields = NULL;
   g_autoptr (GPtrArray) field_names = NULL;
@@ -74,6 +97,7 @@ add_register_entries (GPtrArray *out, MmrGranularity granularity,
         if (reg->siblings[i].value != NULL)
           g_ptr_array_add (e->values, g_strdup (reg->siblings[i].value));
       sort_unique (e->values);
+      apply_merge (e, merge);
       g_ptr_array_add (out, e);
       return;
     }
@@ -116,6 +140,7 @@ add_register_entries (GPtrArray *out, MmrGranularity granularity,
 
       g_hash_table_steal (fields, field_names->pdata[f]);
       sort_unique (e->values);
+      apply_merge (e, merge);
       g_ptr_array_add (out, e);
     }
 }
@@ -136,12 +161,13 @@ mmr_view_dup (const MmrWorld *world, guint replica, gboolean with_absent)
   g_autoptr (GPtrArray) names = mmr_store_dup_names (store);
   GPtrArray *out = g_ptr_array_new_with_free_func (
       (GDestroyNotify) mmr_view_entry_free);
-  MmrGranularity granularity = mmr_world_get_config (world)->granularity;
+  const MmrWorldConfig *cfg = mmr_world_get_config (world);
+  const char *merge = cfg->strategy == MMR_STRATEGY_MERGE ? cfg->merge : NULL;
 
   for (guint i = 0; i < names->len; i++)
-    add_register_entries (out, granularity, names->pdata[i],
+    add_register_entries (out, cfg->granularity, names->pdata[i],
                           mmr_store_lookup (store, names->pdata[i]),
-                          with_absent);
+                          with_absent, merge);
   g_ptr_array_sort (out, entry_cmp);
   return out;
 }

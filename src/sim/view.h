@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-typedef struct {
+struct _MmrViewEntry {
   char *name;               /* "cart" or "user.name" */
   char *register_name;      /* the register it lives in */
   GPtrArray *values;        /* char*, owned, sorted, de-duplicated */
@@ -22,7 +22,8 @@ typedef struct {
   guint n_siblings;         /* versions kept, tombstones included */
   gboolean is_absent;       /* every version is a tombstone */
   gboolean has_tombstone;   /* a tombstone is among the siblings */
-} MmrViewEntry;
+  guint n_live;             /* versions that are not tombstones */
+};
 
 void mmr_view_entry_free (MmrViewEntry *e);
 

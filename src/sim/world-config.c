@@ -35,6 +35,8 @@ mmr_world_config_init (MmrWorldConfig *cfg)
   cfg->granularity = MMR_GRANULARITY_FIELD;
   mmr_link_model_init (&cfg->link);
   cfg->antientropy_interval_us = 100000;
+  cfg->causality = MMR_CAUSALITY_VV;
+  cfg->merge = NULL;
 }
 
 /* Frees only what the config owns (the names) and leaves the settings,
@@ -46,5 +48,6 @@ mmr_world_config_clear (MmrWorldConfig *cfg)
 
   for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
     g_clear_pointer (&cfg->names[i], g_free);
+  g_clear_pointer (&cfg->merge, g_free);
   cfg->n_replicas = 0;
 }

@@ -30,6 +30,8 @@
 #include "core/duration.h"
 #include "core/prng.h"
 #include "sim/scheduler.h"
+#include "sim/view.h"
+#include "store/merge-fn.h"
 #include "sync/replica.h"
 
 #define AE_SLOTS 64
@@ -207,6 +209,64 @@ emit_link_event (MmrWorld *w, MmrEventKind kind, guint from, guint to,
   world_emit (w, &ev);
 }
 
+static guint
+varint_len (guint64 v)
+{
+  guint n = 1;
+
+  while (v >= 0x80)
+    {
+      v >>= 7;
+      n++;
+    }
+  return n;
+}
+
+/* DOC: causality-metadata */
+/* What the causality metadata of one pushed write costs in each
+ * representation, whichever the run uses (docs/version-vectors.md):
+ *   vv       one (replica, counter) pair per replica that wrote the key
+ *   dvv      the same plus the write's own dot
+ *   history  one (replica, counter) id per write the key has seen: the
+ *            set a version vector compresses */
+/* Bytes of the ids (replica:u8, counter:varint) for counters 1..c. */
+static guint64
+history_ids_len (guint64 c)
+{
+  guint64 total = 0, lo = 1, width = 1;
+
+  while (lo <= c)
+    {
+      guint64 hi = MIN (c, lo * 128 - 1);
+
+      total += (hi - lo + 1) * (1 + width);
+      lo *= 128;
+      width++;
+    }
+  return total;
+}
+
+static void
+account_causality (MmrWorld *w, guint from, const char *key)
+{
+  const MmrRegister *reg = mmr_store_lookup (w->replicas[from]->store, key);
+  guint64 vv = 1, history = 0, n_ids = 0;
+
+  if (reg == NULL)
+    return;
+  for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
+    if (reg->vv.c[i] != 0)
+      {
+        vv += 1 + varint_len (reg->vv.c[i]);
+        history += history_ids_len (reg->vv.c[i]);
+        n_ids += reg->vv.c[i];
+      }
+  history += varint_len (n_ids);
+  w->metrics.meta_vv_bytes += vv;
+  w->metrics.meta_dvv_bytes += vv + 1 + varint_len (reg->vv.c[from]);
+  w->metrics.meta_history_bytes += history;
+}
+
 /* DOC: world-send */
 static void
 env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
@@ -231,6 +291,7 @@ env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
       w->metrics.push_messages++;
       w->metrics.push_bytes += size;
       w->metrics.metadata_bytes += metadata_bytes;
+      account_causality (w, from, key);
     }
   else
     {
@@ -347,6 +408,7 @@ static void
 apply_replica_settings (MmrWorld *w, MmrReplica *r)
 {
   r->policy.strategy = w->config.strategy;
+  r->policy.causality = w->config.causality;
   r->ts_source = (MmrTimestampSource) w->config.clock;
   r->granularity = w->config.granularity;
 }
@@ -366,6 +428,7 @@ mmr_world_new (const MmrWorldConfig *cfg)
       w->names[i] = g_strdup (cfg->names[i]);
       w->config.names[i] = w->names[i];
     }
+  w->config.merge = g_strdup (cfg->merge);
   w->scheduler = mmr_scheduler_new ();
   w->prng = mmr_prng_new (cfg->seed);
   w->observers = g_array_new (FALSE, FALSE, sizeof (Observer));
@@ -404,6 +467,7 @@ mmr_world_free (MmrWorld *w)
         mmr_channel_free (w->links[i][j]);
       g_free (w->names[i]);
     }
+  g_free (w->config.merge);
   mmr_scheduler_free (w->scheduler);
   mmr_prng_free (w->prng);
   g_array_unref (w->observers);
@@ -499,6 +563,31 @@ mmr_world_delete (MmrWorld *w, guint replica, const char *key,
 {
   g_return_if_fail (replica < w->n && key != NULL);
   mmr_replica_write (w->replicas[replica], key, field, NULL);
+}
+
+MmrViewEntry *
+mmr_world_read (MmrWorld *w, guint replica, const char *key,
+                const char *field, MmrVersionVector *out_context)
+{
+  g_autofree char *reg = NULL;
+  g_autofree char *entry = NULL;
+
+  g_return_val_if_fail (replica < w->n && key != NULL, NULL);
+  reg = mmr_record_register_name (w->config.granularity, key,
+                                  field != NULL ? field : "");
+  entry = field != NULL && *field != '\0'
+          ? g_strconcat (key, ".", field, NULL) : g_strdup (key);
+  mmr_replica_read (w->replicas[replica], reg, out_context);
+  return mmr_view_lookup (w, replica, entry);
+}
+
+void
+mmr_world_client_write (MmrWorld *w, guint replica, const char *key,
+                        const char *field, const char *value,
+                        const MmrVersionVector *context)
+{
+  g_return_if_fail (replica < w->n && key != NULL);
+  mmr_replica_client_write (w->replicas[replica], key, field, value, context);
 }
 
 /* ---- faults and settings ---- */
@@ -650,7 +739,32 @@ apply_all_settings (MmrWorld *w)
     apply_replica_settings (w, w->replicas[i]);
 }
 
-static const char *const strategy_names[] = { "lww", "siblings" };
+static const char *const strategy_names[] = { "lww", "siblings", "merge" };
+static const char *const causality_names[] = { "vv", "dvv", "history" };
+
+void
+mmr_world_set_merge (MmrWorld *w, const char *name)
+{
+  g_autofree char *detail = g_strdup_printf ("strategy merge %s", name);
+
+  g_return_if_fail (mmr_merge_exists (name));
+  g_free (w->config.merge);
+  w->config.merge = g_strdup (name);
+  w->config.strategy = MMR_STRATEGY_MERGE;
+  apply_all_settings (w);
+  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
+}
+
+void
+mmr_world_set_causality (MmrWorld *w, MmrCausality causality)
+{
+  g_autofree char *detail = g_strdup_printf ("causality %s",
+                                             causality_names[causality]);
+
+  w->config.causality = causality;
+  apply_all_settings (w);
+  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
+}
 static const char *const clock_names[] = { "physical", "lamport", "hlc" };
 
 void

@@ -40,6 +40,8 @@ typedef struct {
   MmrGranularity granularity;
   MmrLinkModel link;                 /* the model every link starts with */
   gint64 antientropy_interval_us;    /* 0: anti-entropy off */
+  MmrCausality causality;            /* how client contexts are compared */
+  char *merge;                       /* strategy merge: the function's name */
 } MmrWorldConfig;
 
 void mmr_world_config_init  (MmrWorldConfig *cfg);
@@ -58,11 +60,17 @@ typedef struct {
   guint64 dropped;
   guint64 duplicated;
   guint64 conflicts;
+  /* Causality metadata of pushed writes, as each representation would
+   * encode it: version vector, dotted version vector, causal history. */
+  guint64 meta_vv_bytes;
+  guint64 meta_dvv_bytes;
+  guint64 meta_history_bytes;
   gint64 last_heal_us;        /* -1: never healed */
   gint64 last_change_us;      /* last time any replica's state changed */
 } MmrMetrics;
 
 typedef struct _MmrWorld MmrWorld;
+typedef struct _MmrViewEntry MmrViewEntry;   /* view.h */
 
 MmrWorld   *mmr_world_new            (const MmrWorldConfig *cfg);
 void        mmr_world_free           (MmrWorld *world);
@@ -99,6 +107,21 @@ void mmr_world_put    (MmrWorld *world, guint replica, const char *key,
 void mmr_world_delete (MmrWorld *world, guint replica, const char *key,
                        const char *field);
 
+/* A client's read at @replica (traced as READ): what the client sees, and
+ * in @out_context the context to send back with its next write (the
+ * register's version vector). Returns NULL when the key is unknown there
+ * (the context is then empty). */
+MmrViewEntry *mmr_world_read (MmrWorld *world, guint replica, const char *key,
+                              const char *field,
+                              MmrVersionVector *out_context);
+/* A client's write through @replica carrying @context from an earlier
+ * read: it supersedes exactly the versions that context saw (see
+ * MmrCausality). @context NULL: a client that read nothing, whose write
+ * supersedes nothing. @value NULL deletes. */
+void mmr_world_client_write (MmrWorld *world, guint replica, const char *key,
+                             const char *field, const char *value,
+                             const MmrVersionVector *context);
+
 /* Faults and settings. Each is traced (PARTITION, HEAL, SKEW, CONFIG). */
 void mmr_world_set_cut       (MmrWorld *world, guint from, guint to,
                               gboolean is_cut);
@@ -112,6 +135,9 @@ void mmr_world_set_drift     (MmrWorld *world, guint replica, gint32 drift_ppm);
 void mmr_world_set_link_model (MmrWorld *world, int from, int to,
                                const MmrLinkModel *model);
 void mmr_world_set_strategy  (MmrWorld *world, MmrStrategy strategy);
+/* Strategy merge with the registered function @name (merge-fn.h). */
+void mmr_world_set_merge     (MmrWorld *world, const char *name);
+void mmr_world_set_causality (MmrWorld *world, MmrCausality causality);
 void mmr_world_set_clock     (MmrWorld *world, MmrClockSource clock);
 void mmr_world_set_antientropy (MmrWorld *world, gint64 interval_us);
 

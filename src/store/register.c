@@ -175,44 +175,113 @@ set_single (MmrRegister *reg, MmrVersion *v)
   memset (v, 0, sizeof *v);
 }
 
+/* Did the writer, whose context is @context, see sibling @s? */
+static gboolean
+context_saw (const MmrRegister *reg, const MmrMergePolicy *policy,
+             const MmrVersionVector *context, const MmrVersion *s)
+{
+  if (context == NULL)
+    return TRUE;
+  /* DOC: vv-context */
+  if (policy->causality == MMR_CAUSALITY_VV)
+    return mmr_version_vector_leq (&reg->vv, context);
+  /* DOC: dvv-context */
+  return mmr_version_vector_covers (context, s->dot);
+}
+
 /* DOC: local-write */
 gboolean
 mmr_register_local_write (MmrRegister *reg, const MmrMergePolicy *policy,
                           guint replica, const MmrVersion *version_template,
-                          MmrDot *out_dot, GArray *superseded,
-                          MmrMergeResult *result)
+                          const MmrVersionVector *context, MmrDot *out_dot,
+                          GArray *superseded, MmrMergeResult *result)
 {
+  GArray *out;
   MmrVersion v;
+  gboolean concurrent = FALSE;
 
   g_return_val_if_fail (replica < MMR_MAX_REPLICAS, FALSE);
   mmr_version_copy (&v, version_template);
   v.dot.replica = (guint8) replica;
   v.dot.counter = reg->vv.c[replica] + 1;
-  reg->vv.c[replica] = v.dot.counter;
   *out_dot = v.dot;
   result->changed = TRUE;
 
-  if (policy->strategy == MMR_STRATEGY_LWW && reg->n_siblings > 0
-      && mmr_version_lww_compare (&v, &reg->siblings[0], policy->names) < 0)
+  if (policy->strategy == MMR_STRATEGY_LWW && reg->n_siblings > 0)
     {
-      /* The write saw the visible version yet sorts before it: its clock
-       * is behind. LWW keeps the larger timestamp; this write is lost. */
-      result->conflict = TRUE;
-      result->rule = MMR_RESOLVE_LWW_REJECTED;
-      note_met (result, &reg->siblings[0]);
-      note_met (result, &v);
-      g_array_append_val (result->kept, reg->siblings[0].dot);
-      mmr_version_clear (&v);
-      return FALSE;
+      const MmrVersion *mine = &reg->siblings[0];
+      gboolean saw = context_saw (reg, policy, context, mine);
+
+      reg->vv.c[replica] = v.dot.counter;
+      if (mmr_version_lww_compare (&v, mine, policy->names) < 0)
+        {
+          /* The visible version sorts after the write. If the write saw
+           * it, its clock is behind; either way LWW discards the write. */
+          result->conflict = TRUE;
+          result->rule = saw ? MMR_RESOLVE_LWW_REJECTED
+                             : (mine->ts != v.ts || mine->ts_logical != v.ts_logical
+                                ? MMR_RESOLVE_LWW_TIMESTAMP
+                                : MMR_RESOLVE_LWW_TIEBREAK);
+          note_met (result, mine);
+          note_met (result, &v);
+          g_array_append_val (result->kept, mine->dot);
+          mmr_version_clear (&v);
+          return FALSE;
+        }
+      if (saw)
+        g_array_append_val (superseded, mine->dot);
+      else
+        {
+          result->conflict = TRUE;
+          result->rule = mine->ts != v.ts || mine->ts_logical != v.ts_logical
+                         ? MMR_RESOLVE_LWW_TIMESTAMP : MMR_RESOLVE_LWW_TIEBREAK;
+          note_met (result, mine);
+          note_met (result, &v);
+          g_array_append_val (result->kept, v.dot);
+        }
+      set_single (reg, &v);
+      return TRUE;
     }
+  /* Siblings (and merge): keep what the writer did not see. */
+  out = g_array_new (FALSE, FALSE, sizeof (MmrVersion));
   for (guint i = 0; i < reg->n_siblings; i++)
-    g_array_append_val (superseded, reg->siblings[i].dot);
-  set_single (reg, &v);
+    {
+      MmrVersion *s = &reg->siblings[i];
+
+      if (context_saw (reg, policy, context, s))
+        {
+          g_array_append_val (superseded, s->dot);
+          mmr_version_clear (s);
+        }
+      else
+        {
+          g_array_append_val (out, *s);
+          concurrent = TRUE;
+        }
+    }
+  reg->vv.c[replica] = v.dot.counter;
+  g_array_append_val (out, v);
+  g_array_sort (out, version_dot_cmp);
+  g_free (reg->siblings);
+  reg->n_siblings = out->len;
+  reg->siblings = (MmrVersion *) (void *) g_array_free (out, FALSE);
+  if (concurrent)
+    {
+      result->conflict = TRUE;
+      result->rule = policy->strategy == MMR_STRATEGY_MERGE
+                     ? MMR_RESOLVE_MERGED : MMR_RESOLVE_SIBLINGS;
+      for (guint i = 0; i < reg->n_siblings; i++)
+        {
+          note_met (result, &reg->siblings[i]);
+          g_array_append_val (result->kept, reg->siblings[i].dot);
+        }
+    }
   return TRUE;
 }
 
 static void
-merge_siblings (MmrRegister *reg, const MmrRegister *in, MmrMergeResult *r)
+merge_siblings (MmrRegister *reg, const MmrMergePolicy *policy,
+                const MmrRegister *in, MmrMergeResult *r)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (MmrVersion));
   gboolean kept_unseen_local = FALSE, added = FALSE, removed = FALSE;
@@ -252,7 +321,8 @@ merge_siblings (MmrRegister *reg, const MmrRegister *in, MmrMergeResult *r)
   if (added && kept_unseen_local && reg->n_siblings > 1)
     {
       r->conflict = TRUE;
-      r->rule = MMR_RESOLVE_SIBLINGS;
+      r->rule = policy->strategy == MMR_STRATEGY_MERGE
+                ? MMR_RESOLVE_MERGED : MMR_RESOLVE_SIBLINGS;
       for (guint i = 0; i < reg->n_siblings; i++)
         {
           note_met (r, &reg->siblings[i]);
@@ -337,7 +407,7 @@ mmr_register_merge (MmrRegister *reg, const MmrMergePolicy *policy,
   if (policy->strategy == MMR_STRATEGY_LWW)
     merge_lww (reg, policy, incoming, result);
   else
-    merge_siblings (reg, incoming, result);
+    merge_siblings (reg, policy, incoming, result);
   mmr_version_vector_join (&reg->vv, &incoming->vv);
   if (mmr_version_vector_compare (&before, &reg->vv) != MMR_VV_EQUAL)
     result->changed = TRUE;

@@ -36,7 +36,25 @@ G_BEGIN_DECLS
 typedef enum {
   MMR_STRATEGY_LWW,
   MMR_STRATEGY_SIBLINGS,
+  MMR_STRATEGY_MERGE,      /* siblings kept, read through a merge function */
 } MmrStrategy;
+
+/* How a write with a client's context decides which siblings it saw.
+ *   VV       the context is a version vector of the whole key: it covers
+ *            the siblings only if it covers everything the replica has
+ *            seen, else the write supersedes nothing (Riak's classic
+ *            vclocks: stale contexts pile up siblings - sibling explosion)
+ *   DVV      dotted version vectors: each sibling is named by its dot, and
+ *            the write supersedes exactly the siblings whose dots the
+ *            context covers (Preguica et al. 2010)
+ *   HISTORY  causal histories: the context is the explicit set of write
+ *            ids seen; it decides exactly like DVV (a DVV is its compact
+ *            form), but metadata is accounted as the whole set. */
+typedef enum {
+  MMR_CAUSALITY_VV,
+  MMR_CAUSALITY_DVV,
+  MMR_CAUSALITY_HISTORY,
+} MmrCausality;
 
 typedef struct {
   MmrDot dot;          /* the write that made this version */
@@ -67,6 +85,7 @@ typedef struct {
 /* Strategy and tie-break order, shared by every register of a replica. */
 typedef struct {
   MmrStrategy strategy;
+  MmrCausality causality;
   const char *const *names;    /* replica names, for the LWW tie-break */
 } MmrMergePolicy;
 
@@ -76,16 +95,20 @@ MmrRegister *mmr_register_copy  (const MmrRegister *reg);
 void         mmr_version_clear  (MmrVersion *v);
 void         mmr_version_copy   (MmrVersion *dst, const MmrVersion *src);
 
-/* A local write by replica @replica: it has seen every sibling, so it
- * replaces them all (siblings), or competes with the visible one by
- * timestamp (LWW: a write with a smaller timestamp than the visible version
- * is acknowledged but discarded - the silent loss LWW is known for).
- * The superseded dots (siblings this write saw and replaced) are appended
- * to @superseded.  Returns TRUE if the new version is now visible. */
+/* A write made at replica @replica. With @context NULL the writer is the
+ * replica itself, which has seen every sibling: the write replaces them
+ * all (siblings), or competes with the visible one by timestamp (LWW: a
+ * write with a smaller timestamp than the visible version is acknowledged
+ * but discarded - the silent loss LWW is known for). With a client's
+ * @context, only the siblings the context saw (by policy->causality) are
+ * replaced; the others stay beside the new version: a conflict.
+ * The superseded dots are appended to @superseded. Returns TRUE if the
+ * new version is now visible. */
 gboolean mmr_register_local_write (MmrRegister *reg,
                                    const MmrMergePolicy *policy,
                                    guint replica,
                                    const MmrVersion *version_template,
+                                   const MmrVersionVector *context,
                                    MmrDot *out_dot,
                                    GArray *superseded,
                                    MmrMergeResult *result);

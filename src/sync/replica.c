@@ -146,8 +146,11 @@ record_base (const MmrReplica *r, const MmrRegister *reg)
   return best != NULL ? best->value : NULL;
 }
 
+/* @context: NULL for the replica's own write (it saw everything), else
+ * the client's context (an empty vector for a client that read nothing). */
 static void
-write_register (MmrReplica *r, const char *name, const char *value)
+write_register (MmrReplica *r, const char *name, const char *value,
+                const MmrVersionVector *context)
 {
   MmrRegister *reg = mmr_store_ensure (r->store, name);
   g_autoptr (GArray) superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
@@ -159,8 +162,8 @@ write_register (MmrReplica *r, const char *name, const char *value)
   mmr_merge_result_init (&res);
   mmr_replica_stamp (r, &v);
   v.value = (char *) value;     /* borrowed: local_write copies it */
-  mmr_register_local_write (reg, &r->policy, r->index, &v, &dot, superseded,
-                            &res);
+  mmr_register_local_write (reg, &r->policy, r->index, &v, context, &dot,
+                            superseded, &res);
   ev.kind = value != NULL ? MMR_EV_WRITE : MMR_EV_DELETE;
   ev.replica = (int) r->index;
   ev.peer = -1;
@@ -182,7 +185,8 @@ write_register (MmrReplica *r, const char *name, const char *value)
 /* Field granularity: deleting a whole record deletes every field of it
  * this replica knows of. A field it has not heard of yet survives. */
 static void
-delete_record_fields (MmrReplica *r, const char *key)
+delete_record_fields (MmrReplica *r, const char *key,
+                      const MmrVersionVector *context)
 {
   g_autoptr (GPtrArray) names = mmr_store_dup_names (r->store);
   g_autofree char *prefix = g_strconcat (key, ".", NULL);
@@ -200,13 +204,12 @@ delete_record_fields (MmrReplica *r, const char *key)
   if (targets->len == 0)
     g_ptr_array_add (targets, g_strdup (key));
   for (guint i = 0; i < targets->len; i++)
-    write_register (r, targets->pdata[i], NULL);
+    write_register (r, targets->pdata[i], NULL, context);
 }
 
-/* DOC: local-put */
-void
-mmr_replica_write (MmrReplica *r, const char *key, const char *field,
-                   const char *value)
+static void
+write_any (MmrReplica *r, const char *key, const char *field,
+           const char *value, const MmrVersionVector *context)
 {
   g_autofree char *name = NULL;
   g_autofree char *record = NULL;
@@ -215,24 +218,63 @@ mmr_replica_write (MmrReplica *r, const char *key, const char *field,
   if (r->granularity == MMR_GRANULARITY_FIELD)
     {
       if (value == NULL && *f == '\0')
-        delete_record_fields (r, key);
+        delete_record_fields (r, key, context);
       else
         {
           name = mmr_record_register_name (r->granularity, key, f);
-          write_register (r, name, value);
+          write_register (r, name, value, context);
         }
       return;
     }
   name = mmr_record_register_name (r->granularity, key, f);
   if (value == NULL && *f == '\0')
     {
-      write_register (r, name, NULL);
+      write_register (r, name, NULL, context);
       return;
     }
   record = mmr_record_set_field (record_base (r, mmr_store_lookup (r->store,
                                                                    name)),
                                  f, value);
-  write_register (r, name, record);
+  write_register (r, name, record, context);
+}
+
+/* DOC: local-put */
+void
+mmr_replica_write (MmrReplica *r, const char *key, const char *field,
+                   const char *value)
+{
+  write_any (r, key, field, value, NULL);
+}
+
+/* DOC: client-put */
+void
+mmr_replica_client_write (MmrReplica *r, const char *key, const char *field,
+                          const char *value, const MmrVersionVector *context)
+{
+  MmrVersionVector none;
+
+  mmr_version_vector_init (&none);
+  write_any (r, key, field, value, context != NULL ? context : &none);
+}
+
+void
+mmr_replica_read (MmrReplica *r, const char *name,
+                  MmrVersionVector *out_context)
+{
+  MmrRegister *reg = mmr_store_lookup (r->store, name);
+  MmrEvent ev = { 0 };
+
+  mmr_version_vector_init (out_context);
+  if (reg != NULL)
+    *out_context = reg->vv;
+  ev.kind = MMR_EV_READ;
+  ev.replica = (int) r->index;
+  ev.peer = -1;
+  ev.key = name;
+  ev.vv = *out_context;
+  ev.hlc = r->hlc;
+  ev.detail = "client read";
+  r->env->emit (r->env_data, &ev);
 }
 
 /* DOC: merge-register */

@@ -75,9 +75,19 @@ MmrReplica *mmr_replica_new  (guint index, guint n_replicas,
                               const MmrReplicaEnv *env, gpointer env_data);
 void        mmr_replica_free (MmrReplica *r);
 
-/* A client write, acknowledged locally at once. @value NULL deletes. */
+/* A write, acknowledged locally at once. @value NULL deletes. With
+ * @has_context FALSE the replica itself writes, having seen everything;
+ * otherwise a client writes with @context (NULL: a client that has read
+ * nothing). */
 void mmr_replica_write   (MmrReplica *r, const char *key, const char *field,
                           const char *value);
+void mmr_replica_client_write (MmrReplica *r, const char *key,
+                               const char *field, const char *value,
+                               const MmrVersionVector *context);
+/* A client read of register @name: traced as READ; the context goes to
+ * @out_context (empty when unknown). */
+void mmr_replica_read    (MmrReplica *r, const char *name,
+                          MmrVersionVector *out_context);
 /* A message arrived from @from. Undecodable bytes are traced and dropped. */
 void mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes,
                           guint64 msg_id);

@@ -574,7 +574,7 @@ TEST (MmrScriptParser, ErrorMessagesAreExact)
       "latency, loss, partition, reorder, replicas, run, seed, settle, skew, "
       "strategy" },
     { "replicas A B C\n\n\n\nA pt cart milk\n",
-      "s.mmr:5:3: unknown action 'pt' for replica A; expected put or del" },
+      "s.mmr:5:3: unknown action 'pt' for replica A; expected put, del, or an operation on a CRDT key (incr, decr, add, rem, set)" },
     { "replicas A B C\nseed 1\nrun 1ms\nD put cart milk\n",
       "s.mmr:4:1: unknown replica 'D'; this scenario has replicas A, B, C" },
     { "replicas A B C\nsettle   10xs\n",
@@ -630,7 +630,7 @@ TEST (MmrScriptParser, ErrorMessagesAreExact)
     { "replicas A B\nseed\n", "s.mmr:2:6: 'seed' needs a number, e.g. 'seed 42'" },
     // settings
     { "replicas A B\nstrategy sibling\n",
-      "s.mmr:2:10: expected lww or siblings, got 'sibling'; did you mean "
+      "s.mmr:2:10: expected lww, siblings or merge, got 'sibling'; did you mean "
       "'siblings'?" },
     { "replicas A B\nclock atomic\n",
       "s.mmr:2:7: expected physical, lamport or hlc, got 'atomic'" },
