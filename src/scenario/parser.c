@@ -1131,12 +1131,24 @@ cmd_crdt_op (Parser *P, const Token *cmd, int replica, const Token *op)
     }
   c->key = g_steal_pointer (&t.text);
   c->field = g_strdup ("");
-  if (next_token (P, FALSE, &t) == 1)
-    c->value = g_steal_pointer (&t.text);
+  if (next_token (P, TRUE, &t) == 1)
+    c->value = g_strdup (t.text);
   else if (P->error != NULL)
     return FALSE;
   if (!expect_end (P))
     return FALSE;
+  {
+    /* Check the argument now, on a scratch state, so that a bad one is a
+     * parse error with its column and not a failure halfway through. */
+    g_autoptr (MmrCrdt) scratch = mmr_crdt_new (type, 0);
+    g_autoptr (MmrCrdt) delta = NULL;
+    g_autoptr (GError) error = NULL;
+
+    delta = mmr_crdt_apply (scratch, c->op, c->value, &error);
+    if (delta == NULL)
+      return fail (P, c->value != NULL ? t.col : op->col, "%s",
+                   error->message);
+  }
   add_command (P, g_steal_pointer (&c));
   return TRUE;
 }

@@ -4,7 +4,8 @@
 #include "core/duration.h"
 #include "sim/view.h"
 
-static const char *const strategy_names[] = { "lww", "siblings" };
+static const char *const strategy_names[] = { "lww", "siblings", "merge" };
+static const char *const causality_names[] = { "vv", "dvv", "history" };
 static const char *const clock_names[] = { "physical", "lamport", "hlc" };
 static const char *const granularity_names[] = { "record", "field" };
 
@@ -94,6 +95,104 @@ add_lost (JsonBuilder *b, MmrRunner *runner)
 }
 
 static void
+add_dot (JsonBuilder *b, const char *member, MmrDot d,
+         const char *const *names)
+{
+  g_autofree char *dot = g_strdup_printf ("%s:%u", names[d.replica],
+                                          d.counter);
+
+  json_builder_set_member_name (b, member);
+  json_builder_add_string_value (b, dot);
+}
+
+static void
+add_string_or_null (JsonBuilder *b, const char *member, const char *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_conflict_version (JsonBuilder *b, const MmrConflictVersion *v,
+                      const char *const *names, MmrGranularity granularity)
+{
+  g_autofree char *hlc = mmr_hlc_to_string (v->hlc);
+  g_autofree char *value = v->value != NULL
+                           ? mmr_view_format_value (granularity, v->value)
+                           : NULL;
+
+  json_builder_begin_object (b);
+  add_dot (b, "dot", v->dot, names);
+  json_builder_set_member_name (b, "replica");
+  json_builder_add_string_value (b, names[v->dot.replica]);
+  add_string_or_null (b, "value", value);
+  json_builder_set_member_name (b, "vv");
+  add_vv (b, &v->vv, names);
+  json_builder_set_member_name (b, "hlc");
+  json_builder_add_string_value (b, hlc);
+  json_builder_set_member_name (b, "time_us");
+  json_builder_add_int_value (b, v->written_us);
+  json_builder_end_object (b);
+}
+
+/* DOC: conflicts-json */
+static void
+add_conflicts (JsonBuilder *b, MmrRunner *runner)
+{
+  MmrWorld *w = mmr_runner_get_world (runner);
+  const char *const *names = mmr_world_replica_names (w);
+  MmrGranularity gran = mmr_world_get_config (w)->granularity;
+  GPtrArray *log = mmr_conflict_log_get (mmr_runner_get_conflict_log (runner));
+
+  json_builder_set_member_name (b, "conflicts");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < log->len; i++)
+    {
+      const MmrConflict *c = log->pdata[i];
+      g_autofree char *value = c->value != NULL
+                               ? mmr_view_format_value (gran, c->value) : NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "key");
+      json_builder_add_string_value (b, c->key);
+      json_builder_set_member_name (b, "detected_at");
+      json_builder_add_string_value (b, names[c->replica]);
+      json_builder_set_member_name (b, "time_us");
+      json_builder_add_int_value (b, c->time_us);
+      json_builder_set_member_name (b, "strategy");
+      json_builder_add_string_value (b, strategy_names[c->strategy]);
+      json_builder_set_member_name (b, "rule");
+      json_builder_add_string_value (b, mmr_resolve_rule_to_string (c->rule));
+      json_builder_set_member_name (b, "outcome");
+      json_builder_add_string_value (b,
+                                     mmr_conflict_outcome_to_string (c->outcome));
+      add_string_or_null (b, "value", value);
+      json_builder_set_member_name (b, "versions");
+      json_builder_begin_array (b);
+      for (guint v = 0; v < c->versions->len; v++)
+        add_conflict_version (b, &g_array_index (c->versions,
+                                                 MmrConflictVersion, v),
+                              names, gran);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "discarded");
+      json_builder_begin_array (b);
+      for (guint v = 0; v < c->versions->len; v++)
+        {
+          const MmrConflictVersion *cv = &g_array_index (c->versions,
+                                                         MmrConflictVersion, v);
+          if (!cv->is_kept)
+            add_conflict_version (b, cv, names, gran);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
 add_expectations (JsonBuilder *b, MmrRunner *runner)
 {
   GPtrArray *ex = mmr_runner_get_expectations (runner);
@@ -166,6 +265,12 @@ add_metrics (JsonBuilder *b, MmrWorld *w)
   member_int (b, "dropped", (gint64) m->dropped);
   member_int (b, "duplicated", (gint64) m->duplicated);
   member_int (b, "conflicts", (gint64) m->conflicts);
+  member_double (b, "causality_bytes_per_write_vv",
+                 per_write (m->meta_vv_bytes, m->push_messages));
+  member_double (b, "causality_bytes_per_write_dvv",
+                 per_write (m->meta_dvv_bytes, m->push_messages));
+  member_double (b, "causality_bytes_per_write_history",
+                 per_write (m->meta_history_bytes, m->push_messages));
   json_builder_set_member_name (b, "converge_after_heal_us");
   if (converge_after_heal (m) >= 0)
     json_builder_add_int_value (b, converge_after_heal (m));
@@ -192,6 +297,13 @@ mmr_report_json (MmrRunner *runner)
   json_builder_add_string_value (b, clock_names[cfg->clock]);
   json_builder_set_member_name (b, "granularity");
   json_builder_add_string_value (b, granularity_names[cfg->granularity]);
+  json_builder_set_member_name (b, "causality");
+  json_builder_add_string_value (b, causality_names[cfg->causality]);
+  if (cfg->strategy == MMR_STRATEGY_MERGE)
+    {
+      json_builder_set_member_name (b, "merge");
+      json_builder_add_string_value (b, cfg->merge);
+    }
   member_int (b, "time_us", mmr_world_now (w));
   member_int (b, "events", (gint64) mmr_world_n_events (w));
   json_builder_set_member_name (b, "converged");
@@ -202,6 +314,7 @@ mmr_report_json (MmrRunner *runner)
     json_builder_add_string_value (b, diffs->pdata[i]);
   json_builder_end_array (b);
   add_replicas (b, w);
+  add_conflicts (b, runner);
   add_lost (b, runner);
   add_expectations (b, runner);
   add_metrics (b, w);
@@ -269,6 +382,13 @@ text_metrics (GString *s, MmrWorld *w)
       per_write (m->push_bytes, m->writes),
       per_write (m->metadata_bytes, m->writes), m->delivered, m->dropped,
       m->duplicated, m->conflicts);
+  if (m->push_messages > 0)
+    g_string_append_printf (s,
+        "  causality metadata per pushed write: %.1f B as version vector, "
+        "%.1f B as dotted version vector, %.1f B as causal history\n",
+        per_write (m->meta_vv_bytes, m->push_messages),
+        per_write (m->meta_dvv_bytes, m->push_messages),
+        per_write (m->meta_history_bytes, m->push_messages));
   if (conv >= 0)
     {
       g_autofree char *d = mmr_duration_format (conv);
@@ -295,11 +415,16 @@ mmr_report_text (MmrRunner *runner, gboolean use_color)
   GString *s = g_string_new (NULL);
 
   g_string_append_printf (s, "%s%s%s: seed %" G_GUINT64_FORMAT ", %u replicas, "
-                          "strategy %s, clock %s, granularity %s\n",
+                          "strategy %s%s%s, clock %s, granularity %s, "
+                          "causality %s\n",
                           c->bold, script->filename, c->off,
                           mmr_runner_get_seed (runner), mmr_world_n_replicas (w),
-                          strategy_names[cfg->strategy], clock_names[cfg->clock],
-                          granularity_names[cfg->granularity]);
+                          strategy_names[cfg->strategy],
+                          cfg->strategy == MMR_STRATEGY_MERGE ? " " : "",
+                          cfg->strategy == MMR_STRATEGY_MERGE ? cfg->merge : "",
+                          clock_names[cfg->clock],
+                          granularity_names[cfg->granularity],
+                          causality_names[cfg->causality]);
   g_string_append_printf (s, "ran %s of virtual time, %" G_GUINT64_FORMAT
                           " events\n\n", now, mmr_world_n_events (w));
   text_replicas (s, w, c);
@@ -313,6 +438,21 @@ mmr_report_text (MmrRunner *runner, gboolean use_color)
       for (guint i = 0; i < diffs->len; i++)
         g_string_append_printf (s, "  %s\n", (const char *) diffs->pdata[i]);
     }
+  {
+    GPtrArray *log = mmr_conflict_log_get (mmr_runner_get_conflict_log (runner));
+
+    g_string_append_printf (s, "conflicts: %u\n", log->len);
+    for (guint i = 0; i < log->len; i++)
+      {
+        const MmrConflict *cf = log->pdata[i];
+        g_autofree char *t = mmr_duration_format (cf->time_us);
+        g_autofree char *d = mmr_conflict_describe (
+            cf, mmr_world_replica_names (w));
+
+        g_string_append_printf (s, "  %s at %s, %s: %s\n", cf->key,
+                                mmr_world_replica_name (w, cf->replica), t, d);
+      }
+  }
   g_string_append_printf (s, "lost writes: %u\n", lost->len);
   for (guint i = 0; i < lost->len; i++)
     {

@@ -12,10 +12,25 @@
 
 typedef enum { RUNNER_IDLE, RUNNER_RUNNING, RUNNER_SETTLING, RUNNER_DONE } RunnerState;
 
+/* A named client: the replica it talks to and, per key it read, the
+ * context of its last read (the Dynamo/Riak read-modify-write model). */
+typedef struct {
+  guint replica;
+  GHashTable *contexts;     /* entry name -> MmrVersionVector* */
+} Client;
+
+static void
+client_free (Client *c)
+{
+  g_hash_table_unref (c->contexts);
+  g_free (c);
+}
+
 struct _MmrRunner {
   const MmrScript *script;
   MmrWorld *world;
   MmrWriteLog *writes;
+  MmrConflictLog *conflicts;
   guint64 seed;
   guint pc;                 /* next command */
   RunnerState state;
@@ -24,6 +39,7 @@ struct _MmrRunner {
   GPtrArray *expectations;  /* MmrExpectation*, owned */
   GArray *unsettled;        /* guint lines */
   guint n_failed;
+  GHashTable *clients;      /* name -> Client* */
 };
 
 static void
@@ -46,9 +62,12 @@ mmr_runner_new (const MmrScript *script, gboolean use_override,
   cfg.seed = r->seed;
   r->world = mmr_world_new (&cfg);
   r->writes = mmr_write_log_new (r->world);
+  r->conflicts = mmr_conflict_log_new (r->world);
   r->expectations = g_ptr_array_new_with_free_func (
       (GDestroyNotify) expectation_free);
   r->unsettled = g_array_new (FALSE, FALSE, sizeof (guint));
+  r->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) client_free);
   return r;
 }
 
@@ -58,15 +77,18 @@ mmr_runner_free (MmrRunner *r)
   if (r == NULL)
     return;
   mmr_write_log_free (r->writes);
+  mmr_conflict_log_free (r->conflicts);
   mmr_world_free (r->world);
   g_ptr_array_unref (r->expectations);
   g_array_unref (r->unsettled);
+  g_hash_table_unref (r->clients);
   g_free (r);
 }
 
 MmrWorld *mmr_runner_get_world (MmrRunner *r) { return r->world; }
 const MmrScript *mmr_runner_get_script (MmrRunner *r) { return r->script; }
 MmrWriteLog *mmr_runner_get_write_log (MmrRunner *r) { return r->writes; }
+MmrConflictLog *mmr_runner_get_conflict_log (MmrRunner *r) { return r->conflicts; }
 guint64 mmr_runner_get_seed (const MmrRunner *r) { return r->seed; }
 GPtrArray *mmr_runner_get_expectations (MmrRunner *r) { return r->expectations; }
 guint mmr_runner_n_failed (const MmrRunner *r) { return r->n_failed; }
@@ -178,6 +200,59 @@ expect_count (MmrRunner *r, const MmrCommand *c)
           g_strdup_printf ("%" G_GINT64_FORMAT " %s", found, what));
 }
 
+static void
+expect_siblings (MmrRunner *r, const MmrCommand *c)
+{
+  g_autofree char *name = entry_name (c);
+  MmrViewEntry *e = mmr_view_lookup (r->world, (guint) c->replica, name);
+  gint64 found = e != NULL ? e->n_live : 0;
+
+  record (r, c, found == c->count,
+          g_strdup_printf ("%s %s has %" G_GINT64_FORMAT " sibling%s",
+                           mmr_world_replica_name (r->world,
+                                                   (guint) c->replica),
+                           name, found, found == 1 ? "" : "s"));
+  mmr_view_entry_free (e);
+}
+
+/* ---- clients ---- */
+
+static void
+client_declare (MmrRunner *r, const MmrCommand *c)
+{
+  Client *cl = g_new0 (Client, 1);
+
+  cl->replica = (guint) c->replica;
+  cl->contexts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        g_free);
+  g_hash_table_replace (r->clients, g_strdup (c->client), cl);
+}
+
+/* DOC: client-context */
+static void
+client_act (MmrRunner *r, const MmrCommand *c)
+{
+  Client *cl = g_hash_table_lookup (r->clients, c->client);
+  g_autofree char *name = entry_name (c);
+  MmrVersionVector *ctx;
+
+  g_return_if_fail (cl != NULL);
+  if (c->kind == MMR_CMD_CLIENT_GET)
+    {
+      ctx = g_new0 (MmrVersionVector, 1);
+      mmr_view_entry_free (mmr_world_read (r->world, cl->replica, c->key,
+                                           c->field, ctx));
+      g_hash_table_replace (cl->contexts, g_strdup (name), ctx);
+      return;
+    }
+  /* A put carries the context of the client's last get of the key; a
+   * client that never read it has none, and its write is a sibling. */
+  ctx = g_hash_table_lookup (cl->contexts, name);
+  mmr_world_client_write (r->world, cl->replica, c->key, c->field,
+                          c->kind == MMR_CMD_CLIENT_PUT ? c->value : NULL,
+                          ctx);
+}
+
 /* ---- commands ---- */
 
 static void
@@ -228,7 +303,32 @@ execute (MmrRunner *r, const MmrCommand *c)
 
   switch (c->kind)
     {
-    case MMR_CMD_STRATEGY: mmr_world_set_strategy (w, c->strategy); break;
+    case MMR_CMD_STRATEGY:
+      if (c->strategy == MMR_STRATEGY_MERGE)
+        mmr_world_set_merge (w, c->value);
+      else
+        mmr_world_set_strategy (w, c->strategy);
+      break;
+    case MMR_CMD_CAUSALITY: mmr_world_set_causality (w, c->causality); break;
+    case MMR_CMD_CLIENT: client_declare (r, c); break;
+    case MMR_CMD_CLIENT_GET:
+    case MMR_CMD_CLIENT_PUT:
+    case MMR_CMD_CLIENT_DEL: client_act (r, c); break;
+    case MMR_CMD_TYPE:
+      {
+        MmrCrdtType type;
+
+        if (mmr_crdt_type_from_string (c->value, &type, NULL))
+          mmr_world_declare_type (w, c->key, type);
+      }
+      break;
+    case MMR_CMD_OP:
+      /* The parser tried the operation on a scratch state: it cannot fail. */
+      if (!mmr_world_crdt_op (w, (guint) c->replica, c->key, c->op, c->value,
+                              NULL))
+        g_warn_if_reached ();
+      break;
+    case MMR_CMD_EXPECT_SIBLINGS: expect_siblings (r, c); break;
     case MMR_CMD_CLOCK: mmr_world_set_clock (w, c->clock); break;
     case MMR_CMD_LATENCY:
     case MMR_CMD_LOSS:

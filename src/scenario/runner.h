@@ -16,6 +16,7 @@
 
 #include "scenario/script.h"
 #include "sim/checker.h"
+#include "sim/conflict-log.h"
 #include "sim/world.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,7 @@ void        mmr_runner_free (MmrRunner *runner);
 MmrWorld   *mmr_runner_get_world     (MmrRunner *runner);
 const MmrScript *mmr_runner_get_script (MmrRunner *runner);
 MmrWriteLog *mmr_runner_get_write_log (MmrRunner *runner);
+MmrConflictLog *mmr_runner_get_conflict_log (MmrRunner *runner);
 guint64     mmr_runner_get_seed      (const MmrRunner *runner);
 
 /* Does one unit of work; FALSE when the script has finished. */

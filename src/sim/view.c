@@ -164,10 +164,29 @@ mmr_view_dup (const MmrWorld *world, guint replica, gboolean with_absent)
   const MmrWorldConfig *cfg = mmr_world_get_config (world);
   const char *merge = cfg->strategy == MMR_STRATEGY_MERGE ? cfg->merge : NULL;
 
+  g_autoptr (GPtrArray) crdt_keys = mmr_world_dup_crdt_keys (world, replica);
+
   for (guint i = 0; i < names->len; i++)
     add_register_entries (out, cfg->granularity, names->pdata[i],
                           mmr_store_lookup (store, names->pdata[i]),
                           with_absent, merge);
+  /* DOC: crdt-view */
+  /* A CRDT key reads as its value: a counter's number, a set's elements.
+   * It has no version vector: its merge needs none. */
+  for (guint i = 0; i < crdt_keys->len; i++)
+    {
+      const MmrCrdt *c = mmr_world_get_crdt (world, replica,
+                                             crdt_keys->pdata[i]);
+      MmrViewEntry *e = g_new0 (MmrViewEntry, 1);
+
+      e->name = g_strdup (crdt_keys->pdata[i]);
+      e->register_name = g_strdup (crdt_keys->pdata[i]);
+      e->values = mmr_crdt_read (c);
+      g_ptr_array_set_free_func (e->values, g_free);
+      e->n_siblings = e->n_live = 1;
+      e->crdt_type = mmr_crdt_type_to_string (mmr_crdt_type_of (c));
+      g_ptr_array_add (out, e);
+    }
   g_ptr_array_sort (out, entry_cmp);
   return out;
 }

@@ -23,6 +23,7 @@ struct _MmrViewEntry {
   gboolean is_absent;       /* every version is a tombstone */
   gboolean has_tombstone;   /* a tombstone is among the siblings */
   guint n_live;             /* versions that are not tombstones */
+  const char *crdt_type;    /* "pncounter"... for a CRDT key, else NULL */
 };
 
 void mmr_view_entry_free (MmrViewEntry *e);

@@ -118,6 +118,7 @@ count_event (MmrWorld *w, const MmrEvent *ev)
     {
     case MMR_EV_WRITE:
     case MMR_EV_DELETE:
+    case MMR_EV_OP:
       w->metrics.writes++;
       break;
     case MMR_EV_DELIVER:
@@ -282,7 +283,7 @@ env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
   MmrInFlight *copies[2];
   MmrSendFate fate;
   MmrEvent ev = { 0 };
-  gboolean is_push = type == MMR_MSG_STATE && key != NULL;
+  gboolean is_push = key != NULL;   /* a write's or an op's own message */
 
   w->metrics.messages++;
   w->metrics.bytes += size;
@@ -547,6 +548,9 @@ mmr_world_replica_index (const MmrWorld *w, const char *name)
   return -1;
 }
 
+static void emit_world_event (MmrWorld *w, MmrEventKind kind, int replica,
+                              int peer, const char *detail);
+
 /* ---- client operations ---- */
 
 void
@@ -563,6 +567,59 @@ mmr_world_delete (MmrWorld *w, guint replica, const char *key,
 {
   g_return_if_fail (replica < w->n && key != NULL);
   mmr_replica_write (w->replicas[replica], key, field, NULL);
+}
+
+void
+mmr_world_declare_type (MmrWorld *w, const char *key, MmrCrdtType type)
+{
+  g_autofree char *detail = g_strdup_printf ("type %s %s", key,
+                                             mmr_crdt_type_to_string (type));
+
+  for (guint i = 0; i < w->n; i++)
+    mmr_replica_declare_type (w->replicas[i], key, type);
+  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
+}
+
+gboolean
+mmr_world_crdt_op (MmrWorld *w, guint replica, const char *key,
+                   const char *op, const char *arg, GError **error)
+{
+  g_return_val_if_fail (replica < w->n && key != NULL && op != NULL, FALSE);
+  if (!g_hash_table_contains (w->replicas[replica]->crdt_types, key))
+    {
+      g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_UNKNOWN_TYPE,
+                   "'%s' has no CRDT type; declare it with 'type'", key);
+      return FALSE;
+    }
+  return mmr_replica_crdt_op (w->replicas[replica], key, op, arg, error);
+}
+
+const MmrCrdt *
+mmr_world_get_crdt (const MmrWorld *w, guint replica, const char *key)
+{
+  g_return_val_if_fail (replica < w->n, NULL);
+  return g_hash_table_lookup (w->replicas[replica]->crdts, key);
+}
+
+static int
+str_ptr_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+mmr_world_dup_crdt_keys (const MmrWorld *w, guint replica)
+{
+  GPtrArray *keys = g_ptr_array_new ();
+  GHashTableIter it;
+  gpointer key;
+
+  g_return_val_if_fail (replica < w->n, keys);
+  g_hash_table_iter_init (&it, w->replicas[replica]->crdts);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, str_ptr_cmp);
+  return keys;
 }
 
 MmrViewEntry *

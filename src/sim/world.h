@@ -18,6 +18,7 @@
 
 #include "core/clock.h"
 #include "core/event.h"
+#include "crdt/crdt.h"
 #include "net/channel.h"
 #include "store/record.h"
 #include "store/register.h"
@@ -121,6 +122,19 @@ MmrViewEntry *mmr_world_read (MmrWorld *world, guint replica, const char *key,
 void mmr_world_client_write (MmrWorld *world, guint replica, const char *key,
                              const char *field, const char *value,
                              const MmrVersionVector *context);
+
+/* CRDT keys: declare @key's type at every replica, then operate on it.
+ * An operation is acknowledged locally and its delta pushed to peers. */
+void     mmr_world_declare_type (MmrWorld *world, const char *key,
+                                 MmrCrdtType type);
+gboolean mmr_world_crdt_op      (MmrWorld *world, guint replica,
+                                 const char *key, const char *op,
+                                 const char *arg, GError **error);
+/* Borrowed; NULL when @replica has no state for @key yet. */
+const MmrCrdt *mmr_world_get_crdt (const MmrWorld *world, guint replica,
+                                   const char *key);
+/* CRDT keys @replica holds, sorted; borrowed strings in a new array. */
+GPtrArray *mmr_world_dup_crdt_keys (const MmrWorld *world, guint replica);
 
 /* Faults and settings. Each is traced (PARTITION, HEAL, SKEW, CONFIG). */
 void mmr_world_set_cut       (MmrWorld *world, guint from, guint to,

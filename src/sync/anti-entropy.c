@@ -57,6 +57,13 @@ mmr_antientropy_begin (MmrReplica *r)
   if (r->ae_next_peer == r->index)
     r->ae_next_peer = (r->ae_next_peer + 1) % r->n_replicas;
   digest->exchange = ++r->ae_exchange;
+  {
+    guint slot = digest->exchange % G_N_ELEMENTS (r->ae_track);
+
+    r->ae_track[slot].exchange = digest->exchange;
+    r->ae_track[slot].dirty = FALSE;
+    r->ae_track[slot].pending = g_hash_table_size (r->crdt_types) > 0 ? 2 : 1;
+  }
   for (guint i = 0; i < names->len; i++)
     {
       MmrRegister *summary = mmr_register_new ();
@@ -72,6 +79,8 @@ mmr_antientropy_begin (MmrReplica *r)
   ev.exchange = digest->exchange;
   r->env->emit (r->env_data, &ev);
   send_message (r, peer, digest);
+  if (g_hash_table_size (r->crdt_types) > 0)
+    mmr_crdt_sync_begin (r, peer, digest->exchange);
 }
 
 /* DOC: ae-answer */
@@ -111,11 +120,9 @@ mmr_antientropy_finish (MmrReplica *r, guint from, const MmrMessage *reply)
 {
   g_autoptr (MmrMessage) state = NULL;
 
-  if (reply->registers->len == 0 && reply->need->len == 0)
-    {
-      r->env->clean_exchange (r->env_data, r->index, from, reply->exchange);
-      return;
-    }
+  mmr_replica_exchange_reply (r, from, reply->exchange,
+                              reply->registers->len == 0
+                              && reply->need->len == 0);
   if (reply->need->len == 0)
     return;
   state = mmr_message_new (MMR_MSG_STATE);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "sync/anti-entropy.h"
+#include "sync/crdt-sync.h"
 
 MmrReplica *
 mmr_replica_new (guint index, guint n_replicas, const char *const *names,
@@ -37,7 +38,24 @@ mmr_replica_new (guint index, guint n_replicas, const char *const *names,
   r->ae_next_peer = (index + 1) % n_replicas;
   r->env = env;
   r->env_data = env_data;
+  r->crdt_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  r->crdts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                    (GDestroyNotify) mmr_crdt_free);
   return r;
+}
+
+/* DOC: exchange-reply */
+void
+mmr_replica_exchange_reply (MmrReplica *r, guint peer, guint32 exchange,
+                            gboolean clean)
+{
+  guint slot = exchange % G_N_ELEMENTS (r->ae_track);
+
+  if (r->ae_track[slot].exchange != exchange || r->ae_track[slot].pending == 0)
+    return;
+  r->ae_track[slot].dirty |= !clean;
+  if (--r->ae_track[slot].pending == 0 && !r->ae_track[slot].dirty)
+    r->env->clean_exchange (r->env_data, r->index, peer, exchange);
 }
 
 void
@@ -46,6 +64,8 @@ mmr_replica_free (MmrReplica *r)
   if (r == NULL)
     return;
   mmr_store_free (r->store);
+  g_hash_table_unref (r->crdts);
+  g_hash_table_unref (r->crdt_types);
   g_free (r);
 }
 
@@ -378,6 +398,12 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
       changed = merge_all (r, msg, from);
       emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
       mmr_antientropy_finish (r, from, msg);
+      break;
+    case MMR_MSG_CRDT:
+    case MMR_MSG_CRDT_DIGEST:
+    case MMR_MSG_CRDT_REPLY:
+      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+      mmr_replica_receive_crdt (r, from, msg);
       break;
     default:
       g_assert_not_reached ();

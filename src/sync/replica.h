@@ -18,6 +18,7 @@
 
 #include "core/clock.h"
 #include "core/event.h"
+#include "crdt/crdt.h"
 #include "net/wire.h"
 #include "store/record.h"
 #include "store/store.h"
@@ -66,6 +67,15 @@ typedef struct {
   MmrGranularity granularity;
   guint ae_next_peer;             /* round-robin anti-entropy partner */
   guint32 ae_exchange;            /* last exchange id this replica began */
+  /* Replies still awaited for recent exchanges (by id % 16): an exchange
+   * is clean when every reply (registers, and CRDTs if any) was empty. */
+  struct {
+    guint32 exchange;
+    guint8 pending;
+    gboolean dirty;
+  } ae_track[16];
+  GHashTable *crdt_types;         /* key -> MmrCrdtType + 1: declared keys */
+  GHashTable *crdts;              /* key -> MmrCrdt*, owned */
   const MmrReplicaEnv *env;
   gpointer env_data;
 } MmrReplica;
@@ -93,6 +103,25 @@ void mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes,
                           guint64 msg_id);
 /* The anti-entropy timer fired: start an exchange with the next peer. */
 void mmr_replica_antientropy_tick (MmrReplica *r);
+
+/* CRDT keys (crdt-sync.c). */
+void     mmr_replica_declare_type (MmrReplica *r, const char *key,
+                                   MmrCrdtType type);
+/* A local operation on CRDT key @key; FALSE with @error for a bad op or
+ * argument (the parser checks them first). */
+gboolean mmr_replica_crdt_op      (MmrReplica *r, const char *key,
+                                   const char *op, const char *arg,
+                                   GError **error);
+void     mmr_replica_receive_crdt (MmrReplica *r, guint from,
+                                   const MmrMessage *msg);
+/* Anti-entropy for CRDT keys: full states, compared by hash. */
+void     mmr_crdt_sync_begin      (MmrReplica *r, guint peer,
+                                   guint32 exchange);
+guint64  mmr_crdt_sync_hash       (const MmrCrdt *crdt);
+/* Notes one reply of exchange @exchange with @peer; reports a clean
+ * exchange once every expected reply was empty. */
+void     mmr_replica_exchange_reply (MmrReplica *r, guint peer,
+                                     guint32 exchange, gboolean clean);
 
 /* Stamps a new version with this replica's clocks (local event). */
 void mmr_replica_stamp   (MmrReplica *r, MmrVersion *v);

@@ -1,0 +1,88 @@
+/* storage.h - opening SQLite files safely, and SQLite errors as GErrors
+ *
+ * Two kinds of file in the project are SQLite databases: a replica's
+ * durable store (durable-store.h) and a recorded run (sim/recorder.h).
+ * Both are opened here, so both refuse the same bad inputs the same way:
+ *
+ *   - a file that is not SQLite at all, or is empty;
+ *   - an SQLite database of another application (PRAGMA application_id);
+ *   - one of our files with another schema version (PRAGMA user_version);
+ *   - a truncated file (shorter than its header says) or a damaged one;
+ *   - a directory that cannot be written, a disk that is full.
+ *
+ * Every check that can be made before SQLite writes anything is made
+ * first, so a file we refuse is never modified, truncated or deleted:
+ * we open it without SQLITE_OPEN_CREATE and switch journal modes only
+ * after it has been recognised.
+ *
+ * Every SQLite result code becomes a GError in mmr_storage_set_error, the
+ * one place that knows the mapping. Messages start with the file's path.
+ *
+ * Taught in docs/storage.md.
+ */
+#pragma once
+
+#include <sqlite3.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define MMR_STORAGE_ERROR (mmr_storage_error_quark ())
+GQuark mmr_storage_error_quark (void);
+
+typedef enum {
+  MMR_STORAGE_ERROR_IO,            /* cannot create, open, read or write */
+  MMR_STORAGE_ERROR_READ_ONLY,     /* the file or its directory is read-only */
+  MMR_STORAGE_ERROR_FULL,          /* the disk (or the page limit) is full */
+  MMR_STORAGE_ERROR_NOT_DATABASE,  /* not an SQLite database at all */
+  MMR_STORAGE_ERROR_FOREIGN,       /* SQLite, but another application's */
+  MMR_STORAGE_ERROR_VERSION,       /* ours, another schema version */
+  MMR_STORAGE_ERROR_CORRUPT,       /* truncated or damaged */
+  MMR_STORAGE_ERROR_INCOMPLETE,    /* a recording that never finished */
+  MMR_STORAGE_ERROR_FAILED,        /* any other SQLite failure */
+} MmrStorageError;
+
+/* What a file must be to be ours. */
+typedef struct {
+  guint32 application_id;   /* PRAGMA application_id, e.g. 'MMRS' */
+  int schema_version;       /* PRAGMA user_version */
+  const char *what;         /* "replica database", for messages */
+} MmrStorageFormat;
+
+typedef enum {
+  MMR_STORAGE_OPEN_READ_ONLY,   /* must exist; never written */
+  MMR_STORAGE_OPEN_READ_WRITE,  /* created when missing */
+  MMR_STORAGE_OPEN_FRESH,       /* must not exist; created */
+} MmrStorageMode;
+
+/* Opens @path as a file of @format. Sets *@out_is_new when the file was
+ * just created (the caller then creates its schema and stamps it with
+ * mmr_storage_stamp). An existing file is checked as described above;
+ * on any failure nothing was written and NULL is returned. */
+sqlite3 *mmr_storage_open (const char *path, const MmrStorageFormat *format,
+                           MmrStorageMode mode, gboolean *out_is_new,
+                           GError **error);
+
+/* Writes @format's application_id and schema version into a new file. */
+gboolean mmr_storage_stamp (sqlite3 *db, const char *path,
+                            const MmrStorageFormat *format, GError **error);
+
+/* Runs PRAGMA quick_check: CORRUPT when SQLite finds damage. */
+gboolean mmr_storage_check_integrity (sqlite3 *db, const char *path,
+                                      GError **error);
+
+/* Sets @error from SQLite result @rc (and @db's message when @db is not
+ * NULL): "PATH: DOING: PROBLEM". Always returns FALSE, so callers can
+ * "return mmr_storage_set_error (...)". */
+gboolean mmr_storage_set_error (GError **error, sqlite3 *db, int rc,
+                                const char *path, const char *doing);
+
+/* sqlite3_exec of @sql; on failure sets @error via mmr_storage_set_error. */
+gboolean mmr_storage_exec (sqlite3 *db, const char *path, const char *sql,
+                           GError **error);
+
+/* Prepares @sql; NULL and @error on failure. */
+sqlite3_stmt *mmr_storage_prepare (sqlite3 *db, const char *path,
+                                   const char *sql, GError **error);
+
+G_END_DECLS

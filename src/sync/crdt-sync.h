@@ -1,0 +1,4 @@
+/* crdt-sync.h - see replica.h (CRDT keys) and crdt-sync.c */
+#pragma once
+
+#include "sync/replica.h"
