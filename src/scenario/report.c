@@ -382,7 +382,7 @@ text_metrics (GString *s, MmrWorld *w)
       per_write (m->push_bytes, m->writes),
       per_write (m->metadata_bytes, m->writes), m->delivered, m->dropped,
       m->duplicated, m->conflicts);
-  if (m->push_messages > 0)
+  if (m->meta_vv_bytes > 0)
     g_string_append_printf (s,
         "  causality metadata per pushed write: %.1f B as version vector, "
         "%.1f B as dotted version vector, %.1f B as causal history\n",

@@ -185,7 +185,12 @@ mmr_view_dup (const MmrWorld *world, guint replica, gboolean with_absent)
       g_ptr_array_set_free_func (e->values, g_free);
       e->n_siblings = e->n_live = 1;
       e->crdt_type = mmr_crdt_type_to_string (mmr_crdt_type_of (c));
-      g_ptr_array_add (out, e);
+      /* An empty set or an unset register reads as absent. */
+      e->is_absent = e->values->len == 0;
+      if (e->is_absent && !with_absent)
+        mmr_view_entry_free (e);
+      else
+        g_ptr_array_add (out, e);
     }
   g_ptr_array_sort (out, entry_cmp);
   return out;

@@ -62,7 +62,9 @@ mmr_antientropy_begin (MmrReplica *r)
 
     r->ae_track[slot].exchange = digest->exchange;
     r->ae_track[slot].dirty = FALSE;
-    r->ae_track[slot].pending = g_hash_table_size (r->crdt_types) > 0 ? 2 : 1;
+    r->ae_track[slot].awaiting = MMR_REPLY_REGISTERS;
+    if (g_hash_table_size (r->crdt_types) > 0)
+      r->ae_track[slot].awaiting |= MMR_REPLY_CRDTS;
   }
   for (guint i = 0; i < names->len; i++)
     {
@@ -120,7 +122,7 @@ mmr_antientropy_finish (MmrReplica *r, guint from, const MmrMessage *reply)
 {
   g_autoptr (MmrMessage) state = NULL;
 
-  mmr_replica_exchange_reply (r, from, reply->exchange,
+  mmr_replica_exchange_reply (r, from, reply->exchange, MMR_REPLY_REGISTERS,
                               reply->registers->len == 0
                               && reply->need->len == 0);
   if (reply->need->len == 0)

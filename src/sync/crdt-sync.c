@@ -206,7 +206,7 @@ finish (MmrReplica *r, guint from, const MmrMessage *reply)
   g_autoptr (MmrMessage) state = mmr_message_new (MMR_MSG_CRDT);
 
   merge_crdts (r, from, reply);
-  mmr_replica_exchange_reply (r, from, reply->exchange,
+  mmr_replica_exchange_reply (r, from, reply->exchange, MMR_REPLY_CRDTS,
                               reply->crdts->len == 0 && reply->need->len == 0);
   for (guint i = 0; i < reply->need->len; i++)
     {

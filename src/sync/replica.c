@@ -47,14 +47,16 @@ mmr_replica_new (guint index, guint n_replicas, const char *const *names,
 /* DOC: exchange-reply */
 void
 mmr_replica_exchange_reply (MmrReplica *r, guint peer, guint32 exchange,
-                            gboolean clean)
+                            guint kind, gboolean clean)
 {
   guint slot = exchange % G_N_ELEMENTS (r->ae_track);
 
-  if (r->ae_track[slot].exchange != exchange || r->ae_track[slot].pending == 0)
+  if (r->ae_track[slot].exchange != exchange
+      || (r->ae_track[slot].awaiting & kind) == 0)
     return;
+  r->ae_track[slot].awaiting &= ~kind;
   r->ae_track[slot].dirty |= !clean;
-  if (--r->ae_track[slot].pending == 0 && !r->ae_track[slot].dirty)
+  if (r->ae_track[slot].awaiting == 0 && !r->ae_track[slot].dirty)
     r->env->clean_exchange (r->env_data, r->index, peer, exchange);
 }
 

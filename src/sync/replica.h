@@ -71,7 +71,7 @@ typedef struct {
    * is clean when every reply (registers, and CRDTs if any) was empty. */
   struct {
     guint32 exchange;
-    guint8 pending;
+    guint8 awaiting;        /* MMR_REPLY_* bits not yet received */
     gboolean dirty;
   } ae_track[16];
   GHashTable *crdt_types;         /* key -> MmrCrdtType + 1: declared keys */
@@ -118,10 +118,15 @@ void     mmr_replica_receive_crdt (MmrReplica *r, guint from,
 void     mmr_crdt_sync_begin      (MmrReplica *r, guint peer,
                                    guint32 exchange);
 guint64  mmr_crdt_sync_hash       (const MmrCrdt *crdt);
-/* Notes one reply of exchange @exchange with @peer; reports a clean
- * exchange once every expected reply was empty. */
+/* The replies an anti-entropy exchange waits for. */
+enum { MMR_REPLY_REGISTERS = 1, MMR_REPLY_CRDTS = 2 };
+
+/* Notes the reply @kind (MMR_REPLY_*) of exchange @exchange with @peer;
+ * reports a clean exchange once every expected reply came back empty. A
+ * duplicated reply is ignored: it must not stand in for a lost one. */
 void     mmr_replica_exchange_reply (MmrReplica *r, guint peer,
-                                     guint32 exchange, gboolean clean);
+                                     guint32 exchange, guint kind,
+                                     gboolean clean);
 
 /* Stamps a new version with this replica's clocks (local event). */
 void mmr_replica_stamp   (MmrReplica *r, MmrVersion *v);

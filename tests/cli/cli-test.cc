@@ -51,7 +51,9 @@ write_temp (const char *name, const char *text)
 TEST (MmrCli, EveryExampleScenarioRunsWithAllExpectationsHolding)
 {
   const char *examples[] = { "demo", "siblings", "clock-skew",
-                             "delete-update", "lossy-network" };
+                             "delete-update", "lossy-network",
+                             "shopping-cart", "sibling-explosion",
+                             "sibling-explosion-dvv", "counters", "sets" };
 
   for (const char *e : examples)
     {
@@ -93,6 +95,20 @@ TEST (MmrCli, JsonReportHasTheDocumentedShape)
   ASSERT_EQ (json_array_get_length (ex), 10u);
   EXPECT_EQ (json_object_get_int_member (
                  json_array_get_object_element (ex, 0), "line"), 16);
+  JsonArray *conflicts = json_object_get_array_member (o, "conflicts");
+  ASSERT_EQ (json_array_get_length (conflicts), 1u);
+  JsonObject *cf = json_array_get_object_element (conflicts, 0);
+  EXPECT_STREQ (json_object_get_string_member (cf, "key"), "cart");
+  EXPECT_STREQ (json_object_get_string_member (cf, "rule"), "lww-timestamp");
+  EXPECT_STREQ (json_object_get_string_member (cf, "outcome"), "winner");
+  EXPECT_STREQ (json_object_get_string_member (cf, "value"), "eggs");
+  EXPECT_EQ (json_array_get_length (
+                 json_object_get_array_member (cf, "versions")), 2u);
+  JsonArray *disc = json_object_get_array_member (cf, "discarded");
+  ASSERT_EQ (json_array_get_length (disc), 1u);
+  EXPECT_STREQ (json_object_get_string_member (
+                    json_array_get_object_element (disc, 0), "value"),
+                "milk,flour");
   JsonObject *m = json_object_get_object_member (o, "metrics");
   EXPECT_GT (json_object_get_int_member (m, "messages"), 0);
   EXPECT_GT (json_object_get_int_member (m, "bytes"), 0);

@@ -53,7 +53,15 @@ random_writes (MmrWorld *w, MmrPrng *p, unsigned n)
       const char *key = keys[mmr_prng_range (p, 0, 2)];
       const char *field = fields[mmr_prng_range (p, 0, 2)];
 
-      if (mmr_prng_chance (p, 0.15))
+      double roll = mmr_prng_double (p);
+
+      if (roll < 0.10)
+        mmr_world_crdt_op (w, r, "likes", roll < 0.05 ? "incr" : "decr",
+                           "2", nullptr);
+      else if (roll < 0.20)
+        mmr_world_crdt_op (w, r, "tags", roll < 0.16 ? "add" : "rem",
+                           values[mmr_prng_range (p, 0, 4)], nullptr);
+      else if (mmr_prng_chance (p, 0.15))
         mmr_world_delete (w, r, key, field);
       else
         mmr_world_put (w, r, key, field, values[mmr_prng_range (p, 0, 4)]);
@@ -72,6 +80,8 @@ run_seed (guint64 seed)
   MmrLinkModel m;
   std::string failure;
 
+  mmr_world_declare_type (w, "likes", MMR_CRDT_PNCOUNTER);
+  mmr_world_declare_type (w, "tags", MMR_CRDT_ORSET);
   mmr_link_model_init (&m);
   m.latency_min_us = 1000;
   m.latency_max_us = (gint64) mmr_prng_range (p, 1000, 80000);

@@ -1,0 +1,178 @@
+/* run-db.c - schema and blob codecs of a recorded run (see run-db.h)
+ *
+ * Interface: mmr_run_db_format, mmr_run_db_schema_sql,
+ * encode/decode_entries, parse_kind, parse_rule.
+ *
+ * Design: events are rows with one column per MmrEvent field, so a
+ * student can ask SQL "which deliveries changed B's cart?"; kinds and
+ * rules are stored by name, so the file survives new enum values. Register
+ * state is stored as view entries - what a reader saw - because that is
+ * what replay must reproduce, byte for byte, through any change to the
+ * view rules (merge functions, CRDT reads) made after the recording.
+ *
+ * Invariants: changes.id and snapshots.id grow with virtual time; a
+ * snapshot's last_change is the last change it includes; decoding
+ * rejects, never trusts, a malformed blob.
+ */
+#include "sim/run-db.h"
+
+#include <string.h>
+
+const MmrStorageFormat mmr_run_db_format = {
+  MMR_RUN_DB_APPLICATION_ID, MMR_RUN_DB_SCHEMA_VERSION, "run database"
+};
+
+/* DOC: run-db-schema */
+const char mmr_run_db_schema_sql[] =
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "CREATE TABLE replicas (idx INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+  "CREATE TABLE events ("
+  "  seq INTEGER PRIMARY KEY, time_us INTEGER NOT NULL, kind TEXT NOT NULL,"
+  "  replica INTEGER, peer INTEGER, key TEXT, value TEXT,"
+  "  dot_replica INTEGER, dot_counter INTEGER, vv BLOB, clock BLOB,"
+  "  hlc_l INTEGER, hlc_c INTEGER, msg_id INTEGER, bytes INTEGER,"
+  "  exchange INTEGER, detail TEXT, rule TEXT);"
+  "CREATE TABLE event_versions ("
+  "  seq INTEGER NOT NULL, role TEXT NOT NULL, idx INTEGER NOT NULL,"
+  "  replica INTEGER NOT NULL, counter INTEGER NOT NULL,"
+  "  ts INTEGER, ts_logical INTEGER, hlc_l INTEGER, hlc_c INTEGER,"
+  "  value TEXT, PRIMARY KEY (seq, role, idx)) WITHOUT ROWID;"
+  "CREATE VIEW conflicts AS"
+  "  SELECT e.seq, e.time_us, e.kind, r.name AS replica, e.key, e.rule,"
+  "         v.idx, v.replica AS dot_replica, v.counter AS dot_counter,"
+  "         v.value, v.ts, v.ts_logical"
+  "  FROM events e JOIN event_versions v ON v.seq = e.seq AND v.role = 'met'"
+  "  LEFT JOIN replicas r ON r.idx = e.replica"
+  "  WHERE e.kind IN ('conflict', 'resolve');"
+  "CREATE TABLE changes ("
+  "  id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, time_us INTEGER NOT NULL,"
+  "  replica INTEGER NOT NULL, register TEXT NOT NULL,"
+  "  entries BLOB NOT NULL);"
+  "CREATE TABLE snapshots ("
+  "  id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
+  "  time_us INTEGER NOT NULL, last_change INTEGER NOT NULL);"
+  "CREATE TABLE snapshot_registers ("
+  "  snapshot INTEGER NOT NULL, replica INTEGER NOT NULL,"
+  "  register TEXT NOT NULL, entries BLOB NOT NULL,"
+  "  PRIMARY KEY (snapshot, replica, register)) WITHOUT ROWID;";
+
+/* DOC: run-db-entries */
+static void
+encode_entry (GByteArray *out, const MmrViewEntry *e)
+{
+  guint8 flags = (e->is_absent ? 1 : 0) | (e->has_tombstone ? 2 : 0);
+  guint8 vv[MMR_STORAGE_VV_MAX];
+  gsize vv_len = mmr_storage_vv_encode (&e->vv, vv);
+
+  mmr_storage_put_string (out, e->name);
+  g_byte_array_append (out, &flags, 1);
+  mmr_storage_put_varint (out, e->n_siblings);
+  mmr_storage_put_varint (out, e->n_live);
+  mmr_storage_put_varint (out, vv_len);
+  g_byte_array_append (out, vv, (guint) vv_len);
+  mmr_storage_put_string (out, e->crdt_type != NULL ? e->crdt_type : "");
+  mmr_storage_put_varint (out, e->values->len);
+  for (guint i = 0; i < e->values->len; i++)
+    mmr_storage_put_string (out, e->values->pdata[i]);
+}
+
+void
+mmr_run_db_encode_entries (GByteArray *out, GPtrArray *entries, guint first,
+                           guint n)
+{
+  mmr_storage_put_varint (out, n);
+  for (guint i = first; i < first + n; i++)
+    encode_entry (out, entries->pdata[i]);
+}
+
+static gboolean
+decode_entry (const guint8 **p, const guint8 *end, MmrViewEntry *e)
+{
+  guint64 n_siblings, n_live, vv_len, n_values;
+  g_autofree char *crdt = NULL;
+  guint8 flags;
+
+  if (!mmr_storage_get_string (p, end, &e->name) || *p >= end)
+    return FALSE;
+  flags = *(*p)++;
+  if (flags > 3 || !mmr_storage_get_varint (p, end, &n_siblings)
+      || !mmr_storage_get_varint (p, end, &n_live)
+      || !mmr_storage_get_varint (p, end, &vv_len)
+      || vv_len > (guint64) (end - *p) || n_siblings > G_MAXUINT
+      || n_live > G_MAXUINT
+      || !mmr_storage_vv_decode (*p, vv_len, &e->vv))
+    return FALSE;
+  *p += vv_len;
+  e->is_absent = (flags & 1) != 0;
+  e->has_tombstone = (flags & 2) != 0;
+  e->n_siblings = (guint) n_siblings;
+  e->n_live = (guint) n_live;
+  if (!mmr_storage_get_string (p, end, &crdt)
+      || !mmr_storage_get_varint (p, end, &n_values)
+      || n_values > (guint64) (end - *p))
+    return FALSE;
+  /* A view entry borrows its type name; interned strings live forever. */
+  e->crdt_type = *crdt != '\0' ? g_intern_string (crdt) : NULL;
+  for (guint64 i = 0; i < n_values; i++)
+    {
+      char *v = NULL;
+
+      if (!mmr_storage_get_string (p, end, &v))
+        return FALSE;
+      g_ptr_array_add (e->values, v);
+    }
+  return TRUE;
+}
+
+gboolean
+mmr_run_db_decode_entries (const guint8 *data, gsize len,
+                           const char *register_name, GPtrArray *into)
+{
+  const guint8 *p = data, *end = data + len;
+  guint64 n;
+
+  if (!mmr_storage_get_varint (&p, end, &n) || n > len)
+    return FALSE;
+  for (guint64 i = 0; i < n; i++)
+    {
+      MmrViewEntry *e = g_new0 (MmrViewEntry, 1);
+
+      e->register_name = g_strdup (register_name);
+      e->values = g_ptr_array_new_with_free_func (g_free);
+      if (!decode_entry (&p, end, e))
+        {
+          mmr_view_entry_free (e);
+          return FALSE;
+        }
+      g_ptr_array_add (into, e);
+    }
+  return p == end;
+}
+
+gboolean
+mmr_run_db_parse_kind (const char *text, MmrEventKind *out)
+{
+  for (int k = 0; text != NULL && k < MMR_EV_N_KINDS; k++)
+    if (strcmp (mmr_event_kind_to_string ((MmrEventKind) k), text) == 0)
+      {
+        *out = (MmrEventKind) k;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* The last rule event.h names; mmr_resolve_rule_to_string asserts past
+ * it. */
+#define LAST_RULE MMR_RESOLVE_MERGED
+
+gboolean
+mmr_run_db_parse_rule (const char *text, MmrResolveRule *out)
+{
+  for (int r = 0; text != NULL && r <= (int) LAST_RULE; r++)
+    if (strcmp (mmr_resolve_rule_to_string ((MmrResolveRule) r), text) == 0)
+      {
+        *out = (MmrResolveRule) r;
+        return TRUE;
+      }
+  return FALSE;
+}
