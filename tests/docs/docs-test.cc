@@ -1,0 +1,140 @@
+// docs-test.cc - the docs cite code by pattern ("src/sim/world.c:/DOC:
+// settle/"), as the xv6 book does; this suite fails when a cited file or
+// pattern disappears, so renaming code breaks the build, not the reader.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+extern "C" {
+#include <glib.h>
+}
+
+struct Citation
+{
+  std::string doc, file, pattern;
+};
+
+static std::vector<Citation>
+citations ()
+{
+  std::vector<Citation> out;
+  g_autofree char *dir = g_build_filename (MMR_SOURCE_ROOT, "docs", nullptr);
+  GDir *d = g_dir_open (dir, 0, nullptr);
+  const char *name;
+  GRegex *re = g_regex_new ("((?:src|gui|bench|labs)/[A-Za-z0-9_/.-]+\\.(?:c|h|cc))"
+                            "(?::/([^/`]+)/)?", G_REGEX_DEFAULT,
+                            G_REGEX_MATCH_DEFAULT, nullptr);
+
+  while (d && (name = g_dir_read_name (d)) != nullptr)
+    {
+      if (!g_str_has_suffix (name, ".md"))
+        continue;
+      g_autofree char *path = g_build_filename (dir, name, nullptr);
+      g_autofree char *text = nullptr;
+      GMatchInfo *m = nullptr;
+
+      g_file_get_contents (path, &text, nullptr, nullptr);
+      // A bare ":/pattern/" continues the last file named (the docs write
+      // "src/x.c:/DOC: a/, /DOC: b/").
+      g_regex_match (re, text, G_REGEX_MATCH_DEFAULT, &m);
+      while (g_match_info_matches (m))
+        {
+          g_autofree char *file = g_match_info_fetch (m, 1);
+          g_autofree char *pat = g_match_info_fetch (m, 2);
+          out.push_back ({ name, file, pat ? pat : "" });
+          g_match_info_next (m, nullptr);
+        }
+      g_match_info_free (m);
+    }
+  if (d)
+    g_dir_close (d);
+  g_regex_unref (re);
+  return out;
+}
+
+TEST (MmrDocs, EveryCitedFileAndPatternExists)
+{
+  auto cites = citations ();
+  EXPECT_GT (cites.size (), 40u);
+  for (const auto &c : cites)
+    {
+      g_autofree char *path = g_build_filename (MMR_SOURCE_ROOT,
+                                                c.file.c_str (), nullptr);
+      g_autofree char *text = nullptr;
+
+      if (!g_file_get_contents (path, &text, nullptr, nullptr))
+        {
+          ADD_FAILURE () << c.doc << " cites " << c.file
+                         << ", which does not exist";
+          continue;
+        }
+      if (!c.pattern.empty ())
+        {
+          EXPECT_NE (strstr (text, c.pattern.c_str ()), nullptr)
+              << c.doc << " cites " << c.file << ":/" << c.pattern
+              << "/, which is not in the file";
+        }
+    }
+}
+
+static void
+collect_sources (const char *dir, std::string &all)
+{
+  GDir *d = g_dir_open (dir, 0, nullptr);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)) != nullptr)
+    {
+      g_autofree char *path = g_build_filename (dir, name, nullptr);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        collect_sources (path, all);
+      else if (g_str_has_suffix (name, ".c") || g_str_has_suffix (name, ".h"))
+        {
+          g_autofree char *text = nullptr;
+          if (g_file_get_contents (path, &text, nullptr, nullptr))
+            all += text;
+        }
+    }
+  if (d)
+    g_dir_close (d);
+}
+
+// "/DOC: settle/" written after a file was named: the marker must exist
+// somewhere in the sources.
+TEST (MmrDocs, EveryDocMarkerExistsInTheSources)
+{
+  std::string all;
+  g_autofree char *src = g_build_filename (MMR_SOURCE_ROOT, "src", nullptr);
+  g_autofree char *dir = g_build_filename (MMR_SOURCE_ROOT, "docs", nullptr);
+  GRegex *re = g_regex_new ("/(DOC: [a-z0-9-]+)/", G_REGEX_DEFAULT,
+                            G_REGEX_MATCH_DEFAULT, nullptr);
+  GDir *d = g_dir_open (dir, 0, nullptr);
+  const char *name;
+  guint n = 0;
+
+  collect_sources (src, all);
+  while (d && (name = g_dir_read_name (d)) != nullptr)
+    {
+      if (!g_str_has_suffix (name, ".md"))
+        continue;
+      g_autofree char *path = g_build_filename (dir, name, nullptr);
+      g_autofree char *text = nullptr;
+      GMatchInfo *m = nullptr;
+
+      g_file_get_contents (path, &text, nullptr, nullptr);
+      g_regex_match (re, text, G_REGEX_MATCH_DEFAULT, &m);
+      for (; g_match_info_matches (m); g_match_info_next (m, nullptr), n++)
+        {
+          g_autofree char *marker = g_match_info_fetch (m, 1);
+          EXPECT_NE (all.find (marker), std::string::npos)
+              << name << " cites the marker '" << marker
+              << "', which no source file has";
+        }
+      g_match_info_free (m);
+    }
+  if (d)
+    g_dir_close (d);
+  g_regex_unref (re);
+  EXPECT_GT (n, 20u);
+}
