@@ -1,7 +1,10 @@
 /* main.c - the mmr command: dispatch to subcommands
  *
- *   mmr run FILE [--seed N] [--json] [--trace OUT.jsonl]
+ *   mmr run FILE [--seed N] [--json] [--trace OUT.jsonl] [--record OUT.db]
+ *           [--data DIR]
  *   mmr bench [--quick]
+ *   mmr replay RUN.db --at TIME [--json] | --events [--from T] [--to T]
+ *   mmr export RUN.db [--shiviz OUT.log] [--jsonl OUT.jsonl]
  *
  * Each subcommand parses its own options with GOptionContext, so
  * "mmr run --help" explains exactly that command.
@@ -19,6 +22,9 @@ static const char *const summary =
   "  run FILE     run a scenario (.mmr) and report the final state of every\n"
   "               replica, conflicts, lost writes, metrics and expectations\n"
   "  bench        measure the engine against raw hash-table inserts\n"
+  "  replay DB    a run recorded with 'run --record': state at any instant,\n"
+  "               events of a time window\n"
+  "  export DB    a recorded run as a ShiViz log or as JSON lines\n"
   "  help         show this help\n"
   "\n"
   "Run 'mmr COMMAND --help' for a command's options.\n"
@@ -60,6 +66,10 @@ main (int argc, char **argv)
     return mmr_cmd_run (argc - 1, argv + 1);
   if (strcmp (cmd, "bench") == 0)
     return mmr_cmd_bench (argc - 1, argv + 1);
+  if (strcmp (cmd, "replay") == 0)
+    return mmr_cmd_replay (argc - 1, argv + 1);
+  if (strcmp (cmd, "export") == 0)
+    return mmr_cmd_export (argc - 1, argv + 1);
   fprintf (stderr, "mmr: unknown command '%s'\n\n%s", cmd, summary);
   return MMR_EXIT_USAGE;
 }

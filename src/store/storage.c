@@ -240,6 +240,10 @@ check_identity (sqlite3 *db, const char *path, const MmrStorageFormat *format,
       if (other != NULL)
         g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_FOREIGN,
                      "%s: not a %s: it is a %s", path, format->what, other);
+      else if (app_id == 0 && n_tables == 0)
+        g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_FOREIGN,
+                     "%s: not a %s: an empty SQLite database (copied "
+                     "without its -wal file?)", path, format->what);
       else
         g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_FOREIGN,
                      "%s: not a %s: an SQLite database of another "
@@ -294,8 +298,7 @@ open_new (const char *path, GError **error)
   if (!check_directory_writable (path, error))
     return NULL;
   rc = sqlite3_open_v2 (path, &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                        | SQLITE_OPEN_EXCLUSIVE, NULL);
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   /* Touch the file now, so an unwritable filesystem fails here. */
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, "BEGIN IMMEDIATE; COMMIT", NULL, NULL, NULL);
@@ -411,9 +414,133 @@ mmr_storage_check_integrity (sqlite3 *db, const char *path, GError **error)
     return mmr_storage_set_error (error, db, rc, path, "checking integrity");
   if (first == NULL || strcmp (first, "ok") != 0)
     {
+      g_auto (GStrv) lines = g_strsplit (first != NULL ? first : "?", "\n",
+                                         -1);
+      g_autoptr (GString) found = g_string_new (NULL);
+
+      /* quick_check reports "*** in database main ***" then one line per
+       * problem; keep the problems, on one line. */
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (!g_str_has_prefix (lines[i], "***") && *lines[i] != '\0')
+          g_string_append_printf (found, "%s%s", found->len ? "; " : "",
+                                  lines[i]);
       g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_CORRUPT,
-                   "%s: damaged: %s", path, first != NULL ? first : "?");
+                   "%s: damaged: SQLite's integrity check found: %s", path,
+                   found->str);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* DOC: storage-vv-blob */
+gsize
+mmr_storage_vv_encode (const MmrVersionVector *vv, guint8 *out)
+{
+  gsize n = 0;
+
+  for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
+    {
+      guint32 c = vv->c[i];
+
+      if (c == 0)
+        continue;
+      out[n++] = (guint8) i;
+      while (c >= 0x80)
+        {
+          out[n++] = (guint8) (c | 0x80);
+          c >>= 7;
+        }
+      out[n++] = (guint8) c;
+    }
+  return n;
+}
+
+gboolean
+mmr_storage_vv_decode (const guint8 *data, gsize len, MmrVersionVector *out)
+{
+  gsize i = 0;
+  int last = -1;
+
+  mmr_version_vector_init (out);
+  while (i < len)
+    {
+      guint replica = data[i++];
+      guint64 c = 0;
+      guint shift = 0;
+
+      if (replica >= MMR_MAX_REPLICAS || (int) replica <= last)
+        return FALSE;
+      last = (int) replica;
+      do
+        {
+          if (i >= len || shift > 28)
+            return FALSE;
+          c |= (guint64) (data[i] & 0x7f) << shift;
+          shift += 7;
+        }
+      while (data[i++] & 0x80);
+      if (c == 0 || c > G_MAXUINT32)
+        return FALSE;
+      out->c[replica] = (guint32) c;
+    }
+  return TRUE;
+}
+
+void
+mmr_storage_put_varint (GByteArray *out, guint64 v)
+{
+  guint8 b;
+
+  while (v >= 0x80)
+    {
+      b = (guint8) (v | 0x80);
+      g_byte_array_append (out, &b, 1);
+      v >>= 7;
+    }
+  b = (guint8) v;
+  g_byte_array_append (out, &b, 1);
+}
+
+gboolean
+mmr_storage_get_varint (const guint8 **p, const guint8 *end, guint64 *out)
+{
+  guint64 v = 0;
+
+  for (guint shift = 0; shift < 64; shift += 7)
+    {
+      guint8 b;
+
+      if (*p >= end)
+        return FALSE;
+      b = *(*p)++;
+      v |= (guint64) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0)
+        {
+          *out = v;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+void
+mmr_storage_put_string (GByteArray *out, const char *s)
+{
+  gsize n = strlen (s);
+
+  mmr_storage_put_varint (out, n);
+  g_byte_array_append (out, (const guint8 *) s, (guint) n);
+}
+
+gboolean
+mmr_storage_get_string (const guint8 **p, const guint8 *end, char **out)
+{
+  guint64 n;
+
+  if (!mmr_storage_get_varint (p, end, &n) || n > (guint64) (end - *p)
+      || memchr (*p, '\0', n) != NULL)
+    return FALSE;
+  *out = g_strndup ((const char *) *p, n);
+  *p += n;
   return TRUE;
 }

@@ -25,6 +25,8 @@
 #include <sqlite3.h>
 #include <glib.h>
 
+#include "core/version-vector.h"
+
 G_BEGIN_DECLS
 
 #define MMR_STORAGE_ERROR (mmr_storage_error_quark ())
@@ -84,5 +86,26 @@ gboolean mmr_storage_exec (sqlite3 *db, const char *path, const char *sql,
 /* Prepares @sql; NULL and @error on failure. */
 sqlite3_stmt *mmr_storage_prepare (sqlite3 *db, const char *path,
                                    const char *sql, GError **error);
+
+/* LEB128 varints for the blobs of both file kinds. get advances *@p and
+ * returns FALSE on a truncated or over-long varint. */
+void     mmr_storage_put_varint (GByteArray *out, guint64 v);
+gboolean mmr_storage_get_varint (const guint8 **p, const guint8 *end,
+                                 guint64 *out);
+/* A string as varint length + bytes; get returns a new string. */
+void     mmr_storage_put_string (GByteArray *out, const char *s);
+gboolean mmr_storage_get_string (const guint8 **p, const guint8 *end,
+                                 char **out);
+
+/* A version vector as a compact blob, shared by every table that stores
+ * one: for each non-zero entry in replica order, the replica index (one
+ * byte) then the counter as an LEB128 varint. The empty vector is the
+ * empty blob. At most MMR_STORAGE_VV_MAX bytes. */
+#define MMR_STORAGE_VV_MAX (MMR_MAX_REPLICAS * 6)
+gsize    mmr_storage_vv_encode (const MmrVersionVector *vv, guint8 *out);
+/* FALSE when @data is not such a blob (bad index, zero or oversized
+ * counter, truncated varint). */
+gboolean mmr_storage_vv_decode (const guint8 *data, gsize len,
+                                MmrVersionVector *out);
 
 G_END_DECLS

@@ -1,0 +1,22 @@
+/* replay-private.h - what replay.c and replay-export.c share; not part
+ * of the engine's API. */
+#pragma once
+
+#include "sim/replay.h"
+#include "store/storage.h"
+
+G_BEGIN_DECLS
+
+struct _MmrReplay {
+  char *path;
+  sqlite3 *db;                           /* read-only */
+  char *names[MMR_MAX_REPLICAS + 1];     /* owned, NULL-terminated */
+  guint n;
+  char *scenario;
+  char *source;
+  guint64 seed;
+  gint64 end_us;
+  guint64 n_events;
+};
+
+G_END_DECLS
