@@ -4,7 +4,7 @@
 static const char *const kind_names[MMR_EV_N_KINDS] = {
   "write", "delete", "send", "deliver", "drop", "duplicate", "conflict",
   "resolve", "partition", "heal", "skew", "antientropy", "config", "read",
-  "op",
+  "op", "crash", "restart", "refused",
 };
 
 const char *

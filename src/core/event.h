@@ -32,6 +32,9 @@ typedef enum {
   MMR_EV_CONFIG,       /* a world setting changed (loss, latency, ...) */
   MMR_EV_READ,         /* a client read a key and got its context */
   MMR_EV_OP,           /* a CRDT operation was applied locally */
+  MMR_EV_CRASH,        /* a replica crashed: memory and uncommitted work lost */
+  MMR_EV_RESTART,      /* a replica restarted from its database */
+  MMR_EV_REFUSED,      /* a client write a down or recovering replica refused */
   MMR_EV_N_KINDS
 } MmrEventKind;
 

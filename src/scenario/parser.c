@@ -64,6 +64,9 @@ static const char *const KIND_NAMES[MMR_CMD_N_KINDS] = {
   [MMR_CMD_REORDER] = "reorder",
   [MMR_CMD_ANTIENTROPY] = "antientropy",
   [MMR_CMD_CAUSALITY] = "causality",
+  [MMR_CMD_DURABILITY] = "durability",
+  [MMR_CMD_CRASH] = "crash",
+  [MMR_CMD_RESTART] = "restart",
   [MMR_CMD_CLIENT] = "client",
   [MMR_CMD_CLIENT_GET] = "client-get",
   [MMR_CMD_CLIENT_PUT] = "client-put",
@@ -732,6 +735,7 @@ emit_setting (Parser *P, MmrCommand *c)
       cfg->merge = g_strdup (c->value);
       break;
     case MMR_CMD_CAUSALITY: cfg->causality = c->causality; break;
+    case MMR_CMD_DURABILITY: cfg->durability = (MmrDurability) c->count; break;
     case MMR_CMD_CLOCK: cfg->clock = c->clock; break;
     case MMR_CMD_LATENCY:
       cfg->link.latency_min_us = c->us;
@@ -869,6 +873,52 @@ cmd_strategy (Parser *P, const Token *cmd)
   c->value = g_steal_pointer (&fn.text);
   emit_setting (P, c);
   return TRUE;
+}
+
+static gboolean
+cmd_durability (Parser *P, const Token *cmd)
+{
+  static const char *const words[] = { "none", "sync", "async" };
+  g_auto (Token) t = { 0 };
+  MmrCommand *c;
+  int i;
+
+  if (!need_word (P, &t, "'durability' needs none, sync or async, "
+                  "e.g. 'durability sync'")
+      || (i = parse_choice (P, &t, words, 3, "none, sync or async")) < 0
+      || !expect_end (P))
+    return FALSE;
+  if (!P->in_header && i == 0)
+    return fail (P, t.col, "'durability none' must come before the first "
+                 "action: the databases are opened when the run starts");
+  c = command_new (P, MMR_CMD_DURABILITY, cmd);
+  c->count = i;
+  emit_setting (P, c);
+  return TRUE;
+}
+
+/* "crash B", "restart B". */
+static gboolean
+cmd_crash_restart (Parser *P, const Token *cmd)
+{
+  gboolean is_crash = strcmp (cmd->text, "crash") == 0;
+  g_autoptr (MmrCommand) c = command_new (P, is_crash ? MMR_CMD_CRASH
+                                                      : MMR_CMD_RESTART, cmd);
+  g_auto (Token) t = { 0 };
+
+  if (!need_word (P, &t, "'%s' needs a replica, e.g. '%s B'", cmd->text,
+                  cmd->text)
+      || (c->replica = need_replica (P, &t)) < 0
+      || !expect_end (P))
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
+static gboolean
+cmd_crash (Parser *P, const Token *cmd)
+{
+  return cmd_crash_restart (P, cmd);
 }
 
 static gboolean
@@ -1671,9 +1721,11 @@ static const struct {
   { "causality", cmd_causality, FALSE },
   { "client", cmd_client, TRUE },
   { "clock", cmd_clock, FALSE },
+  { "crash", cmd_crash, TRUE },
   { "cut", cmd_cut, TRUE },
   { "drift", cmd_drift, TRUE },
   { "duplicate", cmd_duplicate, FALSE },
+  { "durability", cmd_durability, FALSE },
   { "expect", cmd_expect, TRUE },
   { "granularity", cmd_granularity, FALSE },
   { "heal", cmd_heal, TRUE },
@@ -1682,6 +1734,7 @@ static const struct {
   { "partition", cmd_partition, TRUE },
   { "reorder", cmd_reorder, FALSE },
   { "replicas", cmd_replicas, FALSE },
+  { "restart", cmd_crash, TRUE },
   { "run", cmd_run, TRUE },
   { "seed", cmd_seed, FALSE },
   { "settle", cmd_settle, TRUE },

@@ -54,13 +54,32 @@ MmrRunner *
 mmr_runner_new (const MmrScript *script, gboolean use_override,
                 guint64 seed_override)
 {
-  MmrRunner *r = g_new0 (MmrRunner, 1);
-  MmrWorldConfig cfg = script->config;
+  g_autoptr (GError) error = NULL;
+  MmrRunner *r = mmr_runner_new_full (script, use_override, seed_override,
+                                      NULL, &error);
 
+  g_assert_no_error (error);   /* without databases nothing can fail */
+  return r;
+}
+
+MmrRunner *
+mmr_runner_new_full (const MmrScript *script, gboolean use_override,
+                     guint64 seed_override, const char *data_dir,
+                     GError **error)
+{
+  MmrRunner *r;
+  MmrWorldConfig cfg = script->config;
+  MmrWorld *world;
+
+  cfg.seed = use_override ? seed_override : script->config.seed;
+  cfg.data_dir = (char *) data_dir;
+  world = mmr_world_new_full (&cfg, error);
+  if (world == NULL)
+    return NULL;
+  r = g_new0 (MmrRunner, 1);
   r->script = script;
-  r->seed = use_override ? seed_override : script->config.seed;
-  cfg.seed = r->seed;
-  r->world = mmr_world_new (&cfg);
+  r->seed = cfg.seed;
+  r->world = world;
   r->writes = mmr_write_log_new (r->world);
   r->conflicts = mmr_conflict_log_new (r->world);
   r->expectations = g_ptr_array_new_with_free_func (
@@ -310,6 +329,21 @@ execute (MmrRunner *r, const MmrCommand *c)
         mmr_world_set_strategy (w, c->strategy);
       break;
     case MMR_CMD_CAUSALITY: mmr_world_set_causality (w, c->causality); break;
+    case MMR_CMD_DURABILITY:
+      mmr_world_set_durability (w, (MmrDurability) c->count);
+      break;
+    case MMR_CMD_CRASH: mmr_world_crash (w, (guint) c->replica); break;
+    case MMR_CMD_RESTART:
+      {
+        g_autoptr (GError) error = NULL;
+
+        /* The database was fine at the start; a failure now is a fault of
+         * the machine, reported in the trace and the report. */
+        if (!mmr_world_restart (w, (guint) c->replica, &error))
+          record (r, c, FALSE, g_strdup_printf ("restart failed: %s",
+                                                error->message));
+      }
+      break;
     case MMR_CMD_CLIENT: client_declare (r, c); break;
     case MMR_CMD_CLIENT_GET:
     case MMR_CMD_CLIENT_PUT:

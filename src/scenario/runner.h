@@ -36,6 +36,12 @@ typedef struct _MmrRunner MmrRunner;
 /* @seed_override: used instead of the script's seed when @use_override. */
 MmrRunner  *mmr_runner_new (const MmrScript *script, gboolean use_override,
                             guint64 seed_override);
+/* The same, with replica databases in @data_dir (NULL: in memory; a
+ * scenario that asks for durability then gets none). NULL with @error
+ * when a database cannot be opened. */
+MmrRunner  *mmr_runner_new_full (const MmrScript *script,
+                                 gboolean use_override, guint64 seed_override,
+                                 const char *data_dir, GError **error);
 void        mmr_runner_free (MmrRunner *runner);
 
 MmrWorld   *mmr_runner_get_world     (MmrRunner *runner);

@@ -34,6 +34,7 @@ typedef enum {
   MMR_CMD_REORDER,       /* reorder [A->B] on|off          -> link_*, flag */
   MMR_CMD_ANTIENTROPY,   /* antientropy 100ms | off        -> us (0 = off) */
   MMR_CMD_CAUSALITY,     /* causality vv|dvv|history       -> causality */
+  MMR_CMD_DURABILITY,    /* durability none|sync|async     -> count (MmrDurability) */
   /* actions */
   MMR_CMD_PUT,           /* A put key[.field] value        -> replica, key, field, value */
   MMR_CMD_DEL,           /* A del key[.field]              -> replica, key, field */
@@ -44,6 +45,8 @@ typedef enum {
   MMR_CMD_DRIFT,         /* drift B 200ppm                 -> replica, count (ppm) */
   MMR_CMD_RUN,           /* run 100ms                      -> us */
   MMR_CMD_SETTLE,        /* settle [limit]                 -> us (0 = default) */
+  MMR_CMD_CRASH,         /* crash B                        -> replica */
+  MMR_CMD_RESTART,       /* restart B                      -> replica */
   MMR_CMD_CLIENT,        /* client alice at A              -> client, replica */
   MMR_CMD_CLIENT_GET,    /* alice get cart                 -> client, replica, key, field */
   MMR_CMD_CLIENT_PUT,    /* alice put cart milk            -> client, replica, key, field, value */

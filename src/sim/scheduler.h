@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 typedef enum {
   MMR_TASK_DELIVER,     /* a = from, b = to: deliver the link's head */
   MMR_TASK_TICK,        /* a = replica: anti-entropy timer */
+  MMR_TASK_FLUSH,       /* a = replica: async durability commits its batch */
 } MmrTaskKind;
 
 typedef struct {

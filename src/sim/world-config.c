@@ -37,6 +37,9 @@ mmr_world_config_init (MmrWorldConfig *cfg)
   cfg->antientropy_interval_us = 100000;
   cfg->causality = MMR_CAUSALITY_VV;
   cfg->merge = NULL;
+  cfg->durability = MMR_DURABILITY_NONE;
+  cfg->data_dir = NULL;
+  cfg->flush_interval_us = 50000;
 }
 
 /* Frees only what the config owns (the names) and leaves the settings,
@@ -49,5 +52,6 @@ mmr_world_config_clear (MmrWorldConfig *cfg)
   for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
     g_clear_pointer (&cfg->names[i], g_free);
   g_clear_pointer (&cfg->merge, g_free);
+  g_clear_pointer (&cfg->data_dir, g_free);
   cfg->n_replicas = 0;
 }

@@ -25,7 +25,9 @@
  */
 #include "sim/world.h"
 
+#include <errno.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "core/duration.h"
 #include "core/prng.h"
@@ -414,8 +416,52 @@ apply_replica_settings (MmrWorld *w, MmrReplica *r)
   r->granularity = w->config.granularity;
 }
 
+static void schedule_flush (MmrWorld *w, guint r, gint64 at_us);
+
+/* DOC: open-databases */
+static gboolean
+open_databases (MmrWorld *w, GError **error)
+{
+  if (w->config.data_dir == NULL || w->config.durability == MMR_DURABILITY_NONE)
+    return TRUE;
+  if (g_mkdir_with_parents (w->config.data_dir, 0755) != 0)
+    {
+      int err = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (err),
+                   "%s: cannot create the data directory: %s",
+                   w->config.data_dir, g_strerror (err));
+      return FALSE;
+    }
+  for (guint i = 0; i < w->n; i++)
+    {
+      g_autofree char *file = g_strconcat (w->names[i], ".db", NULL);
+      g_autofree char *path = g_build_filename (w->config.data_dir, file,
+                                                NULL);
+
+      if (!mmr_replica_open_db (w->replicas[i], path,
+                                w->config.durability == MMR_DURABILITY_ASYNC,
+                                error))
+        return FALSE;
+      if (w->config.durability == MMR_DURABILITY_ASYNC)
+        schedule_flush (w, i, w->config.flush_interval_us);
+    }
+  return TRUE;
+}
+
 MmrWorld *
 mmr_world_new (const MmrWorldConfig *cfg)
+{
+  g_autoptr (GError) error = NULL;
+  MmrWorld *w = mmr_world_new_full (cfg, &error);
+
+  if (w == NULL)
+    g_critical ("mmr_world_new: %s", error->message);
+  return w;
+}
+
+MmrWorld *
+mmr_world_new_full (const MmrWorldConfig *cfg, GError **error)
 {
   MmrWorld *w;
 
@@ -430,6 +476,7 @@ mmr_world_new (const MmrWorldConfig *cfg)
       w->config.names[i] = w->names[i];
     }
   w->config.merge = g_strdup (cfg->merge);
+  w->config.data_dir = g_strdup (cfg->data_dir);
   w->scheduler = mmr_scheduler_new ();
   w->prng = mmr_prng_new (cfg->seed);
   w->observers = g_array_new (FALSE, FALSE, sizeof (Observer));
@@ -453,6 +500,11 @@ mmr_world_new (const MmrWorldConfig *cfg)
           w->links[i][j] = mmr_channel_new (i, j, &cfg->link);
     }
   start_ticks (w);
+  if (!open_databases (w, error))
+    {
+      mmr_world_free (w);
+      return NULL;
+    }
   return w;
 }
 
@@ -469,6 +521,7 @@ mmr_world_free (MmrWorld *w)
       g_free (w->names[i]);
     }
   g_free (w->config.merge);
+  g_free (w->config.data_dir);
   mmr_scheduler_free (w->scheduler);
   mmr_prng_free (w->prng);
   g_array_unref (w->observers);
@@ -553,12 +606,33 @@ static void emit_world_event (MmrWorld *w, MmrEventKind kind, int replica,
 
 /* ---- client operations ---- */
 
+/* A down or recovering replica acknowledges nothing: the client's write
+ * is refused, and the trace says so. */
+static gboolean
+accepts (MmrWorld *w, guint replica, const char *key, const char *value)
+{
+  MmrReplica *r = w->replicas[replica];
+  MmrEvent ev = { 0 };
+
+  if (mmr_replica_accepts_writes (r, w->now_us))
+    return TRUE;
+  ev.kind = MMR_EV_REFUSED;
+  ev.replica = r->is_down ? -1 : (int) replica;
+  ev.peer = r->is_down ? (int) replica : -1;
+  ev.key = key;
+  ev.value = value;
+  ev.detail = r->is_down ? "replica is down" : "replica is recovering";
+  world_emit (w, &ev);
+  return FALSE;
+}
+
 void
 mmr_world_put (MmrWorld *w, guint replica, const char *key, const char *field,
                const char *value)
 {
   g_return_if_fail (replica < w->n && key != NULL && value != NULL);
-  mmr_replica_write (w->replicas[replica], key, field, value);
+  if (accepts (w, replica, key, value))
+    mmr_replica_write (w->replicas[replica], key, field, value);
 }
 
 void
@@ -566,7 +640,8 @@ mmr_world_delete (MmrWorld *w, guint replica, const char *key,
                   const char *field)
 {
   g_return_if_fail (replica < w->n && key != NULL);
-  mmr_replica_write (w->replicas[replica], key, field, NULL);
+  if (accepts (w, replica, key, NULL))
+    mmr_replica_write (w->replicas[replica], key, field, NULL);
 }
 
 void
@@ -591,7 +666,106 @@ mmr_world_crdt_op (MmrWorld *w, guint replica, const char *key,
                    "'%s' has no CRDT type; declare it with 'type'", key);
       return FALSE;
     }
+  if (!accepts (w, replica, key, op))
+    return TRUE;   /* refused and traced: not an error of the caller's */
   return mmr_replica_crdt_op (w->replicas[replica], key, op, arg, error);
+}
+
+/* ---- crash and restart ---- */
+
+static void
+schedule_flush (MmrWorld *w, guint r, gint64 at_us)
+{
+  MmrTask t = { at_us, mmr_scheduler_next_seq (w->scheduler), MMR_TASK_FLUSH,
+                r, 0 };
+
+  mmr_scheduler_push (w->scheduler, &t);
+}
+
+/* DOC: world-crash */
+void
+mmr_world_crash (MmrWorld *w, guint replica)
+{
+  MmrEvent ev = { 0 };
+
+  g_return_if_fail (replica < w->n);
+  if (w->replicas[replica]->is_down)
+    return;
+  mmr_replica_crash (w->replicas[replica]);
+  ev.kind = MMR_EV_CRASH;
+  ev.replica = -1;
+  ev.peer = (int) replica;
+  ev.detail = w->replicas[replica]->db_path != NULL
+              ? "memory and uncommitted writes lost"
+              : "memory lost (no database)";
+  world_emit (w, &ev);
+  w->change_epoch++;
+  reset_clean (w);
+}
+
+gboolean
+mmr_world_restart (MmrWorld *w, guint replica, GError **error)
+{
+  MmrReplica *r;
+  MmrEvent ev = { 0 };
+  g_autofree char *detail = NULL;
+
+  g_return_val_if_fail (replica < w->n, FALSE);
+  r = w->replicas[replica];
+  if (!r->is_down)
+    return TRUE;
+  ev.kind = MMR_EV_RESTART;
+  ev.replica = (int) replica;
+  ev.peer = -1;
+  if (!mmr_replica_restart (r, w->now_us, error))
+    return FALSE;
+  detail = g_strdup_printf ("reloaded %u registers, catching up",
+                            mmr_store_size (r->store));
+  ev.detail = detail;
+  ev.hlc = r->hlc;
+  world_emit (w, &ev);
+  w->change_epoch++;
+  reset_clean (w);
+  return TRUE;
+}
+
+gboolean
+mmr_world_is_down (const MmrWorld *w, guint replica)
+{
+  g_return_val_if_fail (replica < w->n, FALSE);
+  return w->replicas[replica]->is_down;
+}
+
+gboolean
+mmr_world_is_recovering (const MmrWorld *w, guint replica)
+{
+  g_return_val_if_fail (replica < w->n, FALSE);
+  return mmr_replica_accepts_writes (w->replicas[replica], w->now_us) == FALSE
+         && !w->replicas[replica]->is_down;
+}
+
+void
+mmr_world_set_durability (MmrWorld *w, MmrDurability durability)
+{
+  static const char *const names[] = { "none", "sync", "async" };
+  g_autofree char *detail = g_strdup_printf ("durability %s",
+                                             names[durability]);
+
+  /* Switching between sync and async only changes when commits happen;
+   * databases are opened at creation (a data directory is needed). */
+  for (guint i = 0; i < w->n; i++)
+    {
+      MmrReplica *r = w->replicas[i];
+      gboolean was_async = r->is_async;
+
+      r->is_async = durability == MMR_DURABILITY_ASYNC;
+      if (was_async && !r->is_async)
+        mmr_replica_flush (r);
+      if (!was_async && r->is_async && r->db != NULL)
+        schedule_flush (w, i, w->now_us + w->config.flush_interval_us);
+    }
+  w->config.durability = durability;
+  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
 }
 
 const MmrCrdt *
@@ -644,7 +818,9 @@ mmr_world_client_write (MmrWorld *w, guint replica, const char *key,
                         const MmrVersionVector *context)
 {
   g_return_if_fail (replica < w->n && key != NULL);
-  mmr_replica_client_write (w->replicas[replica], key, field, value, context);
+  if (accepts (w, replica, key, value))
+    mmr_replica_client_write (w->replicas[replica], key, field, value,
+                              context);
 }
 
 /* ---- faults and settings ---- */
@@ -876,6 +1052,9 @@ deliver (MmrWorld *w, const MmrTask *t)
       emit_link_event (w, MMR_EV_DROP, t->a, t->b, m->msg_id,
                        g_bytes_get_size (m->bytes), "cut in flight");
     }
+  else if (w->replicas[t->b]->is_down)
+    emit_link_event (w, MMR_EV_DROP, t->a, t->b, m->msg_id,
+                     g_bytes_get_size (m->bytes), "receiver is down");
   else
     {
       ch->n_delivered++;
@@ -905,8 +1084,18 @@ mmr_world_step (MmrWorld *w)
       w->tick_pending[t.a] = FALSE;
       if (w->config.antientropy_interval_us > 0)
         {
-          mmr_replica_antientropy_tick (w->replicas[t.a]);
+          if (!w->replicas[t.a]->is_down)
+            mmr_replica_antientropy_tick (w->replicas[t.a]);
           schedule_tick (w, t.a, w->now_us + w->config.antientropy_interval_us);
+        }
+      break;
+    case MMR_TASK_FLUSH:
+      /* DOC: async-flush */
+      if (w->replicas[t.a]->is_async)
+        {
+          if (!w->replicas[t.a]->is_down)
+            mmr_replica_flush (w->replicas[t.a]);
+          schedule_flush (w, t.a, w->now_us + w->config.flush_interval_us);
         }
       break;
     default:
@@ -942,6 +1131,7 @@ mmr_world_is_quiescent (const MmrWorld *w)
   for (guint i = 0; i < w->n; i++)
     for (guint j = i + 1; j < w->n; j++)
       if (!w->links[i][j]->is_cut && !w->links[j][i]->is_cut
+          && !w->replicas[i]->is_down && !w->replicas[j]->is_down
           && !w->clean[i][j])
         return FALSE;
   return TRUE;

@@ -32,6 +32,17 @@ typedef enum {
   MMR_CLOCK_HLC,
 } MmrClockSource;
 
+/* When a replica's writes reach its database (docs/storage.md).
+ *   NONE   no database: a crash loses everything the replica held
+ *   SYNC   each write is committed before it is acknowledged
+ *   ASYNC  acknowledged at once, committed in batches every flush
+ *          interval: a crash loses the acknowledged, uncommitted ones */
+typedef enum {
+  MMR_DURABILITY_NONE,
+  MMR_DURABILITY_SYNC,
+  MMR_DURABILITY_ASYNC,
+} MmrDurability;
+
 typedef struct {
   guint n_replicas;                  /* 2..MMR_MAX_REPLICAS */
   char *names[MMR_MAX_REPLICAS];     /* owned by whoever owns the config */
@@ -43,6 +54,9 @@ typedef struct {
   gint64 antientropy_interval_us;    /* 0: anti-entropy off */
   MmrCausality causality;            /* how client contexts are compared */
   char *merge;                       /* strategy merge: the function's name */
+  MmrDurability durability;          /* needs data_dir unless NONE */
+  char *data_dir;                    /* replica databases: DIR/NAME.db */
+  gint64 flush_interval_us;          /* ASYNC: batch commit period */
 } MmrWorldConfig;
 
 void mmr_world_config_init  (MmrWorldConfig *cfg);
@@ -74,6 +88,10 @@ typedef struct _MmrWorld MmrWorld;
 typedef struct _MmrViewEntry MmrViewEntry;   /* view.h */
 
 MmrWorld   *mmr_world_new            (const MmrWorldConfig *cfg);
+/* The same, opening (or creating) each replica's database in
+ * cfg->data_dir; FALSE-like NULL with @error when one cannot be opened. */
+MmrWorld   *mmr_world_new_full       (const MmrWorldConfig *cfg,
+                                      GError **error);
 void        mmr_world_free           (MmrWorld *world);
 
 /* Called after register @register_name of @replica changed (a local write
@@ -122,6 +140,19 @@ MmrViewEntry *mmr_world_read (MmrWorld *world, guint replica, const char *key,
 void mmr_world_client_write (MmrWorld *world, guint replica, const char *key,
                              const char *field, const char *value,
                              const MmrVersionVector *context);
+
+/* Crash and restart (traced as CRASH and RESTART). A crashed replica
+ * loses its memory and its uncommitted batch; links to it drop messages;
+ * it refuses client writes. Restarting reloads its database (if any),
+ * then it catches up through anti-entropy: until every peer it can reach
+ * has answered (or a second of virtual time has passed) it still refuses
+ * client writes, so it cannot reuse the dots of writes it lost. */
+void     mmr_world_crash        (MmrWorld *world, guint replica);
+gboolean mmr_world_restart      (MmrWorld *world, guint replica,
+                                 GError **error);
+gboolean mmr_world_is_down      (const MmrWorld *world, guint replica);
+gboolean mmr_world_is_recovering (const MmrWorld *world, guint replica);
+void     mmr_world_set_durability (MmrWorld *world, MmrDurability durability);
 
 /* CRDT keys: declare @key's type at every replica, then operate on it.
  * An operation is acknowledged locally and its delta pushed to peers. */

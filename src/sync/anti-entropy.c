@@ -122,6 +122,7 @@ mmr_antientropy_finish (MmrReplica *r, guint from, const MmrMessage *reply)
 {
   g_autoptr (MmrMessage) state = NULL;
 
+  mmr_replica_note_recovery_reply (r, from);
   mmr_replica_exchange_reply (r, from, reply->exchange, MMR_REPLY_REGISTERS,
                               reply->registers->len == 0
                               && reply->need->len == 0);

@@ -117,6 +117,7 @@ mmr_replica_crdt_op (MmrReplica *r, const char *key, const char *op,
   ev.hlc = r->hlc;
   ev.detail = detail;
   r->env->emit (r->env_data, &ev);
+  mmr_replica_persist (r, key);
   r->env->changed (r->env_data, r->index, key);
   if (mmr_crdt_is_empty (delta))
     return TRUE;
@@ -163,7 +164,10 @@ merge_crdts (MmrReplica *r, guint from, const MmrMessage *msg)
       before = mmr_crdt_sync_hash (mine);
       mmr_crdt_merge (mine, in, NULL);
       if (mmr_crdt_sync_hash (mine) != before)
-        r->env->changed (r->env_data, r->index, wc->name);
+        {
+          mmr_replica_persist (r, wc->name);
+          r->env->changed (r->env_data, r->index, wc->name);
+        }
     }
 }
 

@@ -65,6 +65,12 @@ mmr_replica_free (MmrReplica *r)
 {
   if (r == NULL)
     return;
+  if (r->db != NULL)
+    {
+      mmr_replica_flush (r);
+      mmr_durable_store_close (r->db);
+    }
+  g_free (r->db_path);
   mmr_store_free (r->store);
   g_hash_table_unref (r->crdts);
   g_hash_table_unref (r->crdt_types);
@@ -200,6 +206,7 @@ write_register (MmrReplica *r, const char *name, const char *value,
   if (res.conflict)
     emit_conflict (r, name, reg, &res, -1);
   mmr_merge_result_clear (&res);
+  mmr_replica_persist (r, name);        /* sync: committed before the ack */
   r->env->changed (r->env_data, r->index, name);
   push_register (r, name, reg, dot, value);
 }
@@ -315,7 +322,10 @@ mmr_replica_merge_register (MmrReplica *r, const char *name,
   changed = res.changed;
   mmr_merge_result_clear (&res);
   if (changed)
-    r->env->changed (r->env_data, r->index, name);
+    {
+      mmr_replica_persist (r, name);
+      r->env->changed (r->env_data, r->index, name);
+    }
   return changed;
 }
 

@@ -20,6 +20,7 @@
 #include "core/event.h"
 #include "crdt/crdt.h"
 #include "net/wire.h"
+#include "store/durable-store.h"
 #include "store/record.h"
 #include "store/store.h"
 
@@ -76,6 +77,14 @@ typedef struct {
   } ae_track[16];
   GHashTable *crdt_types;         /* key -> MmrCrdtType + 1: declared keys */
   GHashTable *crdts;              /* key -> MmrCrdt*, owned */
+  /* Durability (durability.c). */
+  MmrDurableStore *db;            /* NULL: no database, or crashed */
+  char *db_path;                  /* NULL: in memory only */
+  gboolean is_async;              /* commit in batches, ack first */
+  gboolean is_down;               /* crashed, not restarted */
+  gboolean is_recovering;         /* restarted, catching up */
+  guint32 recover_waiting;        /* peers (bits) yet to answer */
+  gint64 recover_deadline_us;
   const MmrReplicaEnv *env;
   gpointer env_data;
 } MmrReplica;
@@ -127,6 +136,21 @@ enum { MMR_REPLY_REGISTERS = 1, MMR_REPLY_CRDTS = 2 };
 void     mmr_replica_exchange_reply (MmrReplica *r, guint peer,
                                      guint32 exchange, guint kind,
                                      gboolean clean);
+
+/* Durability (durability.c). */
+gboolean mmr_replica_open_db    (MmrReplica *r, const char *path,
+                                 gboolean is_async, GError **error);
+/* Writes register @name (or CRDT key) through to the database: its own
+ * transaction (sync) or the open batch (async). */
+void     mmr_replica_persist    (MmrReplica *r, const char *name);
+/* Commits the open batch, if any (the async flush timer). */
+void     mmr_replica_flush      (MmrReplica *r);
+void     mmr_replica_crash      (MmrReplica *r);
+gboolean mmr_replica_restart    (MmrReplica *r, gint64 now_us,
+                                 GError **error);
+/* A peer answered a digest: one fewer to wait for when recovering. */
+void     mmr_replica_note_recovery_reply (MmrReplica *r, guint peer);
+gboolean mmr_replica_accepts_writes (MmrReplica *r, gint64 now_us);
 
 /* Stamps a new version with this replica's clocks (local event). */
 void mmr_replica_stamp   (MmrReplica *r, MmrVersion *v);

@@ -570,8 +570,9 @@ TEST (MmrScriptParser, ErrorMessagesAreExact)
   const std::pair<std::string, std::string> cases[] = {
     { "replicas A B C\n# comment\npt x\n",
       "s.mmr:3:1: unknown command 'pt'; expected a replica name or one of: "
-      "antientropy, causality, client, clock, cut, drift, duplicate, expect, granularity, heal, "
-      "latency, loss, partition, reorder, replicas, run, seed, settle, skew, "
+      "antientropy, causality, client, clock, crash, cut, drift, duplicate, "
+      "durability, expect, granularity, heal, "
+      "latency, loss, partition, reorder, replicas, restart, run, seed, settle, skew, "
       "strategy, type" },
     { "replicas A B C\n\n\n\nA pt cart milk\n",
       "s.mmr:5:3: unknown action 'pt' for replica A; expected put, del, or an operation on a CRDT key (incr, decr, add, rem, set)" },

@@ -1,0 +1,171 @@
+// durability-test.cc - replicas on SQLite: crash, restart and the two
+// durability modes. The lesson of lab 11, as exact outcomes: with sync no
+// acknowledged write is ever lost across a crash; with async exactly the
+// acknowledged, uncommitted writes are.
+#include <gtest/gtest.h>
+
+#include "world-helpers.h"
+
+extern "C" {
+#include <glib/gstdio.h>
+}
+
+static const gint64 S = G_USEC_PER_SEC;
+
+struct TempDir
+{
+  char *path;
+  TempDir () { path = g_dir_make_tmp ("mmr-durability-XXXXXX", nullptr); }
+  ~TempDir ()
+  {
+    GDir *d = g_dir_open (path, 0, nullptr);
+    const char *name;
+    while (d && (name = g_dir_read_name (d)) != nullptr)
+      {
+        g_autofree char *f = g_build_filename (path, name, nullptr);
+        g_unlink (f);
+      }
+    if (d)
+      g_dir_close (d);
+    g_rmdir (path);
+    g_free (path);
+  }
+};
+
+static MmrWorld *
+durable_world (const char *dir, MmrDurability durability)
+{
+  static const char *names[] = { "A", "B", "C" };
+  MmrWorldConfig cfg;
+  GError *error = nullptr;
+
+  mmr_world_config_init (&cfg);
+  cfg.n_replicas = 3;
+  for (unsigned i = 0; i < 3; i++)
+    cfg.names[i] = (char *) names[i];
+  cfg.durability = durability;
+  cfg.data_dir = (char *) dir;
+  MmrWorld *w = mmr_world_new_full (&cfg, &error);
+  EXPECT_EQ (error, nullptr) << (error ? error->message : "");
+  return w;
+}
+
+// A writes while cut off from everyone, then crashes before anything
+// could replicate: only its own database can save the write.
+static std::vector<std::string>
+crash_isolated_writer (MmrWorld *w, MmrWriteLog *log)
+{
+  int groups[MMR_MAX_REPLICAS] = { 0, 1, 1 };
+
+  mmr_world_put (w, 0, "base", nullptr, "shared");
+  EXPECT_TRUE (mmr_world_settle (w, 10 * S));
+  mmr_world_partition (w, groups);
+  mmr_world_put (w, 0, "cart", nullptr, "milk");   // acknowledged at once
+  mmr_world_crash (w, 0);                         // before any flush
+  EXPECT_TRUE (mmr_world_is_down (w, 0));
+  mmr_world_run_until (w, mmr_world_now (w) + 200000);
+  GError *error = nullptr;
+  EXPECT_TRUE (mmr_world_restart (w, 0, &error));
+  mmr_world_heal_all (w);
+  EXPECT_TRUE (mmr_world_settle (w, 10 * S));
+  return lost (log);
+}
+
+TEST (MmrDurability, SyncLosesNoAcknowledgedWriteAcrossACrash)
+{
+  TempDir dir;
+  MmrWorld *w = durable_world (dir.path, MMR_DURABILITY_SYNC);
+  MmrWriteLog *log = mmr_write_log_new (w);
+
+  EXPECT_TRUE (crash_isolated_writer (w, log).empty ());
+  for (unsigned r = 0; r < 3; r++)
+    {
+      EXPECT_EQ (shown (w, r, "cart"), "milk") << "replica " << r;
+      EXPECT_EQ (shown (w, r, "base"), "shared");
+    }
+  mmr_write_log_free (log);
+  mmr_world_free (w);
+}
+
+TEST (MmrDurability, AsyncLosesExactlyTheAcknowledgedUncommittedWrites)
+{
+  TempDir dir;
+  MmrWorld *w = durable_world (dir.path, MMR_DURABILITY_ASYNC);
+  MmrWriteLog *log = mmr_write_log_new (w);
+
+  EXPECT_EQ (crash_isolated_writer (w, log),
+             std::vector<std::string> ({ "cart=milk" }));
+  EXPECT_EQ (shown (w, 0, "cart"), "absent");
+  EXPECT_EQ (shown (w, 0, "base"), "shared");   // committed by a flush
+  EXPECT_TRUE (differences (w).empty ());
+  mmr_write_log_free (log);
+  mmr_world_free (w);
+}
+
+TEST (MmrDurability, WithoutADatabaseACrashLosesWhatWasNotReplicated)
+{
+  MmrWorld *w = make_world (3, MMR_STRATEGY_LWW, MMR_CLOCK_HLC);
+  MmrWriteLog *log = mmr_write_log_new (w);
+
+  EXPECT_EQ (crash_isolated_writer (w, log),
+             std::vector<std::string> ({ "cart=milk" }));
+  EXPECT_EQ (shown (w, 0, "base"), "shared");   // caught up from peers
+  mmr_write_log_free (log);
+  mmr_world_free (w);
+}
+
+static void
+count_kinds (const MmrEvent *ev, gpointer data)
+{
+  auto *v = (std::vector<std::string> *) data;
+  if (ev->kind == MMR_EV_REFUSED || ev->kind == MMR_EV_CRASH
+      || ev->kind == MMR_EV_RESTART
+      || (ev->kind == MMR_EV_DROP && ev->detail
+          && strcmp (ev->detail, "receiver is down") == 0))
+    v->push_back (std::string (mmr_event_kind_to_string (ev->kind)) + ":"
+                  + (ev->detail ? ev->detail : ""));
+}
+
+TEST (MmrDurability, ADownReplicaDropsMessagesAndRefusesWritesUntilCaughtUp)
+{
+  TempDir dir;
+  MmrWorld *w = durable_world (dir.path, MMR_DURABILITY_SYNC);
+  std::vector<std::string> seen;
+
+  mmr_world_add_observer (w, count_kinds, &seen);
+  mmr_world_crash (w, 1);
+  mmr_world_put (w, 0, "x", nullptr, "1");       // B is down: its copy drops
+  mmr_world_put (w, 1, "x", nullptr, "2");       // refused
+  mmr_world_run_until (w, mmr_world_now (w) + 50000);
+  ASSERT_TRUE (mmr_world_restart (w, 1, nullptr));
+  EXPECT_TRUE (mmr_world_is_recovering (w, 1));
+  mmr_world_put (w, 1, "x", nullptr, "3");       // refused: catching up
+  ASSERT_TRUE (mmr_world_settle (w, 10 * S));
+  EXPECT_FALSE (mmr_world_is_recovering (w, 1));
+  EXPECT_EQ (shown (w, 1, "x"), "1");
+  EXPECT_EQ (seen, std::vector<std::string> ({
+                       "crash:memory and uncommitted writes lost",
+                       "refused:replica is down",
+                       "drop:receiver is down",
+                       "restart:reloaded 0 registers, catching up",
+                       "refused:replica is recovering" }));
+  mmr_world_free (w);
+}
+
+TEST (MmrDurability, CrdtStateSurvivesACrashWithSync)
+{
+  TempDir dir;
+  MmrWorld *w = durable_world (dir.path, MMR_DURABILITY_SYNC);
+  int groups[MMR_MAX_REPLICAS] = { 0, 1, 1 };
+
+  mmr_world_declare_type (w, "likes", MMR_CRDT_PNCOUNTER);
+  mmr_world_partition (w, groups);
+  ASSERT_TRUE (mmr_world_crdt_op (w, 0, "likes", "incr", "7", nullptr));
+  mmr_world_crash (w, 0);
+  ASSERT_TRUE (mmr_world_restart (w, 0, nullptr));
+  EXPECT_EQ (shown (w, 0, "likes"), "7");
+  mmr_world_heal_all (w);
+  ASSERT_TRUE (mmr_world_settle (w, 10 * S));
+  EXPECT_EQ (shown (w, 2, "likes"), "7");
+  mmr_world_free (w);
+}
