@@ -243,7 +243,8 @@ mmr_register_local_write (MmrRegister *reg, const MmrMergePolicy *policy,
       return TRUE;
     }
   /* Siblings (and merge): keep what the writer did not see. */
-  out = g_array_new (FALSE, FALSE, sizeof (MmrVersion));
+  out = g_array_sized_new (FALSE, FALSE, sizeof (MmrVersion),
+                           reg->n_siblings + 1);
   for (guint i = 0; i < reg->n_siblings; i++)
     {
       MmrVersion *s = &reg->siblings[i];
@@ -283,7 +284,8 @@ static void
 merge_siblings (MmrRegister *reg, const MmrMergePolicy *policy,
                 const MmrRegister *in, MmrMergeResult *r)
 {
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (MmrVersion));
+  GArray *out = g_array_sized_new (FALSE, FALSE, sizeof (MmrVersion),
+                                   reg->n_siblings + in->n_siblings);
   gboolean kept_unseen_local = FALSE, added = FALSE, removed = FALSE;
 
   for (guint i = 0; i < reg->n_siblings; i++)

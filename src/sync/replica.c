@@ -181,7 +181,8 @@ write_register (MmrReplica *r, const char *name, const char *value,
                 const MmrVersionVector *context)
 {
   MmrRegister *reg = mmr_store_ensure (r->store, name);
-  g_autoptr (GArray) superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+  g_autoptr (GArray) superseded = g_array_sized_new (FALSE, FALSE,
+                                                     sizeof (MmrDot), 2);
   MmrMergeResult res;
   MmrVersion v = { 0 };
   MmrEvent ev = { 0 };
