@@ -89,7 +89,7 @@ mmr_message_new (MmrMsgType type)
   MmrMessage *msg;
 
   g_return_val_if_fail (type >= MMR_MSG_STATE
-                        && type <= MMR_MSG_CRDT_REPLY, NULL);
+                        && type <= MMR_MSG_CRDT_ACK, NULL);
   msg = g_new0 (MmrMessage, 1);
   msg->type = type;
   /* Reserved small: most messages carry one register. GLib's default
@@ -151,6 +151,8 @@ mmr_msg_type_to_string (MmrMsgType type)
       return "crdt-digest";
     case MMR_MSG_CRDT_REPLY:
       return "crdt-reply";
+    case MMR_MSG_CRDT_ACK:
+      return "crdt-ack";
     default:
       return "unknown";
     }
@@ -270,7 +272,7 @@ put_register (GByteArray *out, const MmrWireRegister *wr,
 static gboolean
 is_crdt_type (MmrMsgType type)
 {
-  return type >= MMR_MSG_CRDT && type <= MMR_MSG_CRDT_REPLY;
+  return type >= MMR_MSG_CRDT && type <= MMR_MSG_CRDT_ACK;
 }
 
 static void
@@ -642,7 +644,7 @@ read_header (Reader *r, MmrMessage **out)
                  version, MMR_WIRE_VERSION);
   if (!read_u8 (r, "message type", &type))
     return FALSE;
-  if (type < MMR_MSG_STATE || type > MMR_MSG_CRDT_REPLY)
+  if (type < MMR_MSG_STATE || type > MMR_MSG_CRDT_ACK)
     return fail (r, MMR_WIRE_ERROR_MALFORMED,
                  "unknown message type %u at offset 1", type);
   *out = mmr_message_new (type);

@@ -12,6 +12,9 @@
  *   CRDT (4)         body := n:varint (name blob){n}      blob := len bytes
  *   CRDT_DIGEST (5)  body := n:varint (name hash:u64le){n}
  *   CRDT_REPLY (6)   body := n:varint (name blob){n} m:varint name{m}
+ *   CRDT_ACK (7)     body := 0   (the header's exchange field is the ack)
+ * In a CRDT message carrying deltas, the exchange field is the sender's
+ * delta sequence number the receiver acknowledges with a CRDT_ACK.
  *   register  := name vv n:varint version{n}
  *   vv        := n:varint (replica:u8 counter:varint){n}   zero entries omitted
  *   version   := replica:u8 counter ts:zz ts_logical hlc_l:zz hlc_c
@@ -54,6 +57,7 @@ typedef enum {
   MMR_MSG_CRDT = 4,          /* CRDT states or deltas: n (name blob) */
   MMR_MSG_CRDT_DIGEST = 5,   /* n (name hash:u64 little-endian) */
   MMR_MSG_CRDT_REPLY = 6,    /* n (name blob) m name: states + needs */
+  MMR_MSG_CRDT_ACK = 7,      /* n = 0; exchange = the delta sequence merged */
 } MmrMsgType;
 
 /* One CRDT key in a CRDT message: its encoded state (or delta), or in a

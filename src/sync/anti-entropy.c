@@ -82,7 +82,10 @@ mmr_antientropy_begin (MmrReplica *r)
   r->env->emit (r->env_data, &ev);
   send_message (r, peer, digest);
   if (g_hash_table_size (r->crdt_types) > 0)
-    mmr_crdt_sync_begin (r, peer, digest->exchange);
+    {
+      mmr_crdt_sync_push_pending (r, peer, NULL);   /* resend unacked deltas */
+      mmr_crdt_sync_begin (r, peer, digest->exchange);
+    }
 }
 
 /* DOC: ae-answer */

@@ -4,10 +4,15 @@
  * register (src/crdt/). It has no conflicts to resolve: merge is a join.
  *
  *   local op      mmr_replica_crdt_op applies the operation and gets its
- *                 delta (Almeida et al. 2018), pushes the delta - not the
- *                 state - to every peer in one CRDT message;
- *   receive       merging a delta or a state is the same join; duplicates
- *                 and reordering change nothing;
+ *                 delta (Almeida et al. 2018), records it in the replica's
+ *                 delta buffer and sends each peer the join of the deltas
+ *                 that peer has not acknowledged - only the deltas since
+ *                 its last ack (src/crdt/delta-buffer.c);
+ *   receive       merging a delta group or a state is the same join;
+ *                 duplicates and reordering change nothing; a delta group
+ *                 is acknowledged with a CRDT_ACK naming its sequence
+ *                 number, and each anti-entropy tick resends what is
+ *                 still unacknowledged;
  *   anti-entropy  a lost delta is repaired by full states: the initiator
  *                 sends a CRDT_DIGEST (a hash of each key's full state),
  *                 the peer answers with its state for every key whose hash
@@ -87,6 +92,58 @@ describe_value (const MmrCrdt *c)
   return g_strjoinv (",", (char **) v->pdata);
 }
 
+#define MAX_BUFFERED_DELTAS 4096
+
+void
+mmr_crdt_sync_reset_deltas (MmrReplica *r)
+{
+  g_clear_pointer (&r->deltas, mmr_delta_buffer_free);
+  r->deltas = mmr_delta_buffer_new (MAX_BUFFERED_DELTAS);
+  for (guint p = 0; p < r->n_replicas; p++)
+    if (p != r->index)
+      mmr_delta_buffer_add_peer (r->deltas, p);
+}
+
+static void
+add_full_states (MmrReplica *r, MmrMessage *msg)
+{
+  g_autoptr (GList) keys = g_hash_table_get_keys (r->crdts);
+
+  keys = g_list_sort (keys, (GCompareFunc) strcmp);
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      g_autoptr (GBytes) enc = mmr_crdt_encode (g_hash_table_lookup (r->crdts,
+                                                                     l->data));
+      mmr_message_add_crdt (msg, l->data, enc, 0);
+    }
+}
+
+/* DOC: crdt-delta-push */
+void
+mmr_crdt_sync_push_pending (MmrReplica *r, guint peer, const char *key)
+{
+  g_autoptr (MmrMessage) msg = mmr_message_new (MMR_MSG_CRDT);
+  g_autoptr (GPtrArray) groups = NULL;
+  guint64 upto = 0;
+
+  if (r->deltas == NULL)
+    return;
+  if (!mmr_delta_buffer_collect (r->deltas, peer, &groups, &upto))
+    add_full_states (r, msg);     /* the peer lost deltas we dropped */
+  else
+    for (guint i = 0; i < groups->len; i++)
+      {
+        MmrDeltaGroup *g = groups->pdata[i];
+        g_autoptr (GBytes) enc = mmr_crdt_encode (g->delta);
+
+        mmr_message_add_crdt (msg, g->key, enc, 0);
+      }
+  if (msg->crdts->len == 0)
+    return;
+  msg->exchange = (guint32) upto;
+  send_crdt_message (r, peer, msg, key);
+}
+
 /* DOC: crdt-op */
 gboolean
 mmr_replica_crdt_op (MmrReplica *r, const char *key, const char *op,
@@ -121,16 +178,11 @@ mmr_replica_crdt_op (MmrReplica *r, const char *key, const char *op,
   r->env->changed (r->env_data, r->index, key);
   if (mmr_crdt_is_empty (delta))
     return TRUE;
-  {
-    g_autoptr (MmrMessage) msg = mmr_message_new (MMR_MSG_CRDT);
-    g_autoptr (GBytes) enc = mmr_crdt_encode (delta);
-
-    mmr_message_add_crdt (msg, key, enc, 0);
-    /* DOC: crdt-push */
-    for (guint peer = 0; peer < r->n_replicas; peer++)
-      if (peer != r->index)
-        send_crdt_message (r, peer, msg, key);
-  }
+  mmr_delta_buffer_push (r->deltas, key, g_steal_pointer (&delta));
+  /* DOC: crdt-push */
+  for (guint peer = 0; peer < r->n_replicas; peer++)
+    if (peer != r->index)
+      mmr_crdt_sync_push_pending (r, peer, key);
   return TRUE;
 }
 
@@ -234,6 +286,18 @@ mmr_replica_receive_crdt (MmrReplica *r, guint from, const MmrMessage *msg)
     {
     case MMR_MSG_CRDT:
       merge_crdts (r, from, msg);
+      if (msg->exchange != 0)
+        {
+          /* A delta group: acknowledge its sequence number. */
+          g_autoptr (MmrMessage) ack = mmr_message_new (MMR_MSG_CRDT_ACK);
+
+          ack->exchange = msg->exchange;
+          send_crdt_message (r, from, ack, NULL);
+        }
+      break;
+    case MMR_MSG_CRDT_ACK:
+      if (r->deltas != NULL)
+        mmr_delta_buffer_ack (r->deltas, from, msg->exchange);
       break;
     case MMR_MSG_CRDT_DIGEST:
       answer_digest (r, from, msg);

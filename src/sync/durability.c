@@ -120,6 +120,7 @@ mmr_replica_crash (MmrReplica *r)
   mmr_store_free (r->store);
   r->store = mmr_store_new ();
   g_hash_table_remove_all (r->crdts);
+  mmr_crdt_sync_reset_deltas (r);   /* unacknowledged deltas were memory */
   r->lamport = 0;
   r->hlc.l = 0;
   r->hlc.c = 0;

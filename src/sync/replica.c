@@ -41,6 +41,7 @@ mmr_replica_new (guint index, guint n_replicas, const char *const *names,
   r->crdt_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r->crdts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                     (GDestroyNotify) mmr_crdt_free);
+  mmr_crdt_sync_reset_deltas (r);
   return r;
 }
 
@@ -74,6 +75,7 @@ mmr_replica_free (MmrReplica *r)
   mmr_store_free (r->store);
   g_hash_table_unref (r->crdts);
   g_hash_table_unref (r->crdt_types);
+  mmr_delta_buffer_free (r->deltas);
   g_free (r);
 }
 
@@ -415,6 +417,7 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
     case MMR_MSG_CRDT:
     case MMR_MSG_CRDT_DIGEST:
     case MMR_MSG_CRDT_REPLY:
+    case MMR_MSG_CRDT_ACK:
       emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
       mmr_replica_receive_crdt (r, from, msg);
       break;

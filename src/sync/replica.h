@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/event.h"
 #include "crdt/crdt.h"
+#include "crdt/delta-buffer.h"
 #include "net/wire.h"
 #include "store/durable-store.h"
 #include "store/record.h"
@@ -77,6 +78,7 @@ typedef struct {
   } ae_track[16];
   GHashTable *crdt_types;         /* key -> MmrCrdtType + 1: declared keys */
   GHashTable *crdts;              /* key -> MmrCrdt*, owned */
+  MmrDeltaBuffer *deltas;         /* deltas peers have not acknowledged */
   /* Durability (durability.c). */
   MmrDurableStore *db;            /* NULL: no database, or crashed */
   char *db_path;                  /* NULL: in memory only */
@@ -123,6 +125,12 @@ gboolean mmr_replica_crdt_op      (MmrReplica *r, const char *key,
                                    GError **error);
 void     mmr_replica_receive_crdt (MmrReplica *r, guint from,
                                    const MmrMessage *msg);
+/* Sends @peer the join of the deltas it has not acknowledged (or full
+ * states when the buffer had to drop some); nothing when none. */
+void     mmr_crdt_sync_push_pending (MmrReplica *r, guint peer,
+                                     const char *key);
+/* A fresh delta buffer tracking every peer (creation, restart). */
+void     mmr_crdt_sync_reset_deltas (MmrReplica *r);
 /* Anti-entropy for CRDT keys: full states, compared by hash. */
 void     mmr_crdt_sync_begin      (MmrReplica *r, guint peer,
                                    guint32 exchange);

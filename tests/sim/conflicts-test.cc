@@ -266,3 +266,26 @@ TEST (MmrCrdtKeys, ALostDeltaIsRepairedByFullStateAntiEntropy)
   EXPECT_EQ (shown (w, 1, "n"), "5");
   mmr_world_free (w);
 }
+
+// Delta-state with acks: a lost delta rides along with the next one,
+// because it is still unacknowledged - no full state needed.
+TEST (MmrCrdtKeys, AnUnacknowledgedDeltaIsSentAgainWithTheNextOne)
+{
+  MmrWorld *w = make_world (2, MMR_STRATEGY_LWW, MMR_CLOCK_HLC, 1,
+                            100 * G_USEC_PER_SEC);   // anti-entropy far away
+  MmrLinkModel m;
+
+  mmr_world_declare_type (w, "n", MMR_CRDT_GCOUNTER);
+  mmr_link_model_init (&m);
+  m.loss = 1.0;
+  mmr_world_set_link_model (w, 0, 1, &m);
+  ASSERT_TRUE (mmr_world_crdt_op (w, 0, "n", "incr", "5", nullptr));
+  mmr_world_run_until (w, 50000);
+  EXPECT_EQ (shown (w, 1, "n"), "absent");
+  m.loss = 0.0;
+  mmr_world_set_link_model (w, 0, 1, &m);
+  ASSERT_TRUE (mmr_world_crdt_op (w, 0, "n", "incr", "2", nullptr));
+  mmr_world_run_until (w, 100000);
+  EXPECT_EQ (shown (w, 1, "n"), "7");      // the group carried both deltas
+  mmr_world_free (w);
+}
