@@ -211,3 +211,14 @@ TEST (MmrCli, HelpExplainsTheCommands)
   EXPECT_NE (r.out.find ("Exit status: 0 every expectation holds"),
              std::string::npos);
 }
+
+TEST (MmrCli, CausalHistoryModeShowsEachKeysExplicitHistory)
+{
+  std::string f = write_temp ("history.mmr",
+                              "replicas A B\ncausality history\nA put k 1\n"
+                              "B put k 2\nsettle\nA put k 3\nsettle\n");
+  Result r = mmr ({ "run", f, "--json" });
+  ASSERT_EQ (r.status, 0) << r.err;
+  EXPECT_NE (r.out.find ("\"history\" : [\n          \"A:1\",\n          \"A:2\",\n"
+                         "          \"B:1\"\n        ]"), std::string::npos) << r.out;
+}
