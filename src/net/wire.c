@@ -89,7 +89,7 @@ mmr_message_new (MmrMsgType type)
   MmrMessage *msg;
 
   g_return_val_if_fail (type >= MMR_MSG_STATE
-                        && type <= MMR_MSG_CRDT_ACK, NULL);
+                        && type <= MMR_MSG_MERKLE, NULL);
   msg = g_new0 (MmrMessage, 1);
   msg->type = type;
   /* Reserved small: most messages carry one register. GLib's default
@@ -98,6 +98,7 @@ mmr_message_new (MmrMsgType type)
   msg->registers = g_ptr_array_new_full (1, wire_register_free);
   msg->need = g_ptr_array_new_full (0, g_free);
   msg->crdts = g_ptr_array_new_full (0, wire_crdt_free);
+  msg->nodes = g_array_new (FALSE, FALSE, sizeof (MmrMerkleNode));
   return msg;
 }
 
@@ -109,6 +110,7 @@ mmr_message_free (MmrMessage *msg)
   g_ptr_array_unref (msg->registers);
   g_ptr_array_unref (msg->need);
   g_ptr_array_unref (msg->crdts);
+  g_array_unref (msg->nodes);
   g_free (msg);
 }
 
@@ -153,6 +155,8 @@ mmr_msg_type_to_string (MmrMsgType type)
       return "crdt-reply";
     case MMR_MSG_CRDT_ACK:
       return "crdt-ack";
+    case MMR_MSG_MERKLE:
+      return "merkle";
     default:
       return "unknown";
     }
@@ -312,6 +316,33 @@ put_crdts (GByteArray *out, const MmrMessage *msg)
     put_need (out, msg);
 }
 
+static void
+put_merkle (GByteArray *out, const MmrMessage *msg, guint32 *metadata)
+{
+  guint start = out->len;
+
+  put_u8 (out, msg->step);
+  put_varint (out, msg->nodes->len);
+  for (guint i = 0; i < msg->nodes->len; i++)
+    {
+      const MmrMerkleNode *n = &g_array_index (msg->nodes, MmrMerkleNode, i);
+
+      put_varint (out, n->node);
+      if (msg->step != MMR_MERKLE_BUCKETS)
+        {
+          guint64 le = GUINT64_TO_LE (n->hash);
+
+          g_byte_array_append (out, (const guint8 *) &le, 8);
+        }
+    }
+  *metadata = out->len - start;
+  if (msg->step != MMR_MERKLE_BUCKETS)
+    return;
+  put_varint (out, msg->registers->len);
+  for (guint i = 0; i < msg->registers->len; i++)
+    *metadata += put_register (out, msg->registers->pdata[i], FALSE);
+}
+
 /* DOC: wire-encode */
 GBytes *
 mmr_wire_encode (const MmrMessage *msg, guint32 *out_metadata_bytes)
@@ -332,6 +363,13 @@ mmr_wire_encode (const MmrMessage *msg, guint32 *out_metadata_bytes)
   put_varint (out, zigzag_encode (msg->hlc.l));
   put_varint (out, msg->hlc.c);
   put_varint (out, msg->exchange);
+  if (msg->type == MMR_MSG_MERKLE)
+    {
+      put_merkle (out, msg, &metadata);
+      if (out_metadata_bytes != NULL)
+        *out_metadata_bytes = metadata;
+      return g_byte_array_free_to_bytes (out);
+    }
   if (is_crdt_type (msg->type))
     {
       put_crdts (out, msg);
@@ -644,7 +682,7 @@ read_header (Reader *r, MmrMessage **out)
                  version, MMR_WIRE_VERSION);
   if (!read_u8 (r, "message type", &type))
     return FALSE;
-  if (type < MMR_MSG_STATE || type > MMR_MSG_CRDT_ACK)
+  if (type < MMR_MSG_STATE || type > MMR_MSG_MERKLE)
     return fail (r, MMR_WIRE_ERROR_MALFORMED,
                  "unknown message type %u at offset 1", type);
   *out = mmr_message_new (type);
@@ -713,10 +751,60 @@ read_crdts (Reader *r, MmrMessage *msg)
 }
 
 static gboolean
+read_merkle (Reader *r, MmrMessage *msg)
+{
+  guint8 step = 0;
+  guint n;
+
+  if (!read_u8 (r, "Merkle step", &step))
+    return FALSE;
+  if (step > MMR_MERKLE_BUCKETS)
+    return fail (r, MMR_WIRE_ERROR_MALFORMED, "unknown Merkle step %u at "
+                 "offset %" G_GSIZE_FORMAT, step, r->pos - 1);
+  msg->step = step;
+  if (!read_count (r, "Merkle node count", 1, &n))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      MmrMerkleNode node = { 0, 0 };
+
+      if (!read_u32 (r, "Merkle node", &node.node))
+        return FALSE;
+      if (step != MMR_MERKLE_BUCKETS)
+        {
+          guint64 le;
+
+          if (left (r) < 8)
+            return fail_truncated (r, 8, "Merkle hash");
+          memcpy (&le, r->data + r->pos, 8);
+          r->pos += 8;
+          node.hash = GUINT64_FROM_LE (le);
+        }
+      g_array_append_val (msg->nodes, node);
+    }
+  if (step != MMR_MERKLE_BUCKETS)
+    return TRUE;
+  if (!read_count (r, "register count", MIN_DIGEST_ENTRY_BYTES, &n))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      MmrWireRegister *wr;
+
+      if (!read_register (r, FALSE, &wr))
+        return FALSE;
+      g_ptr_array_add (msg->registers, wr);
+    }
+  return TRUE;
+}
+
+static gboolean
 read_body (Reader *r, MmrMessage *msg)
 {
   gboolean is_digest = msg->type == MMR_MSG_DIGEST;
   guint n;
+
+  if (msg->type == MMR_MSG_MERKLE)
+    return read_merkle (r, msg);
 
   if (is_crdt_type (msg->type))
     return read_crdts (r, msg);

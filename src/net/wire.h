@@ -13,6 +13,9 @@
  *   CRDT_DIGEST (5)  body := n:varint (name hash:u64le){n}
  *   CRDT_REPLY (6)   body := n:varint (name blob){n} m:varint name{m}
  *   CRDT_ACK (7)     body := 0   (the header's exchange field is the ack)
+ *   MERKLE (8)       body := step:u8 n:varint (node [hash:u64le]){n}
+ *                            [m:varint (name vv){m}]   hashes in ASK and
+ *                            HASHES, registers only in BUCKETS
  * In a CRDT message carrying deltas, the exchange field is the sender's
  * delta sequence number the receiver acknowledges with a CRDT_ACK.
  *   register  := name vv n:varint version{n}
@@ -58,7 +61,22 @@ typedef enum {
   MMR_MSG_CRDT_DIGEST = 5,   /* n (name hash:u64 little-endian) */
   MMR_MSG_CRDT_REPLY = 6,    /* n (name blob) m name: states + needs */
   MMR_MSG_CRDT_ACK = 7,      /* n = 0; exchange = the delta sequence merged */
+  MMR_MSG_MERKLE = 8,        /* a step of a Merkle tree walk, see below */
 } MmrMsgType;
+
+/* MERKLE messages (anti-entropy merkle, src/sync/anti-entropy.c). */
+typedef enum {
+  MMR_MERKLE_ASK = 0,        /* "here are my hashes of these nodes: send
+                              * yours below the ones that differ" */
+  MMR_MERKLE_HASHES = 1,     /* the hashes asked for */
+  MMR_MERKLE_BUCKETS = 2,    /* these buckets differ: here are my names and
+                              * vectors in them (registers, vv only) */
+} MmrMerkleStep;
+
+typedef struct {
+  guint32 node;
+  guint64 hash;
+} MmrMerkleNode;
 
 /* One CRDT key in a CRDT message: its encoded state (or delta), or in a
  * CRDT_DIGEST only the hash of its full state's encoding. */
@@ -81,6 +99,9 @@ typedef struct {
   GPtrArray *registers;    /* MmrWireRegister*, owned (free func set) */
   GPtrArray *need;         /* DIGEST_REPLY, CRDT_REPLY: char* names */
   GPtrArray *crdts;        /* CRDT*: MmrWireCrdt*, owned */
+  MmrMerkleStep step;      /* MERKLE */
+  GArray *nodes;           /* MERKLE: MmrMerkleNode (node is a bucket
+                            * number in BUCKETS, with no hash) */
 } MmrMessage;
 
 MmrMessage *mmr_message_new   (MmrMsgType type);

@@ -65,6 +65,7 @@ static const char *const KIND_NAMES[MMR_CMD_N_KINDS] = {
   [MMR_CMD_ANTIENTROPY] = "antientropy",
   [MMR_CMD_CAUSALITY] = "causality",
   [MMR_CMD_DURABILITY] = "durability",
+  [MMR_CMD_AE_MODE] = "antientropy-mode",
   [MMR_CMD_CRASH] = "crash",
   [MMR_CMD_RESTART] = "restart",
   [MMR_CMD_CLIENT] = "client",
@@ -736,6 +737,9 @@ emit_setting (Parser *P, MmrCommand *c)
       break;
     case MMR_CMD_CAUSALITY: cfg->causality = c->causality; break;
     case MMR_CMD_DURABILITY: cfg->durability = (MmrDurability) c->count; break;
+    case MMR_CMD_AE_MODE:
+      cfg->antientropy_mode = (MmrAntiEntropyMode) c->count;
+      break;
     case MMR_CMD_CLOCK: cfg->clock = c->clock; break;
     case MMR_CMD_LATENCY:
       cfg->link.latency_min_us = c->us;
@@ -973,14 +977,26 @@ cmd_antientropy (Parser *P, const Token *cmd)
   gint64 us = 0;
   MmrCommand *c;
 
-  if (!need_word (P, &t, "'antientropy' needs an interval or off, "
-                  "e.g. 'antientropy 100ms'"))
+  static const char *const modes[] = { "digest", "merkle", "full" };
+
+  if (!need_word (P, &t, "'antientropy' needs an interval, off, or a mode "
+                  "(digest, merkle, full), e.g. 'antientropy 100ms'"))
     return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    if (strcmp (t.text, modes[i]) == 0)
+      {
+        if (!expect_end (P))
+          return FALSE;
+        c = command_new (P, MMR_CMD_AE_MODE, cmd);
+        c->count = i;
+        emit_setting (P, c);
+        return TRUE;
+      }
   if (strcmp (t.text, "off") != 0)
     {
       if (!mmr_duration_parse (t.text, FALSE, &us))
         return fail (P, t.col, "expected an interval like 100ms or 2s, "
-                     "or off, got '%s'", t.text);
+                     "off, digest, merkle or full, got '%s'", t.text);
       if (us == 0)
         return fail (P, t.col, "an anti-entropy interval must be greater "
                      "than 0; write 'antientropy off' to turn it off");

@@ -369,6 +369,9 @@ execute (MmrRunner *r, const MmrCommand *c)
     case MMR_CMD_DUPLICATE:
     case MMR_CMD_REORDER: set_link (r, c); break;
     case MMR_CMD_ANTIENTROPY: mmr_world_set_antientropy (w, c->us); break;
+    case MMR_CMD_AE_MODE:
+      mmr_world_set_antientropy_mode (w, (MmrAntiEntropyMode) c->count);
+      break;
     case MMR_CMD_PUT:
       mmr_world_put (w, (guint) c->replica, c->key, c->field, c->value);
       break;

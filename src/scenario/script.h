@@ -35,6 +35,7 @@ typedef enum {
   MMR_CMD_ANTIENTROPY,   /* antientropy 100ms | off        -> us (0 = off) */
   MMR_CMD_CAUSALITY,     /* causality vv|dvv|history       -> causality */
   MMR_CMD_DURABILITY,    /* durability none|sync|async     -> count (MmrDurability) */
+  MMR_CMD_AE_MODE,       /* antientropy digest|merkle|full -> count (MmrAntiEntropyMode) */
   /* actions */
   MMR_CMD_PUT,           /* A put key[.field] value        -> replica, key, field, value */
   MMR_CMD_DEL,           /* A del key[.field]              -> replica, key, field */

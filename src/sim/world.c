@@ -73,6 +73,7 @@ struct _MmrWorld {
   gboolean tick_pending[MMR_MAX_REPLICAS];
   guint64 n_in_flight;
   guint64 n_payload_in_flight;         /* copies carrying registers */
+  guint32 n_payload_link[MMR_MAX_REPLICAS][MMR_MAX_REPLICAS];
   GHashTable *conflict_ids;            /* distinct conflicts seen */
   MmrMetrics metrics;
   MmrReplicaEnv env;
@@ -193,7 +194,10 @@ schedule_delivery (MmrWorld *w, MmrInFlight *m, guint from, guint to,
   mmr_scheduler_push (w->scheduler, &t);
   w->n_in_flight++;
   if (is_payload)
-    w->n_payload_in_flight++;
+    {
+      w->n_payload_in_flight++;
+      w->n_payload_link[from][to]++;
+    }
 }
 
 static void
@@ -412,6 +416,7 @@ apply_replica_settings (MmrWorld *w, MmrReplica *r)
 {
   r->policy.strategy = w->config.strategy;
   r->policy.causality = w->config.causality;
+  r->ae_mode = w->config.antientropy_mode;
   r->ts_source = (MmrTimestampSource) w->config.clock;
   r->granularity = w->config.granularity;
 }
@@ -1022,6 +1027,17 @@ mmr_world_set_clock (MmrWorld *w, MmrClockSource clock)
 }
 
 void
+mmr_world_set_antientropy_mode (MmrWorld *w, MmrAntiEntropyMode mode)
+{
+  static const char *const names[] = { "digest", "merkle", "full" };
+  g_autofree char *detail = g_strdup_printf ("antientropy %s", names[mode]);
+
+  w->config.antientropy_mode = mode;
+  apply_all_settings (w);
+  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
+}
+
+void
 mmr_world_set_antientropy (MmrWorld *w, gint64 interval_us)
 {
   g_autofree char *d = mmr_duration_format (interval_us);
@@ -1045,7 +1061,10 @@ deliver (MmrWorld *w, const MmrTask *t)
   g_assert (m != NULL && m->seq == t->seq);
   w->n_in_flight--;
   if (m->is_payload)
-    w->n_payload_in_flight--;
+    {
+      w->n_payload_in_flight--;
+      w->n_payload_link[t->a][t->b]--;
+    }
   if (ch->is_cut)
     {
       /* The link was cut while the message was on it. */
@@ -1121,19 +1140,33 @@ mmr_world_run_until (MmrWorld *w, gint64 until_us)
     w->now_us = until_us;
 }
 
+/* A pair is "joined" when both links work and both replicas are up. */
+static gboolean
+joined (const MmrWorld *w, guint i, guint j)
+{
+  return !w->links[i][j]->is_cut && !w->links[j][i]->is_cut
+         && !w->replicas[i]->is_down && !w->replicas[j]->is_down;
+}
+
+/* DOC: quiescence
+ * Every joined pair has had a clean exchange since the last change, so
+ * joined replicas hold equal states. A message in flight between them
+ * carries a state its sender had, a subset of what both hold now: it can
+ * change nothing. Only a message carrying registers on a link whose pair
+ * is not joined (a one-way cut) could still bring news. */
 gboolean
 mmr_world_is_quiescent (const MmrWorld *w)
 {
   if (w->config.antientropy_interval_us <= 0)
     return w->n_in_flight == 0;
-  if (w->n_payload_in_flight > 0)
-    return FALSE;
   for (guint i = 0; i < w->n; i++)
-    for (guint j = i + 1; j < w->n; j++)
-      if (!w->links[i][j]->is_cut && !w->links[j][i]->is_cut
-          && !w->replicas[i]->is_down && !w->replicas[j]->is_down
-          && !w->clean[i][j])
-        return FALSE;
+    for (guint j = 0; j < w->n; j++)
+      {
+        if (i == j)
+          continue;
+        if (joined (w, i, j) ? !w->clean[i][j] : w->n_payload_link[i][j] > 0)
+          return FALSE;
+      }
   return TRUE;
 }
 

@@ -23,6 +23,7 @@
 #include "store/record.h"
 #include "store/register.h"
 #include "store/store.h"
+#include "sync/replica.h"
 
 G_BEGIN_DECLS
 
@@ -57,6 +58,7 @@ typedef struct {
   MmrDurability durability;          /* needs data_dir unless NONE */
   char *data_dir;                    /* replica databases: DIR/NAME.db */
   gint64 flush_interval_us;          /* ASYNC: batch commit period */
+  MmrAntiEntropyMode antientropy_mode;  /* digest, merkle or full */
 } MmrWorldConfig;
 
 void mmr_world_config_init  (MmrWorldConfig *cfg);
@@ -185,6 +187,7 @@ void mmr_world_set_merge     (MmrWorld *world, const char *name);
 void mmr_world_set_causality (MmrWorld *world, MmrCausality causality);
 void mmr_world_set_clock     (MmrWorld *world, MmrClockSource clock);
 void mmr_world_set_antientropy (MmrWorld *world, gint64 interval_us);
+void mmr_world_set_antientropy_mode (MmrWorld *world, MmrAntiEntropyMode mode);
 
 /* Runs the next scheduled event (a delivery or a timer). FALSE when
  * nothing is scheduled. */

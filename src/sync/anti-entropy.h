@@ -15,5 +15,15 @@ void mmr_antientropy_answer_digest (MmrReplica *r, guint from,
                                     const MmrMessage *digest);
 void mmr_antientropy_finish        (MmrReplica *r, guint from,
                                     const MmrMessage *reply);
+/* FULL: a peer's whole state arrived (STATE with an exchange id). */
+void mmr_antientropy_answer_full   (MmrReplica *r, guint from,
+                                    const MmrMessage *state);
+/* FULL: TRUE when @reply holds exactly this replica's registers, with
+ * equal vectors - checked before merging it. */
+gboolean mmr_antientropy_reply_matches (MmrReplica *r,
+                                        const MmrMessage *reply);
+/* MERKLE: one step of the tree walk. */
+void mmr_antientropy_merkle        (MmrReplica *r, guint from,
+                                    const MmrMessage *msg);
 
 G_END_DECLS

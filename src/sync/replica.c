@@ -404,15 +404,32 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
     case MMR_MSG_STATE:
       changed = merge_all (r, msg, from);
       emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+      if (msg->exchange != 0)     /* a FULL exchange: ship ours back */
+        mmr_antientropy_answer_full (r, from, msg);
       break;
     case MMR_MSG_DIGEST:
       emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
       mmr_antientropy_answer_digest (r, from, msg);
       break;
     case MMR_MSG_DIGEST_REPLY:
+      if (r->ae_mode == MMR_AE_FULL && msg->need->len == 0)
+        {
+          gboolean same = mmr_antientropy_reply_matches (r, msg);
+
+          changed = merge_all (r, msg, from);
+          emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+          mmr_replica_note_recovery_reply (r, from);
+          mmr_replica_exchange_reply (r, from, msg->exchange,
+                                      MMR_REPLY_REGISTERS, same);
+          break;
+        }
       changed = merge_all (r, msg, from);
       emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
       mmr_antientropy_finish (r, from, msg);
+      break;
+    case MMR_MSG_MERKLE:
+      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+      mmr_antientropy_merkle (r, from, msg);
       break;
     case MMR_MSG_CRDT:
     case MMR_MSG_CRDT_DIGEST:

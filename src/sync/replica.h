@@ -27,6 +27,15 @@
 
 G_BEGIN_DECLS
 
+/* How anti-entropy finds what differs (anti-entropy.c). */
+typedef enum {
+  MMR_AE_DIGEST,    /* every register's name and version vector */
+  MMR_AE_MERKLE,    /* walk a Merkle tree of the key space down to buckets */
+  MMR_AE_FULL,      /* ship every register, both ways */
+} MmrAntiEntropyMode;
+
+#define MMR_MERKLE_AE_DEPTH 10   /* 1024 buckets; both sides must agree */
+
 typedef enum {
   MMR_TS_PHYSICAL,
   MMR_TS_LAMPORT,
@@ -68,6 +77,7 @@ typedef struct {
   MmrTimestampSource ts_source;
   MmrGranularity granularity;
   guint ae_next_peer;             /* round-robin anti-entropy partner */
+  MmrAntiEntropyMode ae_mode;
   guint32 ae_exchange;            /* last exchange id this replica began */
   /* Replies still awaited for recent exchanges (by id % 16): an exchange
    * is clean when every reply (registers, and CRDTs if any) was empty. */

@@ -428,8 +428,8 @@ TEST (MmrWire, MalformedInputIsReportedExactly)
   ExpectDecodeError ("", MMR_WIRE_ERROR_TRUNCATED,
                      "truncated message: expected 1 byte of format version "
                      "at offset 0, 0 left");
-  ExpectDecodeError ("0108000000000000", MMR_WIRE_ERROR_MALFORMED,
-                     "unknown message type 8 at offset 1");
+  ExpectDecodeError ("0109000000000000", MMR_WIRE_ERROR_MALFORMED,
+                     "unknown message type 9 at offset 1");
   ExpectDecodeError ("0100000000000000", MMR_WIRE_ERROR_MALFORMED,
                      "unknown message type 0 at offset 1");
   ExpectDecodeError ("01020000000000ff", MMR_WIRE_ERROR_MALFORMED,

@@ -651,8 +651,8 @@ TEST (MmrScriptParser, ErrorMessagesAreExact)
       "s.mmr:2:13: an anti-entropy interval must be greater than 0; write "
       "'antientropy off' to turn it off" },
     { "replicas A B\nantientropy never\n",
-      "s.mmr:2:13: expected an interval like 100ms or 2s, or off, got "
-      "'never'" },
+      "s.mmr:2:13: expected an interval like 100ms or 2s, off, digest, "
+      "merkle or full, got 'never'" },
     // links and partitions
     { "replicas A B\ncut A->D\n",
       "s.mmr:2:8: unknown replica 'D'; this scenario has replicas A, B" },

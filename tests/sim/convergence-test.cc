@@ -80,6 +80,8 @@ run_seed (guint64 seed)
   MmrLinkModel m;
   std::string failure;
 
+  /* Every anti-entropy mode must repair the same faults. */
+  mmr_world_set_antientropy_mode (w, (MmrAntiEntropyMode) (seed % 3));
   mmr_world_declare_type (w, "likes", MMR_CRDT_PNCOUNTER);
   mmr_world_declare_type (w, "tags", MMR_CRDT_ORSET);
   mmr_link_model_init (&m);
