@@ -24,13 +24,16 @@ collect_names (GPtrArray *views, GHashTable *names, GPtrArray *ordered)
     }
 }
 
-static const MmrViewEntry *
-find_entry (GPtrArray *view, const char *name)
+/* name -> entry, so that comparing K keys at N replicas costs N*K. */
+static GHashTable *
+index_view (GPtrArray *view)
 {
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
+
   for (guint i = 0; i < view->len; i++)
-    if (strcmp (((MmrViewEntry *) view->pdata[i])->name, name) == 0)
-      return view->pdata[i];
-  return NULL;
+    g_hash_table_insert (index, ((MmrViewEntry *) view->pdata[i])->name,
+                         view->pdata[i]);
+  return index;
 }
 
 static int
@@ -48,10 +51,15 @@ mmr_check_convergence (const MmrWorld *world)
       (GDestroyNotify) g_ptr_array_unref);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autoptr (GPtrArray) indexes = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) g_hash_table_unref);
   GPtrArray *diffs = g_ptr_array_new_with_free_func (g_free);
 
   for (guint r = 0; r < n; r++)
-    g_ptr_array_add (views, mmr_view_dup (world, r, FALSE));
+    {
+      g_ptr_array_add (views, mmr_view_dup (world, r, FALSE));
+      g_ptr_array_add (indexes, index_view (views->pdata[r]));
+    }
   collect_names (views, seen, names);
   g_ptr_array_sort (names, str_ptr_cmp);
   for (guint k = 0; k < names->len; k++)
@@ -62,7 +70,8 @@ mmr_check_convergence (const MmrWorld *world)
       for (guint r = 0; r < n; r++)
         {
           g_ptr_array_add (shown, mmr_view_entry_format (
-                               find_entry (views->pdata[r], names->pdata[k])));
+                               g_hash_table_lookup (indexes->pdata[r],
+                                                    names->pdata[k])));
           differ |= strcmp (shown->pdata[r], shown->pdata[0]) != 0;
         }
       if (differ)

@@ -154,6 +154,36 @@ entry_cmp (gconstpointer a, gconstpointer b)
   return strcmp (x->name, y->name);
 }
 
+/* DOC: crdt-view */
+/* A CRDT key reads as its value: a counter's number, a set's elements.
+ * It has no version vector: its merge needs none. */
+static void
+add_crdt_entry (GPtrArray *out, const MmrWorld *world, guint replica,
+                const char *key, gboolean with_absent)
+{
+  const MmrCrdt *c = mmr_world_get_crdt (world, replica, key);
+  MmrViewEntry *e = g_new0 (MmrViewEntry, 1);
+
+  e->name = g_strdup (key);
+  e->register_name = g_strdup (key);
+  e->values = mmr_crdt_read (c);
+  g_ptr_array_set_free_func (e->values, g_free);
+  e->n_siblings = e->n_live = 1;
+  e->crdt_type = mmr_crdt_type_to_string (mmr_crdt_type_of (c));
+  /* An empty set or an unset register reads as absent. */
+  e->is_absent = e->values->len == 0;
+  if (e->is_absent && !with_absent)
+    mmr_view_entry_free (e);
+  else
+    g_ptr_array_add (out, e);
+}
+
+static const char *
+merge_of (const MmrWorldConfig *cfg)
+{
+  return cfg->strategy == MMR_STRATEGY_MERGE ? cfg->merge : NULL;
+}
+
 GPtrArray *
 mmr_view_dup (const MmrWorld *world, guint replica, gboolean with_absent)
 {
@@ -162,51 +192,61 @@ mmr_view_dup (const MmrWorld *world, guint replica, gboolean with_absent)
   GPtrArray *out = g_ptr_array_new_with_free_func (
       (GDestroyNotify) mmr_view_entry_free);
   const MmrWorldConfig *cfg = mmr_world_get_config (world);
-  const char *merge = cfg->strategy == MMR_STRATEGY_MERGE ? cfg->merge : NULL;
-
   g_autoptr (GPtrArray) crdt_keys = mmr_world_dup_crdt_keys (world, replica);
 
   for (guint i = 0; i < names->len; i++)
     add_register_entries (out, cfg->granularity, names->pdata[i],
                           mmr_store_lookup (store, names->pdata[i]),
-                          with_absent, merge);
-  /* DOC: crdt-view */
-  /* A CRDT key reads as its value: a counter's number, a set's elements.
-   * It has no version vector: its merge needs none. */
+                          with_absent, merge_of (cfg));
   for (guint i = 0; i < crdt_keys->len; i++)
-    {
-      const MmrCrdt *c = mmr_world_get_crdt (world, replica,
-                                             crdt_keys->pdata[i]);
-      MmrViewEntry *e = g_new0 (MmrViewEntry, 1);
-
-      e->name = g_strdup (crdt_keys->pdata[i]);
-      e->register_name = g_strdup (crdt_keys->pdata[i]);
-      e->values = mmr_crdt_read (c);
-      g_ptr_array_set_free_func (e->values, g_free);
-      e->n_siblings = e->n_live = 1;
-      e->crdt_type = mmr_crdt_type_to_string (mmr_crdt_type_of (c));
-      /* An empty set or an unset register reads as absent. */
-      e->is_absent = e->values->len == 0;
-      if (e->is_absent && !with_absent)
-        mmr_view_entry_free (e);
-      else
-        g_ptr_array_add (out, e);
-    }
+    add_crdt_entry (out, world, replica, crdt_keys->pdata[i], with_absent);
   g_ptr_array_sort (out, entry_cmp);
   return out;
 }
 
+GPtrArray *
+mmr_view_dup_register (const MmrWorld *world, guint replica,
+                       const char *register_name, gboolean with_absent)
+{
+  MmrStore *store = (MmrStore *) mmr_world_get_store (world, replica);
+  const MmrRegister *reg = mmr_store_lookup (store, register_name);
+  GPtrArray *out = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) mmr_view_entry_free);
+  const MmrWorldConfig *cfg = mmr_world_get_config (world);
+
+  if (reg != NULL)
+    add_register_entries (out, cfg->granularity, register_name, reg,
+                          with_absent, merge_of (cfg));
+  else if (mmr_world_get_crdt (world, replica, register_name) != NULL)
+    add_crdt_entry (out, world, replica, register_name, with_absent);
+  g_ptr_array_sort (out, entry_cmp);
+  return out;
+}
+
+/* Reads only the register that can hold @name, not the whole replica. */
 MmrViewEntry *
 mmr_view_lookup (const MmrWorld *world, guint replica, const char *name)
 {
-  g_autoptr (GPtrArray) view = mmr_view_dup (world, replica, TRUE);
+  g_autofree char *key = NULL;
+  g_autofree char *field = NULL;
+  g_autofree char *reg = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
 
-  for (guint i = 0; i < view->len; i++)
+  mmr_record_split_name (name, &key, &field);
+  reg = mmr_record_register_name (mmr_world_get_config (world)->granularity,
+                                  key, field);
+  entries = mmr_view_dup_register (world, replica, reg, TRUE);
+  if (entries->len == 0 && strcmp (reg, name) != 0)
     {
-      MmrViewEntry *e = view->pdata[i];
+      g_ptr_array_unref (entries);
+      entries = mmr_view_dup_register (world, replica, name, TRUE);
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MmrViewEntry *e = entries->pdata[i];
 
       if (strcmp (e->name, name) == 0)
-        return g_ptr_array_steal_index (view, i);
+        return g_ptr_array_steal_index (entries, i);
     }
   return NULL;
 }

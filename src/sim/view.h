@@ -32,6 +32,13 @@ void mmr_view_entry_free (MmrViewEntry *e);
  * @with_absent, else left out. */
 GPtrArray *mmr_view_dup (const MmrWorld *world, guint replica,
                          gboolean with_absent);
+/* The entries of one register (or CRDT key) @register_name of @replica,
+ * sorted by name: exactly what mmr_view_dup lists for it, at the cost of
+ * that register alone (a change observer's name goes here). Empty when
+ * the replica holds nothing under that name. */
+GPtrArray *mmr_view_dup_register (const MmrWorld *world, guint replica,
+                                  const char *register_name,
+                                  gboolean with_absent);
 /* One entry or NULL (owned). @name is "key" or "key.field". */
 MmrViewEntry *mmr_view_lookup (const MmrWorld *world, guint replica,
                                const char *name);
