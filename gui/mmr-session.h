@@ -101,4 +101,59 @@ void mmr_session_set_clock      (MmrSession *self, MmrClockSource clock);
  * until @n_events events exist. The caller owns it. */
 MmrRunner *mmr_session_dup_runner_at (MmrSession *self, guint64 n_events);
 
+/* ---- Additions for the views (beyond the shared interface above) ---- */
+
+/* A step advances the runner by its smallest unit that produces events:
+ * usually one event, but one client operation is WRITE plus a SEND per
+ * peer, and one delivery may answer at once (a DIGEST_REPLY): those come
+ * together, because the engine emits them in one call. */
+
+/* The other end of a message event: for a SEND, its first DELIVER or DROP
+ * (G_MAXUINT while in flight); for a DELIVER, DROP or DUPLICATE, its SEND.
+ * G_MAXUINT for every other event. */
+guint  mmr_session_get_partner      (MmrSession *self, guint index);
+/* Index of the first event at or after @time_us (n_events if none):
+ * a binary search, so views draw only what is visible. */
+guint  mmr_session_find_time        (MmrSession *self, gint64 time_us);
+/* The virtual instant the views should show: the world's time, or
+ * between two events while playing in slow motion. */
+gint64 mmr_session_get_display_time (MmrSession *self);
+/* The longest send-to-delivery (or drop) seen so far. */
+gint64 mmr_session_get_max_latency  (MmrSession *self);
+/* A compact copy of every event's time, kind and replicas, contiguous
+ * (16 bytes an event): what a view scans when it draws many events at
+ * once. Valid until the next event is added. */
+typedef struct {
+  gint64 time_us;
+  guint8 kind;              /* MmrEventKind */
+  gint8 replica;
+  gint8 peer;
+} MmrSessionBrief;
+
+const MmrSessionBrief *mmr_session_get_briefs (MmrSession *self);
+/* How many keys read differently at some replica right now: the number
+ * of lines mmr_check_convergence would return. Kept up to date register
+ * by register (the world's change observers say which changed), so it
+ * costs what changed since the last call, not the number of keys:
+ * mmr_check_convergence takes seconds with 10,000 keys. */
+guint  mmr_session_count_diverging  (MmrSession *self);
+/* Runs until at least @n_events events exist or the scenario ends. */
+void   mmr_session_run_to_event     (MmrSession *self, guint64 n_events);
+
+/* Every change of link state (PARTITION and HEAL events), with the whole
+ * cut matrix right after it: bit j of cut_to[i] is set when the link
+ * i->j is cut. Before the first change every link is up. */
+typedef struct {
+  gint64 time_us;
+  guint event_index;
+  guint16 cut_to[MMR_MAX_REPLICAS];
+} MmrSessionCuts;
+
+guint                 mmr_session_get_n_cut_changes (MmrSession *self);
+const MmrSessionCuts *mmr_session_get_cut_change    (MmrSession *self,
+                                                     guint i);
+/* Cuts both directions of a link if both are up, else heals both: what
+ * clicking a link in the topology view does. Returns the new state. */
+gboolean mmr_session_toggle_link    (MmrSession *self, guint a, guint b);
+
 G_END_DECLS

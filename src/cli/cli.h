@@ -14,6 +14,7 @@ enum { MMR_EXIT_OK = 0, MMR_EXIT_FAILED = 1, MMR_EXIT_USAGE = 2 };
 
 int mmr_cmd_run   (int argc, char **argv);
 int mmr_cmd_bench (int argc, char **argv);
+int mmr_cmd_lab   (int argc, char **argv);
 int mmr_cmd_replay (int argc, char **argv);
 int mmr_cmd_export (int argc, char **argv);
 

@@ -47,7 +47,7 @@ mmr_cmd_export (int argc, char **argv)
     { "jsonl", 'j', 0, G_OPTION_ARG_FILENAME, &o.jsonl,
       "Write every event as one JSON line", "OUT.jsonl" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,
-      "RUN.db" },
+      NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (

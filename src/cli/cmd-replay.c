@@ -241,7 +241,7 @@ mmr_cmd_replay (int argc, char **argv)
     { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json,
       "JSON: the state as in 'mmr run --json', events as trace lines", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,
-      "RUN.db" },
+      NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (

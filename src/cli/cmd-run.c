@@ -64,11 +64,6 @@ replica_db_path (const char *dir, MmrWorld *w, guint r)
 static gboolean
 check_data_dir (const char *dir, MmrWorld *w, GError **error)
 {
-  static const MmrStorageFormat replica_format = {
-    MMR_DURABLE_STORE_APPLICATION_ID, MMR_DURABLE_STORE_SCHEMA_VERSION,
-    "replica database"
-  };
-
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       int e = errno;
@@ -81,15 +76,14 @@ check_data_dir (const char *dir, MmrWorld *w, GError **error)
   for (guint r = 0; r < mmr_world_n_replicas (w); r++)
     {
       g_autofree char *path = replica_db_path (dir, w, r);
-      sqlite3 *db;
+      MmrDurableStore *store;
 
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
         continue;
-      db = mmr_storage_open (path, &replica_format,
-                             MMR_STORAGE_OPEN_READ_ONLY, NULL, error);
-      if (db == NULL)
+      store = mmr_durable_store_open (path, error);
+      if (store == NULL)
         return FALSE;
-      sqlite3_close (db);
+      mmr_durable_store_close (store);
     }
   return TRUE;
 }

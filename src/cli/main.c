@@ -21,6 +21,7 @@ static const char *const summary =
   "Commands:\n"
   "  run FILE     run a scenario (.mmr) and report the final state of every\n"
   "               replica, conflicts, lost writes, metrics and expectations\n"
+  "  lab          list the course labs, run one or all of them (docs/labs.md)\n"
   "  bench        measure the engine against raw hash-table inserts\n"
   "  replay DB    a run recorded with 'run --record': state at any instant,\n"
   "               events of a time window\n"
@@ -30,6 +31,7 @@ static const char *const summary =
   "Run 'mmr COMMAND --help' for a command's options.\n"
   "Exit codes: 0 all expectations hold, 1 an expectation failed, 2 bad input.\n"
   "Scenario language: docs/scenario-language.md\n";
+
 
 int
 mmr_cli_usage_error (const char *cmd, const char *message)
@@ -64,6 +66,8 @@ main (int argc, char **argv)
     }
   if (strcmp (cmd, "run") == 0)
     return mmr_cmd_run (argc - 1, argv + 1);
+  if (strcmp (cmd, "lab") == 0)
+    return mmr_cmd_lab (argc - 1, argv + 1);
   if (strcmp (cmd, "bench") == 0)
     return mmr_cmd_bench (argc - 1, argv + 1);
   if (strcmp (cmd, "replay") == 0)

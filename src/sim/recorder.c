@@ -12,7 +12,8 @@
  *   - one transaction per COMMIT_ROWS rows, journal off and no fsync
  *     while recording: the file is a .part until finish, so a crash
  *     leaves nothing a reader would trust;
- *   - indexes are built once, at finish;
+ *   - no index but the primary keys: time never decreases along seq and
+ *     id, so replay finds instants by bisection (replay.c);
  *   - a snapshot is taken only after as many changes as it has
  *     registers, so snapshots never cost more than the changes did.
  *
@@ -29,19 +30,14 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "sim/recorder-view.h"
 #include "sim/run-db.h"
 #include "sim/view.h"
 
 #define COMMIT_ROWS 65536
 
-static const char index_sql[] =
-  "CREATE INDEX events_time ON events (time_us);"
-  "CREATE INDEX changes_time ON changes (time_us, id);"
-  "CREATE INDEX snapshots_time ON snapshots (time_us, id);";
-
 enum {
   INS_EVENT,
-  INS_VERSION,
   INS_CHANGE,
   INS_SNAPSHOT,
   INS_SNAPSHOT_REGISTER,
@@ -51,9 +47,7 @@ enum {
 
 static const char *const stmt_sql[N_STMTS] = {
   "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-  " ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-  "INSERT INTO event_versions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-  " ?10)",
+  " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
   "INSERT INTO changes VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
   "INSERT INTO snapshots VALUES (?1, ?2, ?3, ?4)",
   "INSERT INTO snapshot_registers VALUES (?1, ?2, ?3, ?4)",
@@ -70,6 +64,11 @@ struct _MmrRecorder {
   guint change_observer;
   GError *error;              /* the first failure; recording stopped */
   GByteArray *buf;
+  GByteArray *versions;       /* the event's blobs, bound in place */
+  GByteArray *kept;
+  GByteArray *superseded;
+  guint8 vv[MMR_STORAGE_VV_MAX];
+  guint8 clock[MMR_STORAGE_VV_MAX];
   guint snapshot_changes;
   guint64 n_events;
   guint64 n_changes;
@@ -78,14 +77,15 @@ struct _MmrRecorder {
   guint rows_in_transaction;
 };
 
-/* Runs a bound statement, resets it; records the first failure. */
+/* Runs a bound statement, resets it; records the first failure. Bindings
+ * stay: every statement binds all its parameters each time (NULL
+ * explicitly), which is cheaper than clearing them. */
 static gboolean
 run (MmrRecorder *rec, sqlite3_stmt *stmt, const char *doing)
 {
   int rc = sqlite3_step (stmt);
 
   sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE && rec->error == NULL)
     mmr_storage_set_error (&rec->error, rec->db, rc, rec->part, doing);
   return rc == SQLITE_DONE;
@@ -118,13 +118,13 @@ set_meta (MmrRecorder *rec, const char *key, const char *value)
   return run (rec, st, "writing the run's settings");
 }
 
+/* @buf must outlive the statement's next step. */
 static void
-bind_vv (sqlite3_stmt *st, int col, const MmrVersionVector *vv)
+bind_vv (sqlite3_stmt *st, int col, const MmrVersionVector *vv, guint8 *buf)
 {
-  guint8 blob[MMR_STORAGE_VV_MAX];
-  gsize len = mmr_storage_vv_encode (vv, blob);
+  gsize len = mmr_storage_vv_encode (vv, buf);
 
-  sqlite3_bind_blob (st, col, blob, (int) len, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (st, col, buf, (int) len, SQLITE_STATIC);
 }
 
 static void
@@ -132,43 +132,30 @@ bind_opt_text (sqlite3_stmt *st, int col, const char *text)
 {
   if (text != NULL)
     sqlite3_bind_text (st, col, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (st, col);
 }
 
-/* One row of event_versions: a version that met, or (without the
- * version's fields) a dot kept or superseded. */
 static void
-insert_version (MmrRecorder *rec, guint64 seq, const char *role, guint idx,
-                MmrDot dot, const MmrEventVersion *v)
+bind_dots (sqlite3_stmt *st, int col, GByteArray *buf, const MmrDot *dots,
+           guint n)
 {
-  sqlite3_stmt *st = rec->stmts[INS_VERSION];
-
-  sqlite3_bind_int64 (st, 1, (gint64) seq);
-  sqlite3_bind_text (st, 2, role, -1, SQLITE_STATIC);
-  sqlite3_bind_int (st, 3, (int) idx);
-  sqlite3_bind_int (st, 4, dot.replica);
-  sqlite3_bind_int64 (st, 5, dot.counter);
-  if (v != NULL)
+  if (n == 0)
     {
-      sqlite3_bind_int64 (st, 6, v->ts);
-      sqlite3_bind_int64 (st, 7, v->ts_logical);
-      sqlite3_bind_int64 (st, 8, v->hlc.l);
-      sqlite3_bind_int64 (st, 9, v->hlc.c);
-      bind_opt_text (st, 10, v->value);
+      sqlite3_bind_null (st, col);
+      return;
     }
-  run (rec, st, "recording a conflict");
-  count_row (rec);
+  mmr_run_db_encode_dots (buf, dots, n);
+  sqlite3_bind_blob (st, col, buf->data, (int) buf->len, SQLITE_STATIC);
 }
 
 static void
-insert_versions (MmrRecorder *rec, const MmrEvent *ev)
+bind_opt_int (sqlite3_stmt *st, int col, gboolean is_set, gint64 v)
 {
-  for (guint i = 0; i < ev->n_versions; i++)
-    insert_version (rec, ev->seq, "met", i, ev->versions[i].dot,
-                    &ev->versions[i]);
-  for (guint i = 0; i < ev->n_kept; i++)
-    insert_version (rec, ev->seq, "kept", i, ev->kept[i], NULL);
-  for (guint i = 0; i < ev->n_superseded; i++)
-    insert_version (rec, ev->seq, "superseded", i, ev->superseded[i], NULL);
+  if (is_set)
+    sqlite3_bind_int64 (st, col, v);
+  else
+    sqlite3_bind_null (st, col);
 }
 
 /* DOC: recorder-event */
@@ -177,47 +164,55 @@ on_event (const MmrEvent *ev, gpointer user_data)
 {
   MmrRecorder *rec = user_data;
   sqlite3_stmt *st = rec->stmts[INS_EVENT];
+  gboolean at_replica = ev->replica >= 0, is_conflict =
+      ev->kind == MMR_EV_CONFLICT || ev->kind == MMR_EV_RESOLVE;
 
   if (rec->error != NULL)
     return;
-  sqlite3_bind_int64 (st, 1, (gint64) ev->seq);
+  /* After the first event, let SQLite number the row: seq is contiguous,
+   * and appending with a new rowid skips the uniqueness seek. */
+  if (rec->n_events == 0)
+    sqlite3_bind_int64 (st, 1, (gint64) ev->seq);
+  else
+    sqlite3_bind_null (st, 1);
   sqlite3_bind_int64 (st, 2, ev->time_us);
   sqlite3_bind_text (st, 3, mmr_event_kind_to_string (ev->kind), -1,
                      SQLITE_STATIC);
-  if (ev->replica >= 0)
-    {
-      sqlite3_bind_int (st, 4, ev->replica);
-      bind_vv (st, 11, &ev->clock);
-      sqlite3_bind_int64 (st, 12, ev->hlc.l);
-      sqlite3_bind_int64 (st, 13, ev->hlc.c);
-    }
-  if (ev->peer >= 0)
-    sqlite3_bind_int (st, 5, ev->peer);
-  if (ev->key != NULL)
-    {
-      sqlite3_bind_text (st, 6, ev->key, -1, SQLITE_STATIC);
-      bind_vv (st, 10, &ev->vv);
-    }
+  bind_opt_int (st, 4, at_replica, ev->replica);
+  bind_opt_int (st, 5, ev->peer >= 0, ev->peer);
+  bind_opt_text (st, 6, ev->key);
   bind_opt_text (st, 7, ev->value);
-  if (ev->dot.counter != 0)
-    {
-      sqlite3_bind_int (st, 8, ev->dot.replica);
-      sqlite3_bind_int64 (st, 9, ev->dot.counter);
-    }
-  if (ev->msg_id != 0)
-    {
-      sqlite3_bind_int64 (st, 14, (gint64) ev->msg_id);
-      sqlite3_bind_int64 (st, 15, ev->bytes);
-    }
-  if (ev->exchange != 0)
-    sqlite3_bind_int64 (st, 16, ev->exchange);
+  bind_opt_int (st, 8, ev->dot.counter != 0, ev->dot.replica);
+  bind_opt_int (st, 9, ev->dot.counter != 0, ev->dot.counter);
+  if (ev->key != NULL)
+    bind_vv (st, 10, &ev->vv, rec->vv);
+  else
+    sqlite3_bind_null (st, 10);
+  if (at_replica)
+    bind_vv (st, 11, &ev->clock, rec->clock);
+  else
+    sqlite3_bind_null (st, 11);
+  bind_opt_int (st, 12, at_replica, ev->hlc.l);
+  bind_opt_int (st, 13, at_replica, ev->hlc.c);
+  bind_opt_int (st, 14, ev->msg_id != 0, (gint64) ev->msg_id);
+  bind_opt_int (st, 15, ev->msg_id != 0, ev->bytes);
+  bind_opt_int (st, 16, ev->exchange != 0, ev->exchange);
   bind_opt_text (st, 17, ev->detail);
-  if (ev->kind == MMR_EV_CONFLICT || ev->kind == MMR_EV_RESOLVE)
-    sqlite3_bind_text (st, 18, mmr_resolve_rule_to_string (ev->rule), -1,
-                       SQLITE_STATIC);
+  bind_opt_text (st, 18, is_conflict ? mmr_resolve_rule_to_string (ev->rule)
+                                     : NULL);
+  if (ev->n_versions > 0)
+    {
+      mmr_run_db_encode_versions (rec->versions, ev->versions,
+                                  ev->n_versions);
+      sqlite3_bind_blob (st, 19, rec->versions->data,
+                         (int) rec->versions->len, SQLITE_STATIC);
+    }
+  else
+    sqlite3_bind_null (st, 19);
+  bind_dots (st, 20, rec->kept, ev->kept, ev->n_kept);
+  bind_dots (st, 21, rec->superseded, ev->superseded, ev->n_superseded);
   run (rec, st, "recording an event");
   count_row (rec);
-  insert_versions (rec, ev);
   rec->n_events++;
 }
 
@@ -286,24 +281,6 @@ n_registers (MmrWorld *w)
   return n;
 }
 
-/* The view entries of one register at one replica: the entries of the
- * replica's view that live in it. The view API reads a whole replica, so
- * this costs O(registers); a per-register view function would make it
- * O(1) (docs/storage.md, "Cost"). */
-static GPtrArray *
-dup_register_view (MmrWorld *w, guint replica, const char *register_name)
-{
-  g_autoptr (GPtrArray) view = mmr_view_dup (w, replica, TRUE);
-  GPtrArray *out = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) mmr_view_entry_free);
-
-  for (guint i = 0; i < view->len; i++)
-    if (strcmp (((MmrViewEntry *) view->pdata[i])->register_name,
-                register_name) == 0)
-      g_ptr_array_add (out, g_steal_pointer (&view->pdata[i]));
-  return out;
-}
-
 /* DOC: recorder-change */
 static void
 on_change (MmrWorld *w, guint replica, const char *register_name,
@@ -315,10 +292,10 @@ on_change (MmrWorld *w, guint replica, const char *register_name,
 
   if (rec->error != NULL)
     return;
-  entries = dup_register_view (w, replica, register_name);
+  entries = mmr_recorder_dup_register_view (w, replica, register_name);
   g_byte_array_set_size (rec->buf, 0);
   mmr_run_db_encode_entries (rec->buf, entries, 0, entries->len);
-  sqlite3_bind_int64 (st, 1, (gint64) rec->n_changes + 1);
+  sqlite3_bind_null (st, 1);   /* rowid n_changes + 1 */
   sqlite3_bind_int64 (st, 2, (gint64) mmr_world_n_events (w));
   sqlite3_bind_int64 (st, 3, mmr_world_now (w));
   sqlite3_bind_int (st, 4, (int) replica);
@@ -368,7 +345,8 @@ write_header (MmrRecorder *rec, const MmrRecorderInfo *info)
 static gboolean
 setup (MmrRecorder *rec, const MmrRecorderInfo *info)
 {
-  if (!exec (rec, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+  if (!exec (rec, "PRAGMA journal_mode = OFF;"
+                  "PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;"
                   "PRAGMA cache_size = -65536; BEGIN")
       || !exec (rec, mmr_run_db_schema_sql)
       || !mmr_storage_stamp (rec->db, rec->part, &mmr_run_db_format,
@@ -412,6 +390,9 @@ mmr_recorder_new (MmrWorld *world, const char *path,
   rec->path = g_strdup (path);
   rec->part = g_strconcat (path, ".part", NULL);
   rec->buf = g_byte_array_new ();
+  rec->versions = g_byte_array_new ();
+  rec->kept = g_byte_array_new ();
+  rec->superseded = g_byte_array_new ();
   rec->snapshot_changes = info->snapshot_changes > 0
                           ? info->snapshot_changes
                           : MMR_RECORDER_DEFAULT_SNAPSHOT_CHANGES;
@@ -469,7 +450,7 @@ write_trailer (MmrRecorder *rec)
   set_meta (rec, "end_us", end);
   set_meta (rec, "n_events", n);
   set_meta (rec, "complete", "1");
-  return exec (rec, index_sql) && exec (rec, "COMMIT")
+  return exec (rec, "COMMIT")
          && exec (rec, "PRAGMA journal_mode = DELETE");
 }
 
@@ -519,6 +500,9 @@ mmr_recorder_free (MmrRecorder *rec)
     }
   g_clear_error (&rec->error);
   g_byte_array_unref (rec->buf);
+  g_byte_array_unref (rec->versions);
+  g_byte_array_unref (rec->kept);
+  g_byte_array_unref (rec->superseded);
   g_free (rec->path);
   g_free (rec->part);
   g_free (rec);

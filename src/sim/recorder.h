@@ -21,6 +21,7 @@
 
 #include <glib.h>
 
+#include "store/storage.h"
 #include "sim/world.h"
 
 G_BEGIN_DECLS

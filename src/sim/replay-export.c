@@ -128,7 +128,8 @@ mmr_replay_shiviz_text (const MmrEvent *ev, const char *const *names)
     g_string_append_printf (s, " %s %s", peer_word (ev->kind),
                             names[ev->peer]);
   if (ev->key != NULL)
-    g_string_append_printf (s, ": %s", ev->key);
+    g_string_append_printf (s, "%s%s", ev->peer >= 0 || ev->detail != NULL
+                                       ? ": " : " ", ev->key);
   if (ev->value != NULL)
     g_string_append_printf (s, " = %s", ev->value);
   if (ev->kind == MMR_EV_CONFLICT || ev->kind == MMR_EV_RESOLVE)

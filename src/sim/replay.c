@@ -2,10 +2,10 @@
  *
  * Concept: the state at an instant is a fold of changes over time, and a
  * snapshot is that fold computed in advance. Rebuilding instant T reads
- * the last snapshot at or before T (one indexed lookup, then its rows)
- * and the changes after it up to T (an id range, found through the
- * (time_us, id) index). Each register's latest entries blob wins; only
- * the winners are decoded.
+ * the last snapshot at or before T (found by bisection, then its rows)
+ * and the changes after it up to T (an id range, its end found by
+ * bisection). Each register's latest entries blob wins; only the winners
+ * are decoded.
  *
  * Interface: mmr_replay_open / _free, the run's settings, dup_state,
  * foreach_event. Exports are in replay-export.c.
@@ -183,30 +183,96 @@ mmr_replay_n_events (const MmrReplay *replay)
 
 /* ---- the state at an instant ---------------------------------------- */
 
-/* Runs a one-row, two-integer query; FALSE with *found FALSE when there
- * is no row. */
+/* Runs @st (bound by the caller) for one integer; *@found FALSE when
+ * there is no row. Resets @st. */
 static gboolean
-query_pair (MmrReplay *rp, const char *sql, gint64 arg, gint64 *a, gint64 *b,
-            gboolean *found, GError **error)
+step_int (MmrReplay *rp, sqlite3_stmt *st, gint64 *out, gboolean *found,
+          GError **error)
 {
-  sqlite3_stmt *st = mmr_storage_prepare (rp->db, rp->path, sql, error);
-  int rc;
+  int rc = sqlite3_step (st);
 
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, arg);
-  rc = sqlite3_step (st);
-  *found = rc == SQLITE_ROW;
+  *found = rc == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL;
   if (*found)
-    {
-      *a = sqlite3_column_int64 (st, 0);
-      *b = sqlite3_column_int64 (st, 1);
-    }
-  sqlite3_finalize (st);
+    *out = sqlite3_column_int64 (st, 0);
+  sqlite3_reset (st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return mmr_storage_set_error (error, rp->db, rc, rp->path,
                                   "reading the recording");
   return TRUE;
+}
+
+/* DOC: replay-bisect */
+/* The largest key of @table whose time_us is at or before @t (*@found
+ * FALSE if none). Keys are integer primary keys and time never decreases
+ * as they grow, so bisection needs O(log n) point lookups and no index. */
+static gboolean
+last_at_or_before (MmrReplay *rp, const char *table, const char *key,
+                   gint64 t, gint64 *out, gboolean *found, GError **error)
+{
+  /* Two subqueries: SQLite answers a lone min() or max() of a primary
+   * key from the b-tree's ends, but scans the table for both at once. */
+  g_autofree char *range_sql = g_strdup_printf (
+      "SELECT (SELECT min(%s) FROM %s), (SELECT max(%s) FROM %s)", key, table,
+      key, table);
+  g_autofree char *time_sql = g_strdup_printf (
+      "SELECT time_us FROM %s WHERE %s = ?1", table, key);
+  sqlite3_stmt *range = mmr_storage_prepare (rp->db, rp->path, range_sql,
+                                             error);
+  sqlite3_stmt *at = range != NULL
+                     ? mmr_storage_prepare (rp->db, rp->path, time_sql, error)
+                     : NULL;
+  gint64 lo = 0, hi = -1, time = 0;
+  gboolean ok = at != NULL, has;
+
+  *found = FALSE;
+  if (ok && sqlite3_step (range) == SQLITE_ROW
+      && sqlite3_column_type (range, 0) != SQLITE_NULL)
+    {
+      lo = sqlite3_column_int64 (range, 0);
+      hi = sqlite3_column_int64 (range, 1);
+    }
+  /* Invariant: every key below lo is at or before t, every key above hi
+   * is after it. */
+  while (ok && lo <= hi)
+    {
+      gint64 mid = lo + (hi - lo) / 2;
+
+      sqlite3_bind_int64 (at, 1, mid);
+      ok = step_int (rp, at, &time, &has, error);
+      if (ok && !has)
+        ok = corrupt (rp, error, "the recording has a gap in its keys");
+      else if (ok && time <= t)
+        {
+          *out = mid;
+          *found = TRUE;
+          lo = mid + 1;
+        }
+      else
+        hi = mid - 1;
+    }
+  sqlite3_finalize (range);
+  sqlite3_finalize (at);
+  return ok;
+}
+
+static gboolean
+query_snapshot (MmrReplay *rp, gint64 id, gint64 *last_change,
+                GError **error)
+{
+  sqlite3_stmt *st = mmr_storage_prepare (
+      rp->db, rp->path, "SELECT last_change FROM snapshots WHERE id = ?1",
+      error);
+  gboolean found = FALSE, ok = st != NULL;
+
+  if (ok)
+    {
+      sqlite3_bind_int64 (st, 1, id);
+      ok = step_int (rp, st, last_change, &found, error);
+    }
+  sqlite3_finalize (st);
+  if (ok && !found)
+    ok = corrupt (rp, error, "a snapshot is missing");
+  return ok;
 }
 
 /* Reads (replica, register, entries) rows into @latest[replica]:
@@ -293,22 +359,21 @@ mmr_replay_dup_state (MmrReplay *replay, gint64 time_us,
   GHashTable *latest[MMR_MAX_REPLICAS] = { NULL };
   g_autoptr (GPtrArray) state = g_ptr_array_new_with_free_func (
       (GDestroyNotify) g_ptr_array_unref);
-  gint64 snapshot = 0, from = 0, to = 0, unused;
+  gint64 snapshot = 0, from = 0, to = 0;
   gboolean found, ok;
 
   for (guint r = 0; r < replay->n; r++)
     latest[r] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) g_bytes_unref);
-  ok = query_pair (replay, "SELECT id, last_change FROM snapshots"
-                   " WHERE time_us <= ?1 ORDER BY time_us DESC, id DESC"
-                   " LIMIT 1", time_us, &snapshot, &from, &found, error)
+  ok = last_at_or_before (replay, "snapshots", "id", time_us, &snapshot,
+                          &found, error)
+       && (!found || query_snapshot (replay, snapshot, &from, error))
        && (!found
            || collect_rows (replay, "SELECT replica, register, entries"
                             " FROM snapshot_registers WHERE snapshot = ?1"
                             " AND ?2 = ?2", snapshot, 0, latest, error))
-       && query_pair (replay, "SELECT id, 0 FROM changes WHERE time_us <= ?1"
-                      " ORDER BY time_us DESC, id DESC LIMIT 1", time_us,
-                      &to, &unused, &found, error)
+       && last_at_or_before (replay, "changes", "id", time_us, &to, &found,
+                             error)
        && (!found || to <= from
            || collect_rows (replay, "SELECT replica, register, entries"
                             " FROM changes WHERE id > ?1 AND id <= ?2"
@@ -328,54 +393,13 @@ mmr_replay_dup_state (MmrReplay *replay, gint64 time_us,
 
 /* ---- events ----------------------------------------------------------- */
 
-/* The versions, kept and superseded dots of the events being read,
- * merged in from a second cursor over event_versions (same seq order). */
+/* Storage for the arrays of the event being read. */
 typedef struct {
-  sqlite3_stmt *st;
-  gboolean has_row;
-  GArray *met;            /* MmrEventVersion, values borrowed from st */
+  GArray *met;            /* MmrEventVersion; values owned by @values */
   GArray *kept;           /* MmrDot */
   GArray *superseded;     /* MmrDot */
-  GPtrArray *values;      /* owned copies of the met values */
-} VersionCursor;
-
-static void
-cursor_collect (VersionCursor *c, guint64 seq)
-{
-  g_array_set_size (c->met, 0);
-  g_array_set_size (c->kept, 0);
-  g_array_set_size (c->superseded, 0);
-  g_ptr_array_set_size (c->values, 0);
-  while (c->has_row && (guint64) sqlite3_column_int64 (c->st, 0) <= seq)
-    {
-      const char *role = (const char *) sqlite3_column_text (c->st, 1);
-      MmrDot dot = { (guint8) sqlite3_column_int (c->st, 3),
-                     (guint32) sqlite3_column_int64 (c->st, 4) };
-
-      if ((guint64) sqlite3_column_int64 (c->st, 0) == seq && role != NULL)
-        {
-          if (strcmp (role, "met") == 0)
-            {
-              char *value = g_strdup ((const char *) sqlite3_column_text (
-                  c->st, 9));
-              MmrEventVersion v = { dot, value,
-                                    sqlite3_column_int64 (c->st, 5),
-                                    (guint32) sqlite3_column_int64 (c->st, 6),
-                                    { sqlite3_column_int64 (c->st, 7),
-                                      (guint32) sqlite3_column_int64 (c->st,
-                                                                      8) } };
-
-              g_ptr_array_add (c->values, value);
-              g_array_append_val (c->met, v);
-            }
-          else if (strcmp (role, "kept") == 0)
-            g_array_append_val (c->kept, dot);
-          else if (strcmp (role, "superseded") == 0)
-            g_array_append_val (c->superseded, dot);
-        }
-      c->has_row = sqlite3_step (c->st) == SQLITE_ROW;
-    }
-}
+  GPtrArray *values;
+} EventArrays;
 
 static gboolean
 column_vv (sqlite3_stmt *st, int col, MmrVersionVector *out)
@@ -423,26 +447,50 @@ event_from_row (MmrReplay *rp, sqlite3_stmt *st, MmrEvent *ev)
   return TRUE;
 }
 
-static void
-attach_versions (MmrEvent *ev, VersionCursor *c)
+static gboolean
+column_dots (sqlite3_stmt *st, int col, GArray *into)
 {
-  cursor_collect (c, ev->seq);
-  ev->n_versions = c->met->len;
-  ev->versions = (const MmrEventVersion *) c->met->data;
-  ev->n_kept = c->kept->len;
-  ev->kept = (const MmrDot *) c->kept->data;
-  ev->n_superseded = c->superseded->len;
-  ev->superseded = (const MmrDot *) c->superseded->data;
+  return mmr_run_db_decode_dots (sqlite3_column_blob (st, col),
+                                 (gsize) sqlite3_column_bytes (st, col),
+                                 into);
+}
+
+/* The row's versions, kept and superseded blobs, attached to @ev. */
+static gboolean
+attach_arrays (sqlite3_stmt *st, MmrEvent *ev, EventArrays *a)
+{
+  g_ptr_array_set_size (a->values, 0);
+  if (!mmr_run_db_decode_versions (sqlite3_column_blob (st, 18),
+                                   (gsize) sqlite3_column_bytes (st, 18),
+                                   a->met, a->values)
+      || !column_dots (st, 19, a->kept)
+      || !column_dots (st, 20, a->superseded))
+    return FALSE;
+  ev->n_versions = a->met->len;
+  ev->versions = (const MmrEventVersion *) a->met->data;
+  ev->n_kept = a->kept->len;
+  ev->kept = (const MmrDot *) a->kept->data;
+  ev->n_superseded = a->superseded->len;
+  ev->superseded = (const MmrDot *) a->superseded->data;
+  return TRUE;
 }
 
 static void
-cursor_clear (VersionCursor *c)
+arrays_init (EventArrays *a)
 {
-  sqlite3_finalize (c->st);
-  g_array_unref (c->met);
-  g_array_unref (c->kept);
-  g_array_unref (c->superseded);
-  g_ptr_array_unref (c->values);
+  a->met = g_array_new (FALSE, FALSE, sizeof (MmrEventVersion));
+  a->kept = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+  a->superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+  a->values = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+arrays_clear (EventArrays *a)
+{
+  g_array_unref (a->met);
+  g_array_unref (a->kept);
+  g_array_unref (a->superseded);
+  g_ptr_array_unref (a->values);
 }
 
 /* DOC: replay-events */
@@ -451,31 +499,38 @@ mmr_replay_foreach_event (MmrReplay *replay, gint64 from_us, gint64 to_us,
                           MmrObserverFunc func, gpointer user_data,
                           GError **error)
 {
-  VersionCursor c = { 0 };
-  sqlite3_stmt *st = mmr_storage_prepare (
-      replay->db, replay->path,
-      "SELECT * FROM events WHERE time_us BETWEEN ?1 AND ?2 ORDER BY seq",
-      error);
-  gboolean ok = TRUE, started = FALSE;
+  EventArrays arrays;
+  sqlite3_stmt *st;
+  gboolean ok = TRUE, found_first, found_last;
+  gint64 first = G_MININT64, last = -1;
   int rc = SQLITE_DONE;
 
+  /* Events after the last one before @from_us, up to the last at or
+   * before @to_us. */
+  if (from_us > G_MININT64
+      && !last_at_or_before (replay, "events", "seq", from_us - 1, &first,
+                             &found_first, error))
+    return FALSE;
+  if (!last_at_or_before (replay, "events", "seq", to_us, &last,
+                          &found_last, error))
+    return FALSE;
+  first = from_us > G_MININT64 && found_first ? first + 1 : G_MININT64;
+  if (!found_last)
+    return TRUE;
+  st = mmr_storage_prepare (replay->db, replay->path,
+                            "SELECT * FROM events WHERE seq BETWEEN ?1 AND ?2"
+                            " ORDER BY seq", error);
   if (st == NULL)
     return FALSE;
-  c.st = mmr_storage_prepare (replay->db, replay->path,
-                              "SELECT * FROM event_versions WHERE seq >= ?1"
-                              " ORDER BY seq, role, idx", error);
-  c.met = g_array_new (FALSE, FALSE, sizeof (MmrEventVersion));
-  c.kept = g_array_new (FALSE, FALSE, sizeof (MmrDot));
-  c.superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
-  c.values = g_ptr_array_new_with_free_func (g_free);
-  ok = c.st != NULL;
-  sqlite3_bind_int64 (st, 1, from_us);
-  sqlite3_bind_int64 (st, 2, to_us);
-  while (ok && (rc = sqlite3_step (st)) == SQLITE_ROW)
+  arrays_init (&arrays);
+  sqlite3_bind_int64 (st, 1, first);
+  sqlite3_bind_int64 (st, 2, last);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       MmrEvent ev;
 
-      if (!event_from_row (replay, st, &ev))
+      if (!event_from_row (replay, st, &ev)
+          || !attach_arrays (st, &ev, &arrays))
         {
           g_autofree char *what = g_strdup_printf (
               "event %" G_GINT64_FORMAT " cannot be read back",
@@ -483,20 +538,12 @@ mmr_replay_foreach_event (MmrReplay *replay, gint64 from_us, gint64 to_us,
           ok = corrupt (replay, error, what);
           break;
         }
-      if (!started)
-        {
-          /* The second cursor starts at the window's first event. */
-          sqlite3_bind_int64 (c.st, 1, (gint64) ev.seq);
-          c.has_row = sqlite3_step (c.st) == SQLITE_ROW;
-          started = TRUE;
-        }
-      attach_versions (&ev, &c);
       func (&ev, user_data);
     }
   if (ok && rc != SQLITE_DONE)
     ok = mmr_storage_set_error (error, replay->db, rc, replay->path,
                                 "reading events");
   sqlite3_finalize (st);
-  cursor_clear (&c);
+  arrays_clear (&arrays);
   return ok;
 }

@@ -20,6 +20,7 @@
 
 #include <glib.h>
 
+#include "store/storage.h"
 #include "core/event.h"
 #include "sim/view.h"
 

@@ -31,18 +31,13 @@ const char mmr_run_db_schema_sql[] =
   "  replica INTEGER, peer INTEGER, key TEXT, value TEXT,"
   "  dot_replica INTEGER, dot_counter INTEGER, vv BLOB, clock BLOB,"
   "  hlc_l INTEGER, hlc_c INTEGER, msg_id INTEGER, bytes INTEGER,"
-  "  exchange INTEGER, detail TEXT, rule TEXT);"
-  "CREATE TABLE event_versions ("
-  "  seq INTEGER NOT NULL, role TEXT NOT NULL, idx INTEGER NOT NULL,"
-  "  replica INTEGER NOT NULL, counter INTEGER NOT NULL,"
-  "  ts INTEGER, ts_logical INTEGER, hlc_l INTEGER, hlc_c INTEGER,"
-  "  value TEXT, PRIMARY KEY (seq, role, idx)) WITHOUT ROWID;"
+  "  exchange INTEGER, detail TEXT, rule TEXT, versions BLOB, kept BLOB,"
+  "  superseded BLOB);"
   "CREATE VIEW conflicts AS"
-  "  SELECT e.seq, e.time_us, e.kind, r.name AS replica, e.key, e.rule,"
-  "         v.idx, v.replica AS dot_replica, v.counter AS dot_counter,"
-  "         v.value, v.ts, v.ts_logical"
-  "  FROM events e JOIN event_versions v ON v.seq = e.seq AND v.role = 'met'"
-  "  LEFT JOIN replicas r ON r.idx = e.replica"
+  "  SELECT e.seq, e.time_us, e.kind, r.name AS replica, p.name AS peer,"
+  "         e.key, e.rule, e.value"
+  "  FROM events e LEFT JOIN replicas r ON r.idx = e.replica"
+  "  LEFT JOIN replicas p ON p.idx = e.peer"
   "  WHERE e.kind IN ('conflict', 'resolve');"
   "CREATE TABLE changes ("
   "  id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, time_us INTEGER NOT NULL,"
@@ -145,6 +140,80 @@ mmr_run_db_decode_entries (const guint8 *data, gsize len,
           return FALSE;
         }
       g_ptr_array_add (into, e);
+    }
+  return p == end;
+}
+
+/* DOC: run-db-dots */
+void
+mmr_run_db_encode_dots (GByteArray *out, const MmrDot *dots, guint n)
+{
+  g_byte_array_set_size (out, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_byte_array_append (out, &dots[i].replica, 1);
+      mmr_storage_put_varint (out, dots[i].counter);
+    }
+}
+
+gboolean
+mmr_run_db_decode_dots (const guint8 *data, gsize len, GArray *into)
+{
+  const guint8 *p = data, *end = data + len;
+
+  g_array_set_size (into, 0);
+  while (p < end)
+    {
+      MmrDot d;
+      guint64 counter;
+
+      d.replica = *p++;
+      if (d.replica >= MMR_MAX_REPLICAS
+          || !mmr_storage_get_varint (&p, end, &counter) || counter == 0
+          || counter > G_MAXUINT32)
+        return FALSE;
+      d.counter = (guint32) counter;
+      g_array_append_val (into, d);
+    }
+  return TRUE;
+}
+
+/* DOC: run-db-versions */
+void
+mmr_run_db_encode_versions (GByteArray *out, const MmrEventVersion *versions,
+                            guint n)
+{
+  g_byte_array_set_size (out, 0);
+  mmr_storage_put_varint (out, n);
+  for (guint i = 0; i < n; i++)
+    mmr_storage_put_version (out, versions[i].dot, versions[i].ts,
+                             versions[i].ts_logical, versions[i].hlc,
+                             versions[i].value);
+}
+
+gboolean
+mmr_run_db_decode_versions (const guint8 *data, gsize len, GArray *into,
+                            GPtrArray *values)
+{
+  const guint8 *p = data, *end = data + len;
+  guint64 n = 0;
+
+  g_array_set_size (into, 0);
+  if (len > 0 && (!mmr_storage_get_varint (&p, end, &n) || n > len))
+    return FALSE;
+  for (guint64 i = 0; i < n; i++)
+    {
+      MmrEventVersion v = { 0 };
+      char *value = NULL;
+      gboolean ok = mmr_storage_get_version (&p, end, &v.dot, &v.ts,
+                                             &v.ts_logical, &v.hlc, &value);
+
+      if (value != NULL)
+        g_ptr_array_add (values, value);
+      if (!ok)
+        return FALSE;
+      v.value = value;
+      g_array_append_val (into, v);
     }
   return p == end;
 }

@@ -45,6 +45,26 @@ gboolean mmr_run_db_decode_entries (const guint8 *data, gsize len,
                                     const char *register_name,
                                     GPtrArray *into);
 
+/* The versions that met in a conflict (the versions column of events):
+ * n:varint then each in storage.h's version format. decode replaces
+ * @into's contents (MmrEventVersion) and appends the values it allocates
+ * to @values, which owns them; FALSE on a malformed blob. An empty blob is
+ * no versions. */
+void     mmr_run_db_encode_versions (GByteArray *out,
+                                     const MmrEventVersion *versions,
+                                     guint n);
+gboolean mmr_run_db_decode_versions (const guint8 *data, gsize len,
+                                     GArray *into, GPtrArray *values);
+
+/* A list of dots (the kept and superseded columns of events): for each,
+ * the replica index (one byte) and the counter (varint). encode replaces
+ * @out's contents; decode replaces @into's (MmrDot) and returns FALSE on
+ * a malformed blob. */
+void     mmr_run_db_encode_dots (GByteArray *out, const MmrDot *dots,
+                                 guint n);
+gboolean mmr_run_db_decode_dots (const guint8 *data, gsize len,
+                                 GArray *into);
+
 /* Event kinds and resolve rules by name, as stored; FALSE if unknown. */
 gboolean mmr_run_db_parse_kind (const char *text, MmrEventKind *out);
 gboolean mmr_run_db_parse_rule (const char *text, MmrResolveRule *out);

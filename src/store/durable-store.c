@@ -8,9 +8,8 @@
  * Interface (durable-store.h):
  *   open / close / crash, set_sync, set_max_pages,
  *   begin / commit / rollback (group commit),
- *   save_register / save_all / load_all / n_registers,
- *   save_peer / load_peers, log_conflict / dup_conflicts,
- *   set_meta / dup_meta.
+ *   save_register / save_all / load_all / n_registers;
+ *   the peers, the conflict log and settings are in durable-store-log.c.
  *
  * Schema version 1 (application_id 'MMRS', user_version 1):
  *
@@ -33,8 +32,9 @@
  *               flags bit 0: tombstone (no value follows)
  *
  * the same fields, in the same order, as a version on the wire
- * (net/wire.h); the store cannot call the wire codec (the net library
- * sits above store), and the two formats may evolve apart. "vv" is the
+ * (net/wire.h), written by storage-codec.c: the store cannot
+ * call the wire codec (the net library sits above store), and the two
+ * formats may evolve apart. "vv" is the
  * storage.h version-vector blob; "value" repeats the one live value when
  * there is exactly one sibling, so `SELECT name, value FROM registers`
  * reads like the replica.
@@ -43,7 +43,7 @@
  * field); a row that breaks a register invariant (dot not covered by vv,
  * siblings unsorted) is reported as CORRUPT, never loaded.
  */
-#include "store/durable-store.h"
+#include "store/durable-store-private.h"
 
 #include <string.h>
 #include <glib/gstdio.h>
@@ -79,15 +79,6 @@ static const char schema_sql[] =
   "  replica INTEGER NOT NULL, counter INTEGER NOT NULL);"
   "CREATE TABLE peers (peer INTEGER PRIMARY KEY, seen BLOB NOT NULL);";
 
-enum {
-  STMT_SAVE_REGISTER,
-  STMT_SAVE_PEER,
-  STMT_ADD_CONFLICT,
-  STMT_ADD_VERSION,
-  STMT_ADD_KEPT,
-  STMT_SET_META,
-  N_STMTS
-};
 
 static const char *const stmt_sql[N_STMTS] = {
   "INSERT OR REPLACE INTO registers VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -98,26 +89,6 @@ static const char *const stmt_sql[N_STMTS] = {
   "INSERT OR REPLACE INTO meta VALUES (?1, ?2)",
 };
 
-struct _MmrDurableStore {
-  char *path;
-  sqlite3 *db;
-  sqlite3_stmt *stmts[N_STMTS];
-  GByteArray *buf;          /* reused for every siblings blob */
-  gboolean is_new;
-  gboolean in_batch;
-};
-
-void
-mmr_durable_conflict_free (MmrDurableConflict *c)
-{
-  if (c == NULL)
-    return;
-  g_free (c->register_name);
-  g_array_unref (c->met);
-  g_array_unref (c->kept);
-  g_free (c);
-}
-
 static gboolean
 create_schema (MmrDurableStore *s, GError **error)
 {
@@ -127,18 +98,20 @@ create_schema (MmrDurableStore *s, GError **error)
          && mmr_storage_exec (s->db, s->path, "COMMIT", error);
 }
 
-/* WAL is switched on only once the file is known to be ours: the switch
+/* A new file gets its schema and stamp before WAL, so they are in the
+ * main file's header at once (storage.c reads them from there). WAL is
+ * switched on only once the file is known to be ours: the switch
  * rewrites two bytes of the header. */
 static gboolean
 setup (MmrDurableStore *s, GError **error)
 {
+  if (s->is_new && !create_schema (s, error))
+    return FALSE;
   if (!s->is_new && !mmr_storage_check_integrity (s->db, s->path, error))
     return FALSE;
   if (!mmr_storage_exec (s->db, s->path,
                          "PRAGMA journal_mode = WAL;"
                          "PRAGMA synchronous = NORMAL", error))
-    return FALSE;
-  if (s->is_new && !create_schema (s, error))
     return FALSE;
   for (guint i = 0; i < N_STMTS; i++)
     if ((s->stmts[i] = mmr_storage_prepare (s->db, s->path, stmt_sql[i],
@@ -283,9 +256,9 @@ mmr_durable_store_in_batch (const MmrDurableStore *store)
 }
 
 /* Runs a bound statement that returns no rows, then resets it. */
-static gboolean
-run (MmrDurableStore *s, sqlite3_stmt *stmt, const char *doing,
-     GError **error)
+gboolean
+mmr_durable_store_run (MmrDurableStore *s, sqlite3_stmt *stmt,
+                       const char *doing, GError **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -294,18 +267,6 @@ run (MmrDurableStore *s, sqlite3_stmt *stmt, const char *doing,
   if (rc != SQLITE_DONE)
     return mmr_storage_set_error (error, s->db, rc, s->path, doing);
   return TRUE;
-}
-
-static guint64
-zigzag (gint64 v)
-{
-  return ((guint64) v << 1) ^ (guint64) (v >> 63);
-}
-
-static gint64
-unzigzag (guint64 v)
-{
-  return (gint64) (v >> 1) ^ -(gint64) (v & 1);
 }
 
 /* DOC: durable-siblings-blob */
@@ -317,17 +278,9 @@ encode_siblings (GByteArray *out, const MmrRegister *reg)
   for (guint i = 0; i < reg->n_siblings; i++)
     {
       const MmrVersion *v = &reg->siblings[i];
-      guint8 flags = v->value == NULL ? 1 : 0;
 
-      g_byte_array_append (out, &v->dot.replica, 1);
-      mmr_storage_put_varint (out, v->dot.counter);
-      mmr_storage_put_varint (out, zigzag (v->ts));
-      mmr_storage_put_varint (out, v->ts_logical);
-      mmr_storage_put_varint (out, zigzag (v->hlc.l));
-      mmr_storage_put_varint (out, v->hlc.c);
-      g_byte_array_append (out, &flags, 1);
-      if (v->value != NULL)
-        mmr_storage_put_string (out, v->value);
+      mmr_storage_put_version (out, v->dot, v->ts, v->ts_logical, v->hlc,
+                               v->value);
     }
 }
 
@@ -350,7 +303,7 @@ mmr_durable_store_save_register (MmrDurableStore *store, const char *name,
     sqlite3_bind_text (st, 5, value, -1, SQLITE_STATIC);
   sqlite3_bind_blob (st, 6, store->buf->data, (int) store->buf->len,
                      SQLITE_STATIC);
-  return run (store, st, "saving a register", error);
+  return mmr_durable_store_run (store, st, "saving a register", error);
 }
 
 typedef struct {
@@ -386,30 +339,8 @@ mmr_durable_store_save_all (MmrDurableStore *store, const MmrStore *from,
 static gboolean
 decode_version (const guint8 **p, const guint8 *end, MmrVersion *v)
 {
-  guint64 counter, ts, logical, hlc_l, hlc_c;
-  guint8 flags;
-
-  if (*p >= end)
-    return FALSE;
-  v->dot.replica = *(*p)++;
-  if (v->dot.replica >= MMR_MAX_REPLICAS
-      || !mmr_storage_get_varint (p, end, &counter)
-      || !mmr_storage_get_varint (p, end, &ts)
-      || !mmr_storage_get_varint (p, end, &logical)
-      || !mmr_storage_get_varint (p, end, &hlc_l)
-      || !mmr_storage_get_varint (p, end, &hlc_c)
-      || counter == 0 || counter > G_MAXUINT32 || logical > G_MAXUINT32
-      || hlc_c > G_MAXUINT32 || *p >= end)
-    return FALSE;
-  v->dot.counter = (guint32) counter;
-  v->ts = unzigzag (ts);
-  v->ts_logical = (guint32) logical;
-  v->hlc.l = unzigzag (hlc_l);
-  v->hlc.c = (guint32) hlc_c;
-  flags = *(*p)++;
-  if (flags > 1)
-    return FALSE;
-  return flags == 1 || mmr_storage_get_string (p, end, &v->value);
+  return mmr_storage_get_version (p, end, &v->dot, &v->ts, &v->ts_logical,
+                                  &v->hlc, &v->value);
 }
 
 static gboolean
@@ -524,269 +455,4 @@ mmr_durable_store_n_registers (MmrDurableStore *store, GError **error)
 
   query_count (store, "SELECT count(*) FROM registers", &n, error);
   return n;
-}
-
-gboolean
-mmr_durable_store_save_peer (MmrDurableStore *store, guint peer,
-                             const MmrVersionVector *seen, GError **error)
-{
-  sqlite3_stmt *st = store->stmts[STMT_SAVE_PEER];
-  guint8 vv[MMR_STORAGE_VV_MAX];
-  gsize vv_len = mmr_storage_vv_encode (seen, vv);
-
-  g_return_val_if_fail (peer < MMR_MAX_REPLICAS, FALSE);
-  sqlite3_bind_int (st, 1, (int) peer);
-  sqlite3_bind_blob (st, 2, vv, (int) vv_len, SQLITE_STATIC);
-  return run (store, st, "saving a peer's version vector", error);
-}
-
-gboolean
-mmr_durable_store_load_peers (MmrDurableStore *store, MmrVersionVector *seen,
-                              GError **error)
-{
-  sqlite3_stmt *st = mmr_storage_prepare (store->db, store->path,
-                                          "SELECT peer, seen FROM peers",
-                                          error);
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
-    mmr_version_vector_init (&seen[i]);
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      gint64 peer = sqlite3_column_int64 (st, 0);
-
-      if (peer < 0 || peer >= MMR_MAX_REPLICAS
-          || !mmr_storage_vv_decode (sqlite3_column_blob (st, 1),
-                                     (gsize) sqlite3_column_bytes (st, 1),
-                                     &seen[peer]))
-        {
-          sqlite3_finalize (st);
-          g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_CORRUPT,
-                       "%s: damaged: peer %" G_GINT64_FORMAT
-                       " cannot be read back", store->path, peer);
-          return FALSE;
-        }
-    }
-  sqlite3_finalize (st);
-  if (rc != SQLITE_DONE)
-    return mmr_storage_set_error (error, store->db, rc, store->path,
-                                  "loading peers");
-  return TRUE;
-}
-
-static gboolean
-log_version (MmrDurableStore *s, gint64 id, const MmrEventVersion *v,
-             GError **error)
-{
-  sqlite3_stmt *st = s->stmts[STMT_ADD_VERSION];
-
-  sqlite3_bind_int64 (st, 1, id);
-  sqlite3_bind_int (st, 2, v->dot.replica);
-  sqlite3_bind_int64 (st, 3, v->dot.counter);
-  sqlite3_bind_int64 (st, 4, v->ts);
-  sqlite3_bind_int64 (st, 5, v->ts_logical);
-  sqlite3_bind_int64 (st, 6, v->hlc.l);
-  sqlite3_bind_int64 (st, 7, v->hlc.c);
-  if (v->value != NULL)
-    sqlite3_bind_text (st, 8, v->value, -1, SQLITE_STATIC);
-  return run (s, st, "logging a conflict", error);
-}
-
-gboolean
-mmr_durable_store_log_conflict (MmrDurableStore *store, gint64 time_us,
-                                const char *register_name,
-                                MmrResolveRule rule,
-                                const MmrEventVersion *met, guint n_met,
-                                const MmrDot *kept, guint n_kept,
-                                GError **error)
-{
-  sqlite3_stmt *st = store->stmts[STMT_ADD_CONFLICT];
-  gint64 id;
-
-  sqlite3_bind_int64 (st, 1, time_us);
-  sqlite3_bind_text (st, 2, register_name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, mmr_resolve_rule_to_string (rule), -1,
-                     SQLITE_STATIC);
-  if (!run (store, st, "logging a conflict", error))
-    return FALSE;
-  id = sqlite3_last_insert_rowid (store->db);
-  for (guint i = 0; i < n_met; i++)
-    if (!log_version (store, id, &met[i], error))
-      return FALSE;
-  st = store->stmts[STMT_ADD_KEPT];
-  for (guint i = 0; i < n_kept; i++)
-    {
-      sqlite3_bind_int64 (st, 1, id);
-      sqlite3_bind_int (st, 2, kept[i].replica);
-      sqlite3_bind_int64 (st, 3, kept[i].counter);
-      if (!run (store, st, "logging a conflict", error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* The last rule event.h names; mmr_resolve_rule_to_string asserts on
- * anything past it. */
-#define LAST_RULE MMR_RESOLVE_MERGED
-
-static gboolean
-parse_rule (const char *text, MmrResolveRule *out)
-{
-  for (int r = 0; text != NULL && r <= (int) LAST_RULE; r++)
-    if (strcmp (mmr_resolve_rule_to_string ((MmrResolveRule) r), text) == 0)
-      {
-        *out = (MmrResolveRule) r;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static MmrDot
-column_dot (sqlite3_stmt *st, int col)
-{
-  MmrDot d = { (guint8) sqlite3_column_int (st, col),
-               (guint32) sqlite3_column_int64 (st, col + 1) };
-
-  return d;
-}
-
-/* Reads the versions (or kept dots) of every conflict in one pass. */
-static gboolean
-load_conflict_parts (MmrDurableStore *s, GHashTable *by_id, gboolean kept,
-                     GError **error)
-{
-  sqlite3_stmt *st = mmr_storage_prepare (
-      s->db, s->path,
-      kept ? "SELECT conflict, replica, counter FROM conflict_kept"
-             " ORDER BY rowid"
-           : "SELECT conflict, replica, counter, ts, ts_logical, hlc_l,"
-             " hlc_c, value FROM conflict_versions ORDER BY rowid", error);
-  int rc;
-
-  if (st == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (st, 0);
-      MmrDurableConflict *c = g_hash_table_lookup (by_id, &id);
-      MmrVersion v = { 0 };
-
-      if (c == NULL)
-        continue;
-      v.dot = column_dot (st, 1);
-      if (kept)
-        {
-          g_array_append_val (c->kept, v.dot);
-          continue;
-        }
-      v.ts = sqlite3_column_int64 (st, 3);
-      v.ts_logical = (guint32) sqlite3_column_int64 (st, 4);
-      v.hlc.l = sqlite3_column_int64 (st, 5);
-      v.hlc.c = (guint32) sqlite3_column_int64 (st, 6);
-      v.value = g_strdup ((const char *) sqlite3_column_text (st, 7));
-      g_array_append_val (c->met, v);
-    }
-  sqlite3_finalize (st);
-  if (rc != SQLITE_DONE)
-    return mmr_storage_set_error (error, s->db, rc, s->path,
-                                  "loading conflicts");
-  return TRUE;
-}
-
-static MmrDurableConflict *
-conflict_from_row (MmrDurableStore *s, sqlite3_stmt *st, GError **error)
-{
-  MmrDurableConflict *c = g_new0 (MmrDurableConflict, 1);
-
-  c->id = sqlite3_column_int64 (st, 0);
-  c->time_us = sqlite3_column_int64 (st, 1);
-  c->register_name = g_strdup ((const char *) sqlite3_column_text (st, 2));
-  c->met = g_array_new (FALSE, TRUE, sizeof (MmrVersion));
-  g_array_set_clear_func (c->met, (GDestroyNotify) mmr_version_clear);
-  c->kept = g_array_new (FALSE, TRUE, sizeof (MmrDot));
-  if (c->register_name == NULL
-      || !parse_rule ((const char *) sqlite3_column_text (st, 3), &c->rule))
-    {
-      g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_CORRUPT,
-                   "%s: damaged: conflict %" G_GINT64_FORMAT
-                   " cannot be read back", s->path, c->id);
-      mmr_durable_conflict_free (c);
-      return NULL;
-    }
-  return c;
-}
-
-GPtrArray *
-mmr_durable_store_dup_conflicts (MmrDurableStore *store, GError **error)
-{
-  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) mmr_durable_conflict_free);
-  g_autoptr (GHashTable) by_id = g_hash_table_new (g_int64_hash,
-                                                   g_int64_equal);
-  sqlite3_stmt *st = mmr_storage_prepare (
-      store->db, store->path,
-      "SELECT id, time_us, register, rule FROM conflicts ORDER BY id", error);
-  int rc;
-
-  if (st == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      MmrDurableConflict *c = conflict_from_row (store, st, error);
-
-      if (c == NULL)
-        {
-          sqlite3_finalize (st);
-          return NULL;
-        }
-      g_ptr_array_add (out, c);
-      g_hash_table_insert (by_id, &c->id, c);
-    }
-  sqlite3_finalize (st);
-  if (rc != SQLITE_DONE)
-    {
-      mmr_storage_set_error (error, store->db, rc, store->path,
-                             "loading conflicts");
-      return NULL;
-    }
-  if (!load_conflict_parts (store, by_id, FALSE, error)
-      || !load_conflict_parts (store, by_id, TRUE, error))
-    return NULL;
-  return g_steal_pointer (&out);
-}
-
-gboolean
-mmr_durable_store_set_meta (MmrDurableStore *store, const char *key,
-                            const char *value, GError **error)
-{
-  sqlite3_stmt *st = store->stmts[STMT_SET_META];
-
-  g_return_val_if_fail (key != NULL && value != NULL, FALSE);
-  sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, value, -1, SQLITE_STATIC);
-  return run (store, st, "saving a setting", error);
-}
-
-char *
-mmr_durable_store_dup_meta (MmrDurableStore *store, const char *key,
-                            GError **error)
-{
-  sqlite3_stmt *st = mmr_storage_prepare (
-      store->db, store->path, "SELECT value FROM meta WHERE key = ?1", error);
-  char *value = NULL;
-  int rc;
-
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (st, 0));
-  sqlite3_finalize (st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    mmr_storage_set_error (error, store->db, rc, store->path,
-                           "reading a setting");
-  return value;
 }

@@ -9,15 +9,21 @@
  *      "SQLite format 3", a valid page size, and - when the header's page
  *      count is valid - a file at least as long as the header promises
  *      (a truncated copy fails here, before SQLite could misread it);
- *   3. sqlite3_open_v2 without SQLITE_OPEN_CREATE, then the two header
- *      pragmas that identify a file: application_id (whose file?) and
- *      user_version (which schema?), and a read of sqlite_schema, which
- *      fails on a damaged first page.
+ *      Then the two header fields that identify a file: application_id
+ *      (whose file?) and user_version (which schema?);
+ *   3. sqlite3_open_v2 without SQLITE_OPEN_CREATE, and a read of
+ *      sqlite_master, which fails on a damaged first page.
  *
  * Only then may a caller switch to WAL (which rewrites two header bytes)
  * or write. A new file is created only in a directory we can write; the
  * caller stamps it with application_id and user_version inside the same
  * transaction that creates its tables.
+ *
+ * Connections are opened SQLITE_OPEN_NOMUTEX: each belongs to one
+ * thread (the engine has one), so SQLite's per-call mutex is wasted work.
+ *
+ * The byte codecs of storage.h (varints, strings, vectors, versions) are
+ * in storage-codec.c.
  *
  * Invariants: a refused file is byte-for-byte unchanged; every message
  * names the file; all SQLite result codes are mapped in set_error.
@@ -126,6 +132,54 @@ read_be32 (const guint8 *p)
          | ((guint32) p[2] << 8) | p[3];
 }
 
+static const char *
+format_name (guint32 id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (known_formats); i++)
+    if (known_formats[i].id == id)
+      return known_formats[i].what;
+  return NULL;
+}
+
+/* Whose file, which schema: both are header fields (application_id at
+ * offset 68, user_version at 60), read before SQLite ever opens the file,
+ * so another application's database - in WAL mode or not - never gets
+ * -wal or -shm files next to it. Our files are stamped when created,
+ * before they switch to WAL, so the main file's header always says. */
+static gboolean
+check_identity (const char *path, const MmrStorageFormat *format,
+                guint32 app_id, gint32 version, guint32 n_pages,
+                GError **error)
+{
+  const char *other = format_name (app_id);
+
+  if (app_id != format->application_id)
+    {
+      if (other != NULL)
+        g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_FOREIGN,
+                     "%s: not a %s: it is a %s", path, format->what, other);
+      else if (app_id == 0 && n_pages <= 1)
+        g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_FOREIGN,
+                     "%s: not a %s: an empty SQLite database", path,
+                     format->what);
+      else
+        g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_FOREIGN,
+                     "%s: not a %s: an SQLite database of another "
+                     "application (application_id 0x%08x)", path,
+                     format->what, app_id);
+      return FALSE;
+    }
+  if (version != format->schema_version)
+    {
+      g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_VERSION,
+                   "%s: a %s of schema version %d; this mmr reads version %d"
+                   " only", path, format->what, version,
+                   format->schema_version);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* DOC: storage-header-check */
 /* Step 2: the header, read without SQLite. */
 static gboolean
@@ -187,7 +241,8 @@ check_header (const char *path, const MmrStorageFormat *format,
                    path, size, n_pages, page_size);
       return FALSE;
     }
-  return TRUE;
+  return check_identity (path, format, read_be32 (h + 68),
+                         (gint32) read_be32 (h + 60), n_pages, error);
 }
 
 static gboolean
@@ -212,55 +267,14 @@ query_int (sqlite3 *db, const char *path, const char *sql, gint64 *out,
   return TRUE;
 }
 
-static const char *
-format_name (guint32 id)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (known_formats); i++)
-    if (known_formats[i].id == id)
-      return known_formats[i].what;
-  return NULL;
-}
-
-/* Step 3: whose file, which schema, and is its first page readable. */
+/* Step 3: the first page is readable (a damaged one fails here). */
 static gboolean
-check_identity (sqlite3 *db, const char *path, const MmrStorageFormat *format,
-                GError **error)
+check_first_page (sqlite3 *db, const char *path, GError **error)
 {
-  gint64 app_id = 0, version = 0, n_tables = 0;
-  const char *other;
+  gint64 n_tables = 0;
 
-  if (!query_int (db, path, "PRAGMA application_id", &app_id, error)
-      || !query_int (db, path, "PRAGMA user_version", &version, error)
-      || !query_int (db, path, "SELECT count(*) FROM sqlite_master",
-                     &n_tables, error))
-    return FALSE;
-  if ((guint32) app_id != format->application_id)
-    {
-      other = format_name ((guint32) app_id);
-      if (other != NULL)
-        g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_FOREIGN,
-                     "%s: not a %s: it is a %s", path, format->what, other);
-      else if (app_id == 0 && n_tables == 0)
-        g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_FOREIGN,
-                     "%s: not a %s: an empty SQLite database (copied "
-                     "without its -wal file?)", path, format->what);
-      else
-        g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_FOREIGN,
-                     "%s: not a %s: an SQLite database of another "
-                     "application (application_id 0x%08x, %" G_GINT64_FORMAT
-                     " tables)", path, format->what, (guint32) app_id,
-                     n_tables);
-      return FALSE;
-    }
-  if (version != format->schema_version)
-    {
-      g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_VERSION,
-                   "%s: a %s of schema version %" G_GINT64_FORMAT
-                   "; this mmr reads version %d only", path, format->what,
-                   version, format->schema_version);
-      return FALSE;
-    }
-  return TRUE;
+  return query_int (db, path, "SELECT count(*) FROM sqlite_master",
+                    &n_tables, error);
 }
 
 static gboolean
@@ -298,7 +312,8 @@ open_new (const char *path, GError **error)
   if (!check_directory_writable (path, error))
     return NULL;
   rc = sqlite3_open_v2 (path, &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                        | SQLITE_OPEN_NOMUTEX, NULL);
   /* Touch the file now, so an unwritable filesystem fails here. */
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, "BEGIN IMMEDIATE; COMMIT", NULL, NULL, NULL);
@@ -329,15 +344,16 @@ open_existing (const char *path, const MmrStorageFormat *format,
   if (!check_header (path, format, size, error))
     return NULL;
   rc = sqlite3_open_v2 (path, &db,
-                        read_only ? SQLITE_OPEN_READONLY
-                                  : SQLITE_OPEN_READWRITE, NULL);
+                        (read_only ? SQLITE_OPEN_READONLY
+                                   : SQLITE_OPEN_READWRITE)
+                        | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
       mmr_storage_set_error (error, db, rc, path, "cannot open");
       sqlite3_close (db);
       return NULL;
     }
-  if (!check_identity (db, path, format, error))
+  if (!check_first_page (db, path, error))
     {
       sqlite3_close (db);
       return NULL;
@@ -429,118 +445,5 @@ mmr_storage_check_integrity (sqlite3 *db, const char *path, GError **error)
                    found->str);
       return FALSE;
     }
-  return TRUE;
-}
-
-/* DOC: storage-vv-blob */
-gsize
-mmr_storage_vv_encode (const MmrVersionVector *vv, guint8 *out)
-{
-  gsize n = 0;
-
-  for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
-    {
-      guint32 c = vv->c[i];
-
-      if (c == 0)
-        continue;
-      out[n++] = (guint8) i;
-      while (c >= 0x80)
-        {
-          out[n++] = (guint8) (c | 0x80);
-          c >>= 7;
-        }
-      out[n++] = (guint8) c;
-    }
-  return n;
-}
-
-gboolean
-mmr_storage_vv_decode (const guint8 *data, gsize len, MmrVersionVector *out)
-{
-  gsize i = 0;
-  int last = -1;
-
-  mmr_version_vector_init (out);
-  while (i < len)
-    {
-      guint replica = data[i++];
-      guint64 c = 0;
-      guint shift = 0;
-
-      if (replica >= MMR_MAX_REPLICAS || (int) replica <= last)
-        return FALSE;
-      last = (int) replica;
-      do
-        {
-          if (i >= len || shift > 28)
-            return FALSE;
-          c |= (guint64) (data[i] & 0x7f) << shift;
-          shift += 7;
-        }
-      while (data[i++] & 0x80);
-      if (c == 0 || c > G_MAXUINT32)
-        return FALSE;
-      out->c[replica] = (guint32) c;
-    }
-  return TRUE;
-}
-
-void
-mmr_storage_put_varint (GByteArray *out, guint64 v)
-{
-  guint8 b;
-
-  while (v >= 0x80)
-    {
-      b = (guint8) (v | 0x80);
-      g_byte_array_append (out, &b, 1);
-      v >>= 7;
-    }
-  b = (guint8) v;
-  g_byte_array_append (out, &b, 1);
-}
-
-gboolean
-mmr_storage_get_varint (const guint8 **p, const guint8 *end, guint64 *out)
-{
-  guint64 v = 0;
-
-  for (guint shift = 0; shift < 64; shift += 7)
-    {
-      guint8 b;
-
-      if (*p >= end)
-        return FALSE;
-      b = *(*p)++;
-      v |= (guint64) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0)
-        {
-          *out = v;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-void
-mmr_storage_put_string (GByteArray *out, const char *s)
-{
-  gsize n = strlen (s);
-
-  mmr_storage_put_varint (out, n);
-  g_byte_array_append (out, (const guint8 *) s, (guint) n);
-}
-
-gboolean
-mmr_storage_get_string (const guint8 **p, const guint8 *end, char **out)
-{
-  guint64 n;
-
-  if (!mmr_storage_get_varint (p, end, &n) || n > (guint64) (end - *p)
-      || memchr (*p, '\0', n) != NULL)
-    return FALSE;
-  *out = g_strndup ((const char *) *p, n);
-  *p += n;
   return TRUE;
 }

@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 #include <glib.h>
 
+#include "core/clock.h"
 #include "core/version-vector.h"
 
 G_BEGIN_DECLS
@@ -96,6 +97,19 @@ gboolean mmr_storage_get_varint (const guint8 **p, const guint8 *end,
 void     mmr_storage_put_string (GByteArray *out, const char *s);
 gboolean mmr_storage_get_string (const guint8 **p, const guint8 *end,
                                  char **out);
+
+/* One version (a register's sibling, or a version that met in a
+ * conflict) as bytes:
+ *   replica:u8 counter:varint ts:zigzag ts_logical:varint hlc_l:zigzag
+ *   hlc_c:varint flags:u8 [value:string]    flags bit 0: tombstone
+ * get returns FALSE on malformed bytes; *@value is a new string or NULL. */
+void     mmr_storage_put_version (GByteArray *out, MmrDot dot, gint64 ts,
+                                  guint32 ts_logical, MmrHlc hlc,
+                                  const char *value);
+gboolean mmr_storage_get_version (const guint8 **p, const guint8 *end,
+                                  MmrDot *dot, gint64 *ts,
+                                  guint32 *ts_logical, MmrHlc *hlc,
+                                  char **value);
 
 /* A version vector as a compact blob, shared by every table that stores
  * one: for each non-zero entry in replica order, the replica index (one

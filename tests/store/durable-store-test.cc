@@ -378,8 +378,34 @@ TEST_F (DurableStoreTest, RefusesAForeignSQLiteDatabase)
   sqlite3_close (db);
   expect_refused (file, MMR_STORAGE_ERROR_FOREIGN,
                   file + ": not a replica database: an SQLite database of"
-                  " another application (application_id 0x00000000,"
-                  " 1 tables)");
+                  " another application (application_id 0x00000000)");
+}
+
+TEST_F (DurableStoreTest, RefusesAForeignWalDatabaseWithoutTouchingIt)
+{
+  std::string file = path ("wal.db");
+  sqlite3 *db = nullptr;
+  ASSERT_EQ (sqlite3_open (file.c_str (), &db), SQLITE_OK);
+  ASSERT_EQ (sqlite3_exec (db, "PRAGMA journal_mode = WAL;"
+                           "CREATE TABLE notes (t)", nullptr, nullptr,
+                           nullptr), SQLITE_OK);
+  sqlite3_close (db);
+  expect_refused (file, MMR_STORAGE_ERROR_FOREIGN,
+                  file + ": not a replica database: an SQLite database of"
+                  " another application (application_id 0x00000000)");
+}
+
+TEST_F (DurableStoreTest, RefusesAnEmptySQLiteDatabase)
+{
+  std::string file = path ("blank.db");
+  sqlite3 *db = nullptr;
+  ASSERT_EQ (sqlite3_open (file.c_str (), &db), SQLITE_OK);
+  ASSERT_EQ (sqlite3_exec (db, "PRAGMA user_version = 3", nullptr, nullptr,
+                           nullptr), SQLITE_OK);
+  sqlite3_close (db);
+  expect_refused (file, MMR_STORAGE_ERROR_FOREIGN,
+                  file + ": not a replica database: an empty SQLite"
+                  " database");
 }
 
 TEST_F (DurableStoreTest, RefusesARunDatabaseByName)

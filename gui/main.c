@@ -1,0 +1,133 @@
+/* main.c - mmr-inspector: the GTK inspector, or a headless renderer
+ *
+ *   mmr-inspector [FILE]                       open a scenario (or a lab folder)
+ *   mmr-inspector --export-diagram OUT FILE    render the space-time diagram
+ *   mmr-inspector --export-topology OUT FILE   render the topology
+ *        [--events N]  run only the first N events (default: to the end)
+ *   mmr-inspector --bench                      frame times on a large run
+ *
+ * The export and bench modes never open a display (cairo only), so they
+ * work on a server or in CI. Exit status: 0 on success, 2 on bad input
+ * (a scenario's errors are reported as FILE:LINE:COL: message).
+ */
+#include <string.h>
+
+#include "mmr-application.h"
+#include "mmr-export.h"
+#include "mmr-gui-bench.h"
+#include "mmr-session.h"
+
+typedef struct {
+  char *diagram;
+  char *topology;
+  gint64 events;
+  gboolean bench;
+  gboolean dark;
+  char **files;
+} Options;
+
+static gboolean
+is_headless (int argc, char **argv)
+{
+  static const char *const flags[] = { "--export-diagram", "--export-topology",
+                                       "--bench" };
+
+  for (int i = 1; i < argc; i++)
+    for (guint k = 0; k < G_N_ELEMENTS (flags); k++)
+      if (g_str_has_prefix (argv[i], flags[k]))
+        return TRUE;
+  return FALSE;
+}
+
+static int
+fail (const char *message)
+{
+  g_printerr ("mmr-inspector: %s\n", message);
+  return 2;
+}
+
+static int
+export_all (const Options *o)
+{
+  g_autoptr (MmrSession) session = mmr_session_new ();
+  g_autoptr (GError) error = NULL;
+
+  if (!mmr_session_load_file (session, o->files[0], &error))
+    return fail (error->message);
+  if (o->events >= 0)
+    mmr_session_run_to_event (session, (guint64) o->events);
+  else
+    mmr_session_run_to_end (session);
+  if (o->diagram != NULL)
+    {
+      MmrDiagramFrame frame;
+      int w, h;
+
+      mmr_export_diagram_size (session, &w, &h);
+      mmr_diagram_frame_init (&frame, session, o->dark);
+      mmr_diagram_frame_fit (&frame, session, w);
+      if (!mmr_export_diagram (session, &frame, o->diagram, w, h, &error))
+        return fail (error->message);
+      g_print ("wrote %s (%dx%d, %u events)\n", o->diagram, w, h,
+               mmr_session_get_n_events (session));
+    }
+  if (o->topology != NULL)
+    {
+      if (!mmr_export_topology (session, o->dark, -1, o->topology, 900, 700,
+                                &error))
+        return fail (error->message);
+      g_print ("wrote %s (900x700)\n", o->topology);
+    }
+  return 0;
+}
+
+static int
+headless_main (int argc, char **argv)
+{
+  Options o = { .events = -1 };
+  const GOptionEntry entries[] = {
+    { "export-diagram", 0, 0, G_OPTION_ARG_FILENAME, &o.diagram,
+      "Render the space-time diagram to OUT (.png or .svg)", "OUT" },
+    { "export-topology", 0, 0, G_OPTION_ARG_FILENAME, &o.topology,
+      "Render the topology to OUT (.png or .svg)", "OUT" },
+    { "events", 0, 0, G_OPTION_ARG_INT64, &o.events,
+      "Run only the first N events (default: the whole scenario)", "N" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &o.dark,
+      "Render with the dark style", NULL },
+    { "bench", 0, 0, G_OPTION_ARG_NONE, &o.bench,
+      "Time one frame of each view on a large run", NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,
+      "FILE" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("[FILE]");
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return fail (error->message);
+  if (o.bench)
+    status = mmr_gui_bench_run ();
+  else if (o.files == NULL || o.files[0] == NULL || o.files[1] != NULL)
+    status = fail ("give exactly one scenario FILE to export");
+  else if (o.events < -1)
+    status = fail ("--events must be a number of events, 0 or more");
+  else
+    status = export_all (&o);
+  g_free (o.diagram);
+  g_free (o.topology);
+  g_strfreev (o.files);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (MmrApplication) app = NULL;
+
+  if (is_headless (argc, argv))
+    return headless_main (argc, argv);
+  app = mmr_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

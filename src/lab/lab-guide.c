@@ -1,0 +1,156 @@
+/* lab-guide.c - sections of a lab's guide (see lab-guide.h)
+ *
+ * Only what the labs need of Markdown: ATX headings (1 to 6 '#', a blank,
+ * the text, optional closing '#'s) and fenced code blocks (``` or ~~~),
+ * inside which nothing is a heading.
+ *
+ * Interface: mmr_lab_guide_dup_section(), mmr_lab_guide_dup_headings().
+ * Taught in docs/labs.md ("Instructions").
+ */
+#include "lab/lab-guide.h"
+
+#include <string.h>
+
+typedef struct {
+  guint level;        /* 0: not a heading */
+  char *text;         /* owned */
+} Heading;
+
+/* The heading on @line (without its newline), if it is one. */
+static Heading
+read_heading (const char *line)
+{
+  Heading h = { 0, NULL };
+  guint level = 0;
+  g_autofree char *text = NULL;
+  gsize k;
+
+  while (line[level] == '#')
+    level++;
+  if (level == 0 || level > 6
+      || (line[level] != ' ' && line[level] != '\t' && line[level] != '\0'))
+    return h;
+  text = g_strstrip (g_strdup (line + level));
+  /* A closing run of '#' after a blank is not part of the text: "## A ##". */
+  k = strlen (text);
+
+  while (k > 0 && text[k - 1] == '#')
+    k--;
+  if (k < strlen (text)
+      && (k == 0 || text[k - 1] == ' ' || text[k - 1] == '\t'))
+    {
+      text[k] = '\0';
+      g_strchomp (text);
+    }
+  h.level = level;
+  h.text = g_steal_pointer (&text);
+  return h;
+}
+
+static gboolean
+is_fence (const char *line)
+{
+  line += strspn (line, " ");
+  return g_str_has_prefix (line, "```") || g_str_has_prefix (line, "~~~");
+}
+
+/* Calls @func for every line with its heading (level 0 outside headings
+ * and inside code blocks). */
+typedef gboolean (*LineFunc) (const char *line, const Heading *h,
+                              gpointer data);
+
+static void
+scan (const char *markdown, LineFunc func, gpointer data)
+{
+  g_auto (GStrv) lines = g_strsplit (markdown, "\n", -1);
+  gboolean in_fence = FALSE;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      Heading h = { 0, NULL };
+      gboolean go_on;
+      gsize n = strlen (lines[i]);
+
+      if (n > 0 && lines[i][n - 1] == '\r')
+        lines[i][n - 1] = '\0';
+      if (is_fence (lines[i]))
+        in_fence = !in_fence;
+      else if (!in_fence)
+        h = read_heading (lines[i]);
+      go_on = func (lines[i], &h, data);
+      g_free (h.text);
+      if (!go_on)
+        return;
+    }
+}
+
+typedef struct {
+  const char *want;
+  guint level;          /* of the heading found; 0 before it */
+  gboolean found;
+  GString *body;
+} SectionScan;
+
+static gboolean
+section_line (const char *line, const Heading *h, gpointer data)
+{
+  SectionScan *s = data;
+
+  if (s->level == 0)
+    {
+      if (h->level > 0 && strcmp (h->text, s->want) == 0)
+        {
+          s->level = h->level;
+          s->found = TRUE;
+        }
+      return TRUE;
+    }
+  if (h->level > 0 && h->level <= s->level)
+    return FALSE;
+  g_string_append (s->body, line);
+  g_string_append_c (s->body, '\n');
+  return TRUE;
+}
+
+char *
+mmr_lab_guide_dup_section (const char *markdown, const char *heading)
+{
+  SectionScan s = { heading, 0, FALSE, g_string_new (NULL) };
+  char *body;
+
+  g_return_val_if_fail (markdown != NULL && heading != NULL, NULL);
+
+  scan (markdown, section_line, &s);
+  body = g_string_free (s.body, FALSE);
+  if (!s.found)
+    {
+      g_free (body);
+      return NULL;
+    }
+  /* Blank lines at both ends only: indentation inside is Markdown. */
+  while (*body == '\n')
+    memmove (body, body + 1, strlen (body));
+  for (gsize n = strlen (body); n > 0 && (body[n - 1] == '\n'
+                                          || body[n - 1] == ' ');)
+    body[--n] = '\0';
+  return body;
+}
+
+static gboolean
+heading_line (const char *line, const Heading *h, gpointer data)
+{
+  (void) line;
+  if (h->level > 0)
+    g_ptr_array_add (data, g_strdup (h->text));
+  return TRUE;
+}
+
+GPtrArray *
+mmr_lab_guide_dup_headings (const char *markdown)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (markdown != NULL, out);
+  scan (markdown, heading_line, out);
+  return out;
+}

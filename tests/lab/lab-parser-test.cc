@@ -1,0 +1,412 @@
+// lab-parser-test.cc - lab files: every directive, the assembled scenario,
+// exact error messages, guide sections and answer syntax.
+#include "lab-helpers.h"
+
+extern "C" {
+#include "lab/lab-guide.h"
+#include "lab/lab-question.h"
+#include "lab/lab.h"
+}
+
+static const char *const HEAD =
+  "lab \"Two writes\"\n"                       // 1
+  "concepts version vector, siblings\n"        // 2
+  "outline §8 9\n"                             // 3
+  "world two.mmr\n";                           // 4
+
+class LabParser : public ::testing::Test
+{
+protected:
+  void
+  SetUp () override
+  {
+    lab.write ("two.mmr", TWO_REPLICAS);
+    lab.write ("guide.md", GUIDE);
+  }
+
+  MmrLab *
+  parse (const std::string &text)
+  {
+    GError *error = nullptr;
+    MmrLab *l = mmr_lab_parse (lab.dir.c_str (), text.c_str (), &error);
+
+    EXPECT_NE (l, nullptr) << (error ? error->message : "");
+    g_clear_error (&error);
+    return l;
+  }
+
+  // The error for @text, with the lab's folder written as DIR.
+  std::string
+  error_of (const std::string &text)
+  {
+    GError *error = nullptr;
+    MmrLab *l = mmr_lab_parse (lab.dir.c_str (), text.c_str (), &error);
+    std::string msg;
+
+    EXPECT_EQ (l, nullptr);
+    mmr_lab_free (l);
+    if (error == nullptr)
+      return "(no error)";
+    EXPECT_EQ (error->domain, MMR_LAB_ERROR);
+    msg = error->message;
+    g_error_free (error);
+    for (size_t at; (at = msg.find (lab.dir)) != std::string::npos;)
+      msg.replace (at, lab.dir.size (), "DIR");
+    return msg;
+  }
+
+  TempLab lab;
+};
+
+TEST_F (LabParser, ReadsEveryDirective)
+{
+  MmrLab *l = parse (std::string (HEAD)
+                     + "implement two.mmr\n"
+                       "\n"
+                       "step \"First\"\n"                          // 7
+                       "section \"Step 1: writes\"\n"
+                       "> More *text*, # kept.\n"
+                       "A put cart milk    # a comment\n"          // 10
+                       "ask \"What does B read?\" value B cart\n"  // 11
+                       "run 20ms\n"
+                       "ask \"And now?\" value B cart\n"           // 13
+                       "choices milk | absent\n"
+                       "step \"Second\"\n"                         // 15
+                       "ask \"Same?\" relation A B cart\n");
+  ASSERT_NE (l, nullptr);
+  EXPECT_STREQ (l->title, "Two writes");
+  ASSERT_EQ (l->concepts->len, 2u);
+  EXPECT_STREQ ((char *) l->concepts->pdata[1], "siblings");
+  ASSERT_EQ (l->outline->len, 2u);
+  EXPECT_EQ (g_array_index (l->outline, guint, 0), 8u);
+  EXPECT_EQ (g_array_index (l->outline, guint, 1), 9u);
+  EXPECT_STREQ ((char *) l->implement->pdata[0], "two.mmr");
+  ASSERT_EQ (l->steps->len, 2u);
+  ASSERT_EQ (l->worlds->len, 1u);
+
+  MmrLabStep *s1 = (MmrLabStep *) l->steps->pdata[0];
+  EXPECT_EQ (s1->line, 7u);
+  EXPECT_EQ (s1->last_line, 14u);
+  EXPECT_TRUE (s1->starts_world);
+  EXPECT_STREQ (s1->text, "Write *twice*.\n\n```\n# not a heading\n```\n\n"
+                          "### A detail\n\nStill step 1.\n\n"
+                          "More *text*, # kept.");
+  ASSERT_EQ (s1->questions->len, 2u);
+  MmrLabQuestion *q = (MmrLabQuestion *) s1->questions->pdata[1];
+  EXPECT_STREQ (q->id, "1.2");
+  EXPECT_EQ (q->line, 13u);
+  EXPECT_EQ (q->kind, MMR_LAB_ASK_VALUE);
+  EXPECT_EQ (q->replica, 1);
+  EXPECT_STREQ (q->key, "cart");
+  EXPECT_FALSE (q->is_generated);
+  ASSERT_EQ (q->choices->len, 2u);
+
+  // Listed without choices: generated from the script's puts, not the run.
+  q = (MmrLabQuestion *) s1->questions->pdata[0];
+  EXPECT_TRUE (q->is_generated);
+  ASSERT_EQ (q->choices->len, 2u);
+  EXPECT_STREQ (((MmrLabChoice *) q->choices->pdata[0])->label, "milk");
+  EXPECT_STREQ (((MmrLabChoice *) q->choices->pdata[1])->label, "absent");
+
+  MmrLabStep *s2 = (MmrLabStep *) l->steps->pdata[1];
+  EXPECT_FALSE (s2->starts_world);
+  EXPECT_EQ (s2->world, 0);
+  q = (MmrLabQuestion *) s2->questions->pdata[0];
+  EXPECT_STREQ (q->id, "2.1");
+  EXPECT_EQ (q->choices->len, 4u);
+  EXPECT_EQ (mmr_lab_n_questions (l), 3u);
+  EXPECT_EQ (mmr_lab_find_question (l, "2.1"), q);
+  EXPECT_EQ (mmr_lab_find_question (l, "2.2"), nullptr);
+  mmr_lab_free (l);
+}
+
+TEST_F (LabParser, ScenarioLinesKeepTheirLabLineNumbers)
+{
+  MmrLab *l = parse (std::string (HEAD)
+                     + "step \"s\"\n"
+                       "   A put cart milk\n"    // 6, indented
+                       "expect B cart absent\n");
+  ASSERT_NE (l, nullptr);
+  MmrLabWorld *w = (MmrLabWorld *) l->worlds->pdata[0];
+  EXPECT_EQ (w->n_world_lines, 5u);   // two.mmr has five lines
+  ASSERT_EQ (w->script->commands->len, 2u);
+  MmrCommand *c = (MmrCommand *) w->script->commands->pdata[0];
+  EXPECT_EQ (c->line, 5u + 6u);
+  EXPECT_EQ (c->col, 4u);
+  EXPECT_EQ (w->script->config.n_replicas, 2u);
+  mmr_lab_free (l);
+}
+
+TEST_F (LabParser, AWorldLineInAStepStartsANewWorld)
+{
+  lab.write ("three.mmr", "replicas X Y Z\n");
+  MmrLab *l = parse (std::string (HEAD)
+                     + "step \"one\"\n"
+                       "A put k v\n"
+                       "step \"two\"\n"
+                       "world three.mmr\n"
+                       "X put k w\n"
+                       "ask \"?\" value Z k\n");
+  ASSERT_NE (l, nullptr);
+  ASSERT_EQ (l->worlds->len, 2u);
+  MmrLabStep *s2 = (MmrLabStep *) l->steps->pdata[1];
+  EXPECT_TRUE (s2->starts_world);
+  EXPECT_EQ (s2->world, 1);
+  MmrLabWorld *w0 = (MmrLabWorld *) l->worlds->pdata[0];
+  MmrLabWorld *w1 = (MmrLabWorld *) l->worlds->pdata[1];
+  EXPECT_EQ (w0->script->commands->len, 1u);
+  EXPECT_EQ (w1->script->commands->len, 1u);
+  // Generated choices come from the question's own world only.
+  MmrLabQuestion *q = (MmrLabQuestion *) s2->questions->pdata[0];
+  ASSERT_EQ (q->choices->len, 2u);
+  EXPECT_STREQ (((MmrLabChoice *) q->choices->pdata[0])->label, "w");
+  mmr_lab_free (l);
+}
+
+struct ErrorCase
+{
+  std::string text;
+  const char *message;
+};
+
+TEST_F (LabParser, ErrorsPointAtTheLineAndColumn)
+{
+  const std::string H = HEAD;
+  const ErrorCase cases[] = {
+    { "", "DIR/lab.mmrlab:1:1: a lab file starts with lab \"Title\"" },
+    { "step \"x\"\n", "DIR/lab.mmrlab:1:1: a lab file starts with lab "
+                      "\"Title\"" },
+    { "lab Two\n", "DIR/lab.mmrlab:1:5: 'lab' needs a title in quotes, e.g. "
+                   "lab \"Version vectors\"" },
+    { "lab \"T\n", "DIR/lab.mmrlab:1:5: this quoted text has no closing '\"'" },
+    { "lab \"T\"\nlab \"U\"\n", "DIR/lab.mmrlab:2:1: the lab already has a "
+                                "title" },
+    { "lab \"T\"\noutline 3\nstep \"s\"\n",
+      "DIR/lab.mmrlab:1:1: the lab needs a 'concepts' line before its first "
+      "step" },
+    { "lab \"T\"\nconcepts a\nstep \"s\"\n",
+      "DIR/lab.mmrlab:1:1: the lab needs an 'outline' line before its first "
+      "step" },
+    { "lab \"T\"\nconcepts a\noutline 3\n",
+      "DIR/lab.mmrlab:4:1: the lab has no steps; add one with step \"Title\"" },
+    { "lab \"T\"\nconcepts a,,b\n",
+      "DIR/lab.mmrlab:2:10: an empty concept in the list" },
+    { "lab \"T\"\nconcepts a\noutline §3 §26\n",
+      "DIR/lab.mmrlab:3:12: expected an outline section from §1 to §25, got "
+      "'§26'" },
+    { "lab \"T\"\nconcepts a\noutline\n",
+      "DIR/lab.mmrlab:3:9: 'outline' needs sections of the topic outline, "
+      "e.g. outline §8 §9" },
+    { H + "A put cart milk\n",
+      "DIR/lab.mmrlab:5:1: unknown directive 'A'; expected one of: ask, "
+      "choices, concepts, guide, implement, lab, outline, section, step, "
+      "world (scenario lines belong inside a step)" },
+    { H + "stpe \"s\"\n",
+      "DIR/lab.mmrlab:5:1: unknown directive 'stpe'; did you mean 'step'?" },
+    { H + "step \"s\"\naks \"?\" converged\n",
+      "DIR/lab.mmrlab:6:1: unknown directive 'aks'; did you mean 'ask'?" },
+    { H + "step \"s\"\n  run 10xs\n",
+      "DIR/lab.mmrlab:6:7: expected a duration like 250us, 10ms or 2s, got "
+      "'10xs'" },
+    { H + "step \"s\"\nexpect D cart = x\n",
+      "DIR/lab.mmrlab:6:8: unknown replica 'D'; this scenario has replicas "
+      "A, B" },
+    { H + "step \"s\"\nseed 4\n",
+      "DIR/lab.mmrlab:6:1: 'seed' belongs in the world's scenario (two.mmr), "
+      "not in a step" },
+    { "lab \"T\"\nconcepts a\noutline 3\nstep \"s\"\nA put k v\n",
+      "DIR/lab.mmrlab:5:1: a scenario line needs a world; add 'world "
+      "FILE.mmr' before it" },
+    { "lab \"T\"\nconcepts a\noutline 3\nstep \"s\"\nask \"?\" converged\n",
+      "DIR/lab.mmrlab:5:1: a question needs a world; add 'world FILE.mmr' "
+      "before it" },
+    { H + "world nope.mmr\n",
+      "DIR/lab.mmrlab:5:7: no file 'nope.mmr' in DIR" },
+    { H + "world ../two.mmr\n",
+      "DIR/lab.mmrlab:5:7: '../two.mmr' must be a path inside the lab "
+      "folder" },
+    { H + "step \"s\"\nA put k v\nworld two.mmr\n",
+      "DIR/lab.mmrlab:7:1: 'world' must come before the step's scenario "
+      "lines and questions, once per step" },
+    { H + "concepts b\n",
+      "DIR/lab.mmrlab:5:1: the concepts are already listed" },
+    { H + "step \"s\"\nimplement two.mmr\n",
+      "DIR/lab.mmrlab:6:1: 'implement' belongs before the first step" },
+    { H + "section \"Step 1: writes\"\n",
+      "DIR/lab.mmrlab:5:1: 'section' belongs inside a step; start one with "
+      "step \"Title\"" },
+    { H + "step \"s\"\nsection \"Step 9\"\n",
+      "DIR/lab.mmrlab:6:9: guide.md has no heading \"Step 9\"" },
+    { H + "step \"s\"\nsection \"not a heading\"\n",
+      "DIR/lab.mmrlab:6:9: guide.md has no heading \"not a heading\"" },
+    { H + "step \"s\"\nchoices a | b\n",
+      "DIR/lab.mmrlab:6:1: 'choices' must follow its 'ask' line" },
+    { H + "step \"s\"\nask \"?\" converged\nA put k v\nchoices yes | no\n",
+      "DIR/lab.mmrlab:8:1: 'choices' must follow its 'ask' line" },
+    { H + "step \"s\"\nask converged\n",
+      "DIR/lab.mmrlab:6:5: 'ask' needs a question in quotes, e.g. ask "
+      "\"What does B read?\" value B cart" },
+    { H + "step \"s\"\nask \"?\" valu B cart\n",
+      "DIR/lab.mmrlab:6:9: unknown question kind 'valu'; did you mean "
+      "'value'?" },
+    { H + "step \"s\"\nask \"?\" value C cart\n",
+      "DIR/lab.mmrlab:6:15: unknown replica 'C'; this world has replicas "
+      "A, B" },
+    { H + "step \"s\"\nask \"?\" relation A cart\n",
+      "DIR/lab.mmrlab:6:20: unknown replica 'cart'; this world has replicas "
+      "A, B" },
+    { H + "step \"s\"\nask \"?\" relation A\n",
+      "DIR/lab.mmrlab:6:20: 'relation' needs two replicas and a key, e.g. "
+      "relation A B cart" },
+    { H + "step \"s\"\nask \"?\" value B\n",
+      "DIR/lab.mmrlab:6:17: 'value' needs a key, e.g. value B cart" },
+    { H + "step \"s\"\nask \"?\" value B a.b.c\n",
+      "DIR/lab.mmrlab:6:17: expected a key like cart or user.name, got "
+      "'a.b.c'" },
+    { H + "step \"s\"\nask \"?\" converged now\n",
+      "DIR/lab.mmrlab:6:19: unexpected 'now' after the end of the "
+      "directive" },
+    { H + "step \"s\"\nask \"?\" relation A B k\nchoices equal | newer\n",
+      "DIR/lab.mmrlab:7:17: expected equal, dominates, dominated or "
+      "concurrent, got 'newer'" },
+    { H + "step \"s\"\nask \"?\" value A k\nchoices {b, a} | x | {a,b}\n",
+      "DIR/lab.mmrlab:7:22: the choice '{a, b}' is listed twice" },
+    { H + "step \"s\"\nask \"?\" value A k\nchoices {a, b | x\n",
+      "DIR/lab.mmrlab:7:15: expected ',' or '}' in the set" },
+    { H + "step \"s\"\nask \"?\" vv A k\nchoices {A:1} | {C:2}\n",
+      "DIR/lab.mmrlab:7:18: unknown replica 'C' in the version vector" },
+    { H + "step \"s\"\nask \"?\" value A k\nchoices x\n",
+      "DIR/lab.mmrlab:7:1: a question needs at least two choices" },
+    { H + "step \"s\"\n\"A\" put k v\n",
+      "DIR/lab.mmrlab:6:1: a line cannot start with quoted text" },
+    { H + "step \"s\"\n> a\x01 b\n",
+      "DIR/lab.mmrlab:6:4: control character U+0001 is not allowed" },
+  };
+
+  for (const ErrorCase &c : cases)
+    EXPECT_EQ (error_of (c.text), c.message) << "lab text:\n" << c.text;
+}
+
+TEST_F (LabParser, AnErrorInTheWorldFilePointsIntoIt)
+{
+  lab.write ("bad.mmr", "replicas A B\nlatency 10xs\n");
+  EXPECT_EQ (error_of ("lab \"T\"\nconcepts a\noutline 3\nworld bad.mmr\n"),
+             "DIR/bad.mmr:2:9: expected a duration like 250us, 10ms or 2s, "
+             "got '10xs'");
+}
+
+TEST_F (LabParser, ReplicaNamedLikeALabWordIsRefused)
+{
+  lab.write ("odd.mmr", "replicas A step\n");
+  EXPECT_EQ (error_of ("lab \"T\"\nconcepts a\noutline 3\nworld odd.mmr\n"),
+             "DIR/lab.mmrlab:4:7: odd.mmr names a replica 'step', which is a "
+             "word of the lab language");
+}
+
+TEST_F (LabParser, LoadReportsAMissingLabFile)
+{
+  GError *error = nullptr;
+
+  EXPECT_EQ (mmr_lab_load (lab.dir.c_str (), &error), nullptr);
+  ASSERT_NE (error, nullptr);
+  EXPECT_EQ (error->code, MMR_LAB_ERROR_IO);
+  EXPECT_EQ (std::string (error->message),
+             lab.dir + "/lab.mmrlab: cannot read: No such file or directory");
+  g_error_free (error);
+}
+
+TEST (MmrLabGuide, SectionsEndAtTheNextHeadingOfTheSameLevel)
+{
+  char *s = mmr_lab_guide_dup_section (GUIDE, "Step 1: writes");
+
+  EXPECT_STREQ (s, "Write *twice*.\n\n```\n# not a heading\n```\n\n"
+                   "### A detail\n\nStill step 1.");
+  g_free (s);
+  s = mmr_lab_guide_dup_section (GUIDE, "What to take away");
+  EXPECT_STREQ (s, "Everything.");
+  g_free (s);
+  EXPECT_EQ (mmr_lab_guide_dup_section (GUIDE, "not a heading"), nullptr);
+
+  GPtrArray *h = mmr_lab_guide_dup_headings (GUIDE);
+  ASSERT_EQ (h->len, 4u);
+  EXPECT_STREQ ((char *) h->pdata[0], "A lab");
+  EXPECT_STREQ ((char *) h->pdata[3], "What to take away");
+  g_ptr_array_unref (h);
+}
+
+// Answers go through the question's reader: same meaning, same key.
+class LabAnswerSyntax : public ::testing::Test
+{
+protected:
+  std::string
+  key (MmrLabAskKind kind, const char *text)
+  {
+    MmrLabQuestion q = {};
+    const char *names[] = { "A", "B", nullptr };
+    char *problem = nullptr;
+    gsize offset = 0;
+
+    q.kind = kind;
+    MmrLabChoice *c = mmr_lab_question_read_answer (&q, names, 2, text,
+                                                    &problem, &offset);
+    std::string out = c != nullptr
+                      ? std::string (c->key) + " / " + c->label
+                      : "error at " + std::to_string (offset) + ": " + problem;
+    mmr_lab_choice_free (c);
+    g_free (problem);
+    // The key separator is U+001F: show it, and keep it out of gtest's XML.
+    for (size_t at; (at = out.find ('\x1f')) != std::string::npos;)
+      out.replace (at, 1, "<US>");
+    return out;
+  }
+};
+
+TEST_F (LabAnswerSyntax, ValuesAndSets)
+{
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "milk"), "=milk / milk");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "  milk  "), "=milk / milk");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "{milk}"), "=milk / milk");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "{milk, eggs}"),
+             "=eggs<US>milk / {eggs, milk}");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "{ eggs,milk ,eggs}"),
+             "=eggs<US>milk / {eggs, milk}");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "absent"), "!absent / absent");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "\"absent\""), "=absent / \"absent\"");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "\"New York\""),
+             "=New York / \"New York\"");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "{\"a,b\", c}"), "=a,b<US>c / "
+             "{\"a,b\", c}");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "milk,flour"),
+             "=milk,flour / milk,flour");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "{milk,flour, eggs}"),
+             "=eggs<US>flour<US>milk / {eggs, flour, milk}");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "New York"),
+             "error at 4: unexpected 'York' after the answer");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "{}"),
+             "error at 1: an empty set; write absent or none instead");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, ""), "error at 0: expected an answer");
+  EXPECT_EQ (key (MMR_LAB_ASK_WINNER, "none"), "!none / none");
+  EXPECT_EQ (key (MMR_LAB_ASK_WINNER, "{a, b}"),
+             "error at 0: expected one value, not a set");
+  EXPECT_EQ (key (MMR_LAB_ASK_LOST_WRITES, "{(deleted), x}"),
+             "=(deleted)<US>x / {(deleted), x}");
+}
+
+TEST_F (LabAnswerSyntax, WordsNumbersAndVectors)
+{
+  EXPECT_EQ (key (MMR_LAB_ASK_RELATION, " concurrent "),
+             "concurrent / concurrent");
+  EXPECT_EQ (key (MMR_LAB_ASK_CONVERGED, "maybe"),
+             "error at 0: expected yes or no, got 'maybe'");
+  EXPECT_EQ (key (MMR_LAB_ASK_LOST_COUNT, "007"), "7 / 7");
+  EXPECT_EQ (key (MMR_LAB_ASK_LOST_COUNT, "-1"),
+             "error at 0: expected a whole number, got '-1'");
+  EXPECT_EQ (key (MMR_LAB_ASK_VV, "{B:1, A:2}"), "{A:2, B:1} / {A:2, B:1}");
+  EXPECT_EQ (key (MMR_LAB_ASK_VV, "{ }"), "{} / {}");
+  EXPECT_EQ (key (MMR_LAB_ASK_VV, "{A:0}"),
+             "error at 3: expected a count from 1 up after 'A:'");
+  EXPECT_EQ (key (MMR_LAB_ASK_VV, "{A:1, A:2}"),
+             "error at 6: replica 'A' appears twice");
+  EXPECT_EQ (key (MMR_LAB_ASK_VV, "A:1"),
+             "error at 0: expected a version vector like {A:2, B:1} or {}");
+}
