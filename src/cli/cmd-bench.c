@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "crdt-bench.h"
 #include "engine-bench.h"
+#include "storage-bench.h"
 
 static const char *
 verdict (gboolean ok)
@@ -23,10 +24,13 @@ mmr_cmd_bench (int argc, char **argv)
   gint keys = 1000000;
   gboolean quick = FALSE;
   gboolean skip_crdt = FALSE;
+  gboolean skip_storage = FALSE;
   int crdt_rc = 0;
   GOptionEntry entries[] = {
     { "no-crdt", 0, 0, G_OPTION_ARG_NONE, &skip_crdt,
       "Skip the CRDT throughput benchmark", NULL },
+    { "no-storage", 0, 0, G_OPTION_ARG_NONE, &skip_storage,
+      "Skip the storage benchmarks (SQLite, replay, Merkle)", NULL },
     { "keys", 'n', 0, G_OPTION_ARG_INT, &keys,
       "Number of writes (default 1000000)", "N" },
     { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick,
@@ -74,6 +78,12 @@ mmr_cmd_bench (int argc, char **argv)
       printf ("\ncrdt: 3 replicas, 100000 operations each\n");
       fflush (stdout);
       crdt_rc = mmr_crdt_bench_run (FALSE);
+    }
+  if (!skip_storage)
+    {
+      printf ("\nstorage\n");
+      fflush (stdout);
+      mmr_storage_bench_run (progress);
     }
   /* A benchmark that measured is a success; a CRDT run that did not
    * converge is a bug. */

@@ -4,9 +4,14 @@
  * FILE:LINE:COL: message and exits 2 without creating any output file.
  * A trace is written to OUT.jsonl.part and renamed when the run completes,
  * so an interrupted run never leaves a truncated trace under the real name.
- * The same holds for --record (sim/recorder.h) and for the replica
- * databases --data writes (DIR/NAME.db.part, then renamed): bad output
- * places are found before the run starts, and exit 2.
+ * The same holds for --record (sim/recorder.h). Bad output places are
+ * found before the run starts, and exit 2.
+ *
+ * Replica databases: with --data DIR each replica writes through to
+ * DIR/NAME.db as it runs (durability sync unless the scenario says
+ * otherwise); replica databases of an earlier run there are replaced, any
+ * other file is refused untouched. Without --data, a scenario that asks
+ * for durability gets a temporary directory, removed afterwards.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -88,65 +93,53 @@ check_data_dir (const char *dir, MmrWorld *w, GError **error)
   return TRUE;
 }
 
-static gboolean
-save_replica (const char *path, MmrRunner *runner, guint r, GError **error)
+/* A replica database of an earlier run is replaced: remove it and its
+ * WAL files (check_data_dir proved it is one of ours). */
+static void
+remove_replica_files (const char *dir, MmrWorld *w)
 {
-  MmrWorld *w = mmr_runner_get_world (runner);
-  g_autofree char *part = g_strconcat (path, ".part", NULL);
-  g_autofree char *seed = g_strdup_printf (
-      "%" G_GUINT64_FORMAT, mmr_runner_get_seed (runner));
-  g_autoptr (MmrDurableStore) store = NULL;
-
-  g_unlink (part);
-  store = mmr_durable_store_open (part, error);
-  if (store == NULL
-      || !mmr_durable_store_set_meta (store, "replica",
-                                      mmr_world_replica_name (w, r), error)
-      || !mmr_durable_store_set_meta (
-             store, "scenario", mmr_runner_get_script (runner)->filename,
-             error)
-      || !mmr_durable_store_set_meta (store, "seed", seed, error)
-      || !mmr_durable_store_save_all (store, mmr_world_get_store (w, r),
-                                      error))
-    {
-      g_clear_pointer (&store, mmr_durable_store_close);
-      g_unlink (part);
-      return FALSE;
-    }
-  g_clear_pointer (&store, mmr_durable_store_close);
-  if (g_rename (part, path) != 0)
-    {
-      int e = errno;
-
-      g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_IO,
-                   "%s: cannot write: %s", path, g_strerror (e));
-      g_unlink (part);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* DOC: run-data-dir */
-/* After the run: each replica's final state, until replicas write
- * through to these files as they run (docs/storage.md). */
-static gboolean
-save_data_dir (const char *dir, MmrRunner *runner, GError **error)
-{
-  static const char readme[] =
-    "Replica databases written by 'mmr run --data' (docs/storage.md).\n"
-    "NAME.db holds replica NAME's registers as they were when the run\n"
-    "ended; durable replicas (durability sync|async, crash, restart)\n"
-    "will write through to these same files as they run.\n";
-  MmrWorld *w = mmr_runner_get_world (runner);
-  g_autofree char *readme_path = g_build_filename (dir, "README", NULL);
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
 
   for (guint r = 0; r < mmr_world_n_replicas (w); r++)
     {
       g_autofree char *path = replica_db_path (dir, w, r);
 
-      if (!save_replica (path, runner, r, error))
-        return FALSE;
+      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *f = g_strconcat (path, suffixes[i], NULL);
+
+          g_unlink (f);
+        }
     }
+}
+
+static void
+remove_temp_dir (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *f = g_build_filename (dir, name, NULL);
+
+      g_unlink (f);
+    }
+  if (d != NULL)
+    g_dir_close (d);
+  g_rmdir (dir);
+}
+
+/* DOC: run-data-dir */
+static gboolean
+write_readme (const char *dir, GError **error)
+{
+  static const char readme[] =
+    "Replica databases written by 'mmr run --data' (docs/storage.md).\n"
+    "Each replica wrote through to NAME.db as it ran (durability sync\n"
+    "unless the scenario chose async); reopen one with mmr_durable_store.\n";
+  g_autofree char *readme_path = g_build_filename (dir, "README", NULL);
+
   return g_file_set_contents (readme_path, readme, -1, error);
 }
 
@@ -159,18 +152,43 @@ run_file (const RunOptions *o, gboolean use_seed, guint64 seed)
   g_autoptr (MmrTraceWriter) tw = NULL;
   g_autoptr (MmrRecorder) rec = NULL;
   g_autofree char *part = NULL;
+  g_autofree char *temp_dir = NULL;
   FILE *trace = NULL;
   g_autofree char *out = NULL;
+  int rc;
 
   if (script == NULL)
     {
       fprintf (stderr, "%s\n", error->message);
       return MMR_EXIT_USAGE;
     }
-  runner = mmr_runner_new (script, use_seed, seed);
-  if (o->data != NULL
-      && !check_data_dir (o->data, mmr_runner_get_world (runner), &error))
-    return storage_failure (error);
+  {
+    /* A scratch world only to name the replicas' files. */
+    g_autoptr (MmrRunner) probe = mmr_runner_new (script, use_seed, seed);
+
+    if (o->data != NULL)
+      {
+        if (!check_data_dir (o->data, mmr_runner_get_world (probe), &error))
+          return storage_failure (error);
+        remove_replica_files (o->data, mmr_runner_get_world (probe));
+        if (script->config.durability == MMR_DURABILITY_NONE)
+          script->config.durability = MMR_DURABILITY_SYNC;
+      }
+  }
+  if (o->data == NULL && script->config.durability != MMR_DURABILITY_NONE)
+    {
+      temp_dir = g_dir_make_tmp ("mmr-run-XXXXXX", &error);
+      if (temp_dir == NULL)
+        return storage_failure (error);
+    }
+  runner = mmr_runner_new_full (script, use_seed, seed,
+                                o->data != NULL ? o->data : temp_dir, &error);
+  if (runner == NULL)
+    {
+      if (temp_dir != NULL)
+        remove_temp_dir (temp_dir);
+      return storage_failure (error);
+    }
   if (o->record != NULL)
     {
       MmrRecorderInfo info = { script->filename, script->source,
@@ -207,14 +225,18 @@ run_file (const RunOptions *o, gboolean use_seed, guint64 seed)
     }
   if (rec != NULL && !mmr_recorder_finish (rec, &error))
     return storage_failure (error);
-  if (o->data != NULL && !save_data_dir (o->data, runner, &error))
+  if (o->data != NULL && !write_readme (o->data, &error))
     return storage_failure (error);
   out = o->json ? mmr_report_json_string (runner, TRUE)
                 : mmr_report_text (runner, isatty (STDOUT_FILENO));
   fputs (out, stdout);
   if (o->json)
     fputc ('\n', stdout);
-  return mmr_runner_n_failed (runner) > 0 ? MMR_EXIT_FAILED : MMR_EXIT_OK;
+  rc = mmr_runner_n_failed (runner) > 0 ? MMR_EXIT_FAILED : MMR_EXIT_OK;
+  g_clear_pointer (&runner, mmr_runner_free);    /* closes the databases */
+  if (temp_dir != NULL)
+    remove_temp_dir (temp_dir);
+  return rc;
 }
 
 int
@@ -232,7 +254,8 @@ mmr_cmd_run (int argc, char **argv)
       "Record the whole run in the SQLite database OUT (mmr replay)",
       "OUT.db" },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o.data,
-      "Write each replica's database to DIR/NAME.db", "DIR" },
+      "Keep each replica's database in DIR/NAME.db (written through as "
+      "the run goes)", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,
       "FILE" },
     { NULL }

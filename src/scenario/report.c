@@ -472,7 +472,7 @@ mmr_report_text (MmrRunner *runner, gboolean use_color)
         const MmrConflict *cf = log->pdata[i];
         g_autofree char *t = mmr_duration_format (cf->time_us);
         g_autofree char *d = mmr_conflict_describe (
-            cf, mmr_world_replica_names (w));
+            cf, mmr_world_replica_names (w), cfg->granularity);
 
         g_string_append_printf (s, "  %s at %s, %s: %s\n", cf->key,
                                 mmr_world_replica_name (w, cf->replica), t, d);

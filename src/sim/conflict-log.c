@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "sim/view.h"
 #include "store/merge-fn.h"
 
 typedef struct {
@@ -237,15 +238,17 @@ rule_sentence (MmrResolveRule rule)
 
 static void
 append_version (GString *s, const MmrConflictVersion *v,
-                const char *const *names)
+                const char *const *names, MmrGranularity granularity)
 {
+  g_autofree char *value = mmr_view_format_value (granularity, v->value);
+
   g_string_append_printf (s, "%s:%u %s", names[v->dot.replica],
-                          v->dot.counter,
-                          v->value != NULL ? v->value : "(deleted)");
+                          v->dot.counter, value);
 }
 
 char *
-mmr_conflict_describe (const MmrConflict *c, const char *const *names)
+mmr_conflict_describe (const MmrConflict *c, const char *const *names,
+                       MmrGranularity granularity)
 {
   GString *s = g_string_new (rule_sentence (c->rule));
   gboolean any = FALSE;
@@ -256,8 +259,11 @@ mmr_conflict_describe (const MmrConflict *c, const char *const *names)
       g_string_append (s, ": all kept, read back together");
       return g_string_free (s, FALSE);
     case MMR_OUTCOME_MERGED:
-      g_string_append_printf (s, ": all kept, read as %s",
-                              c->value != NULL ? c->value : "(deleted)");
+      {
+        g_autofree char *value = mmr_view_format_value (granularity, c->value);
+
+        g_string_append_printf (s, ": all kept, read as %s", value);
+      }
       return g_string_free (s, FALSE);
     default:
       break;
@@ -269,7 +275,7 @@ mmr_conflict_describe (const MmrConflict *c, const char *const *names)
       if (!v->is_kept)
         continue;
       g_string_append (s, ": ");
-      append_version (s, v, names);
+      append_version (s, v, names, granularity);
       g_string_append (s, " wins");
     }
   for (guint i = 0; i < c->versions->len; i++)
@@ -279,7 +285,7 @@ mmr_conflict_describe (const MmrConflict *c, const char *const *names)
       if (v->is_kept)
         continue;
       g_string_append (s, any ? ", " : "; discarded ");
-      append_version (s, v, names);
+      append_version (s, v, names, granularity);
       any = TRUE;
     }
   return g_string_free (s, FALSE);

@@ -59,7 +59,8 @@ const char     *mmr_conflict_outcome_to_string (MmrConflictOutcome outcome);
 /* One sentence for people: "lww by timestamp: eggs (C:1) wins; discarded
  * A:2 milk,flour". */
 char           *mmr_conflict_describe (const MmrConflict *c,
-                                       const char *const *names);
+                                       const char *const *names,
+                                       MmrGranularity granularity);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrConflictLog, mmr_conflict_log_free)
 

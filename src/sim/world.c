@@ -446,7 +446,9 @@ open_databases (MmrWorld *w, GError **error)
 
       if (!mmr_replica_open_db (w->replicas[i], path,
                                 w->config.durability == MMR_DURABILITY_ASYNC,
-                                error))
+                                error)
+          || !mmr_durable_store_set_meta (w->replicas[i]->db, "replica",
+                                          w->names[i], error))
         return FALSE;
       if (w->config.durability == MMR_DURABILITY_ASYNC)
         schedule_flush (w, i, w->config.flush_interval_us);
@@ -1159,6 +1161,15 @@ mmr_world_is_quiescent (const MmrWorld *w)
 {
   if (w->config.antientropy_interval_us <= 0)
     return w->n_in_flight == 0;
+  /* A restarted replica still catching up will change. */
+  for (guint i = 0; i < w->n; i++)
+    {
+      const MmrReplica *r = w->replicas[i];
+
+      if (r->is_recovering && r->recover_waiting != 0
+          && w->now_us < r->recover_deadline_us)
+        return FALSE;
+    }
   for (guint i = 0; i < w->n; i++)
     for (guint j = 0; j < w->n; j++)
       {

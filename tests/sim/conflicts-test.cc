@@ -210,7 +210,7 @@ TEST (MmrConflictLog, RecordsVersionsRuleWinnerAndDiscarded)
   EXPECT_STREQ (cc->value, "eggs");
   EXPECT_TRUE (cc->is_kept);
   EXPECT_EQ (cc->written_us, 60000);
-  g_autofree char *d = mmr_conflict_describe (c, names);
+  g_autofree char *d = mmr_conflict_describe (c, names, MMR_GRANULARITY_FIELD);
   EXPECT_STREQ (d, "lww by timestamp: C:1 eggs wins; discarded A:2 milk,flour");
   mmr_runner_free (r);
   mmr_script_free (s);
