@@ -113,7 +113,10 @@ TEST (MmrDocs, EveryDocMarkerExistsInTheSources)
   const char *name;
   guint n = 0;
 
+  g_autofree char *gui = g_build_filename (MMR_SOURCE_ROOT, "gui", nullptr);
+
   collect_sources (src, all);
+  collect_sources (gui, all);
   while (d && (name = g_dir_read_name (d)) != nullptr)
     {
       if (!g_str_has_suffix (name, ".md"))
