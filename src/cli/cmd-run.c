@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 
 #include "cli/cli.h"
+#include "core/duration.h"
 #include "scenario/report.h"
 #include "scenario/runner.h"
 #include "scenario/script.h"
@@ -143,6 +144,31 @@ write_readme (const char *dir, GError **error)
   return g_file_set_contents (readme_path, readme, -1, error);
 }
 
+/* Runs to the end; on a terminal, a long run shows how far it has got
+ * (stderr, rewritten in place; nothing when piped). */
+static void
+run_with_progress (MmrRunner *runner)
+{
+  gboolean tty = isatty (STDERR_FILENO);
+  guint64 steps = 0;
+  gboolean shown = FALSE;
+
+  while (mmr_runner_step (runner))
+    if (tty && (++steps & 0xffff) == 0)
+      {
+        MmrWorld *w = mmr_runner_get_world (runner);
+        g_autofree char *t = mmr_duration_format (mmr_world_now (w));
+        const MmrCommand *c = mmr_runner_current_command (runner);
+
+        fprintf (stderr, "\r  line %u, %s of virtual time, %" G_GUINT64_FORMAT
+                 " events ", c != NULL ? c->line : 0, t,
+                 mmr_world_n_events (w));
+        shown = TRUE;
+      }
+  if (shown)
+    fprintf (stderr, "\r%60s\r", "");
+}
+
 static int
 run_file (const RunOptions *o, gboolean use_seed, guint64 seed)
 {
@@ -211,7 +237,7 @@ run_file (const RunOptions *o, gboolean use_seed, guint64 seed)
         }
       tw = mmr_trace_writer_new (mmr_runner_get_world (runner), trace);
     }
-  mmr_runner_run (runner);
+  run_with_progress (runner);
   if (trace != NULL)
     {
       g_clear_pointer (&tw, mmr_trace_writer_free);
