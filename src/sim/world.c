@@ -450,8 +450,7 @@ open_databases (MmrWorld *w, GError **error)
           || !mmr_durable_store_set_meta (w->replicas[i]->db, "replica",
                                           w->names[i], error))
         return FALSE;
-      if (w->config.durability == MMR_DURABILITY_ASYNC)
-        schedule_flush (w, i, w->config.flush_interval_us);
+      schedule_flush (w, i, w->config.flush_interval_us);
     }
   return TRUE;
 }
@@ -736,6 +735,20 @@ mmr_world_restart (MmrWorld *w, guint replica, GError **error)
   return TRUE;
 }
 
+void
+mmr_world_begin_local_batch (MmrWorld *w, guint replica)
+{
+  g_return_if_fail (replica < w->n);
+  mmr_replica_begin_local_batch (w->replicas[replica]);
+}
+
+void
+mmr_world_commit_local_batch (MmrWorld *w, guint replica)
+{
+  g_return_if_fail (replica < w->n);
+  mmr_replica_commit_local_batch (w->replicas[replica]);
+}
+
 gboolean
 mmr_world_is_down (const MmrWorld *w, guint replica)
 {
@@ -768,8 +781,6 @@ mmr_world_set_durability (MmrWorld *w, MmrDurability durability)
       r->is_async = durability == MMR_DURABILITY_ASYNC;
       if (was_async && !r->is_async)
         mmr_replica_flush (r);
-      if (!was_async && r->is_async && r->db != NULL)
-        schedule_flush (w, i, w->now_us + w->config.flush_interval_us);
     }
   w->config.durability = durability;
   emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
@@ -1112,12 +1123,9 @@ mmr_world_step (MmrWorld *w)
       break;
     case MMR_TASK_FLUSH:
       /* DOC: async-flush */
-      if (w->replicas[t.a]->is_async)
-        {
-          if (!w->replicas[t.a]->is_down)
-            mmr_replica_flush (w->replicas[t.a]);
-          schedule_flush (w, t.a, w->now_us + w->config.flush_interval_us);
-        }
+      if (!w->replicas[t.a]->is_down && !w->replicas[t.a]->in_local_batch)
+        mmr_replica_flush (w->replicas[t.a]);
+      schedule_flush (w, t.a, w->now_us + w->config.flush_interval_us);
       break;
     default:
       g_assert_not_reached ();

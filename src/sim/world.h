@@ -153,6 +153,10 @@ void     mmr_world_crash        (MmrWorld *world, guint replica);
 gboolean mmr_world_restart      (MmrWorld *world, guint replica,
                                  GError **error);
 gboolean mmr_world_is_down      (const MmrWorld *world, guint replica);
+/* Group commit (durability sync): the local writes between begin and
+ * commit are one transaction, acknowledged together at the commit. */
+void     mmr_world_begin_local_batch  (MmrWorld *world, guint replica);
+void     mmr_world_commit_local_batch (MmrWorld *world, guint replica);
 gboolean mmr_world_is_recovering (const MmrWorld *world, guint replica);
 void     mmr_world_set_durability (MmrWorld *world, MmrDurability durability);
 

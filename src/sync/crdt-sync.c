@@ -174,7 +174,7 @@ mmr_replica_crdt_op (MmrReplica *r, const char *key, const char *op,
   ev.hlc = r->hlc;
   ev.detail = detail;
   r->env->emit (r->env_data, &ev);
-  mmr_replica_persist (r, key);
+  mmr_replica_persist (r, key, TRUE);
   r->env->changed (r->env_data, r->index, key);
   if (mmr_crdt_is_empty (delta))
     return TRUE;
@@ -217,7 +217,7 @@ merge_crdts (MmrReplica *r, guint from, const MmrMessage *msg)
       mmr_crdt_merge (mine, in, NULL);
       if (mmr_crdt_sync_hash (mine) != before)
         {
-          mmr_replica_persist (r, wc->name);
+          mmr_replica_persist (r, wc->name, FALSE);
           r->env->changed (r->env_data, r->index, wc->name);
         }
     }

@@ -10,6 +10,11 @@
  *          write is acknowledged at once, so a crash loses the
  *          acknowledged writes of the open batch - the lesson of lab 11.
  *
+ * Merging another replica's write acknowledges nothing here, so it joins
+ * the batch the flush timer commits in both modes (the origin replica
+ * committed it before acknowledging). A local batch (group commit) makes
+ * several sync writes one transaction, acknowledged together.
+ *
  * A crash (mmr_replica_crash) drops the open batch and all memory. A
  * restart reloads every register and CRDT key from the database, then the
  * replica catches up through anti-entropy with every peer. Until each
@@ -81,16 +86,19 @@ save_crdt (MmrReplica *r, const char *name, const MmrCrdt *c, GError **error)
 
 /* DOC: persist */
 void
-mmr_replica_persist (MmrReplica *r, const char *name)
+mmr_replica_persist (MmrReplica *r, const char *name, gboolean is_local)
 {
   g_autoptr (GError) error = NULL;
   MmrRegister *reg;
   MmrCrdt *c;
   gboolean ok = TRUE;
+  gboolean own_transaction = is_local && !r->is_async && !r->in_local_batch;
 
   if (r->db == NULL)
     return;
-  if (r->is_async && !mmr_durable_store_in_batch (r->db))
+  if (own_transaction && mmr_durable_store_in_batch (r->db))
+    ok = mmr_durable_store_commit (r->db, &error);   /* flush merges first */
+  else if (!own_transaction && !mmr_durable_store_in_batch (r->db))
     ok = mmr_durable_store_begin (r->db, &error);
   if (ok && (reg = mmr_store_lookup (r->store, name)) != NULL)
     ok = mmr_durable_store_save_register (r->db, name, reg, &error);
@@ -98,6 +106,30 @@ mmr_replica_persist (MmrReplica *r, const char *name)
     ok = save_crdt (r, name, c, &error);
   if (!ok)
     report_storage_error (r, name, error);
+}
+
+void
+mmr_replica_begin_local_batch (MmrReplica *r)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (r->db == NULL || r->is_async)
+    return;
+  if (!mmr_durable_store_in_batch (r->db)
+      && !mmr_durable_store_begin (r->db, &error))
+    {
+      report_storage_error (r, NULL, error);
+      return;
+    }
+  r->in_local_batch = TRUE;
+}
+
+/* DOC: group-commit */
+void
+mmr_replica_commit_local_batch (MmrReplica *r)
+{
+  r->in_local_batch = FALSE;
+  mmr_replica_flush (r);
 }
 
 void
@@ -117,6 +149,7 @@ mmr_replica_crash (MmrReplica *r)
   if (r->db != NULL)
     mmr_durable_store_crash (r->db);   /* the open batch vanishes */
   r->db = NULL;
+  r->in_local_batch = FALSE;
   mmr_store_free (r->store);
   r->store = mmr_store_new ();
   g_hash_table_remove_all (r->crdts);

@@ -209,7 +209,7 @@ write_register (MmrReplica *r, const char *name, const char *value,
   if (res.conflict)
     emit_conflict (r, name, reg, &res, -1);
   mmr_merge_result_clear (&res);
-  mmr_replica_persist (r, name);        /* sync: committed before the ack */
+  mmr_replica_persist (r, name, TRUE);  /* sync: committed before the ack */
   r->env->changed (r->env_data, r->index, name);
   push_register (r, name, reg, dot, value);
 }
@@ -326,7 +326,7 @@ mmr_replica_merge_register (MmrReplica *r, const char *name,
   mmr_merge_result_clear (&res);
   if (changed)
     {
-      mmr_replica_persist (r, name);
+      mmr_replica_persist (r, name, FALSE);
       r->env->changed (r->env_data, r->index, name);
     }
   return changed;

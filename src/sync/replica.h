@@ -93,6 +93,7 @@ typedef struct {
   MmrDurableStore *db;            /* NULL: no database, or crashed */
   char *db_path;                  /* NULL: in memory only */
   gboolean is_async;              /* commit in batches, ack first */
+  gboolean in_local_batch;        /* sync group commit in progress */
   gboolean is_down;               /* crashed, not restarted */
   gboolean is_recovering;         /* restarted, catching up */
   guint32 recover_waiting;        /* peers (bits) yet to answer */
@@ -158,9 +159,17 @@ void     mmr_replica_exchange_reply (MmrReplica *r, guint peer,
 /* Durability (durability.c). */
 gboolean mmr_replica_open_db    (MmrReplica *r, const char *path,
                                  gboolean is_async, GError **error);
-/* Writes register @name (or CRDT key) through to the database: its own
- * transaction (sync) or the open batch (async). */
-void     mmr_replica_persist    (MmrReplica *r, const char *name);
+/* Writes register @name (or CRDT key) through to the database. A local
+ * write (@is_local) in sync mode is its own transaction - committed
+ * before the ack - unless a local batch is open (group commit: the whole
+ * batch is acknowledged at its commit). Everything else (async writes,
+ * and merges of other replicas' writes, which acknowledge nothing here)
+ * joins the open batch that the flush timer commits. */
+void     mmr_replica_persist    (MmrReplica *r, const char *name,
+                                 gboolean is_local);
+/* Group commit of local writes (sync mode): begin, write, commit. */
+void     mmr_replica_begin_local_batch  (MmrReplica *r);
+void     mmr_replica_commit_local_batch (MmrReplica *r);
 /* Commits the open batch, if any (the async flush timer). */
 void     mmr_replica_flush      (MmrReplica *r);
 void     mmr_replica_crash      (MmrReplica *r);
