@@ -31,6 +31,7 @@
 #include "mmr-session.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "store/record.h"
 
@@ -67,6 +68,7 @@ struct _MmrSession {
 
   MmrScript *script;             /* owned (also in old_scripts) */
   GPtrArray *old_scripts;        /* every script loaded, freed at finalize */
+  GPtrArray *data_dirs;          /* temporary replica-database folders */
   MmrRunner *runner;             /* owned */
   char *filename;
   guint64 seed;
@@ -267,6 +269,45 @@ world_of (MmrSession *self)
   return self->runner != NULL ? mmr_runner_get_world (self->runner) : NULL;
 }
 
+/* A scenario that declares a durability gets its replicas' databases in
+ * a fresh temporary folder per world (the live one and every time-travel
+ * replay), as "mmr run" does; removed when the session goes. */
+static MmrRunner *
+make_runner (MmrSession *self)
+{
+  g_autofree char *dir = NULL;
+  MmrRunner *r;
+
+  if (self->script->config.durability == MMR_DURABILITY_NONE)
+    return mmr_runner_new (self->script, TRUE, self->seed);
+  dir = g_dir_make_tmp ("mmr-inspector-XXXXXX", NULL);
+  r = dir != NULL ? mmr_runner_new_full (self->script, TRUE, self->seed, dir,
+                                         NULL)
+                  : NULL;
+  if (dir != NULL)
+    g_ptr_array_add (self->data_dirs, g_steal_pointer (&dir));
+  return r != NULL ? r : mmr_runner_new (self->script, TRUE, self->seed);
+}
+
+static void
+remove_data_dir (gpointer data)
+{
+  const char *dir = data;
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *f = g_build_filename (dir, name, NULL);
+
+      g_unlink (f);
+    }
+  if (d != NULL)
+    g_dir_close (d);
+  g_rmdir (dir);
+  g_free (data);
+}
+
 static void
 new_runner (MmrSession *self)
 {
@@ -282,7 +323,7 @@ new_runner (MmrSession *self)
   self->run_cmd = NULL;
   self->run_end_us = 0;
   self->display_us = 0;
-  self->runner = mmr_runner_new (self->script, TRUE, self->seed);
+  self->runner = make_runner (self);
   mmr_world_add_observer (mmr_runner_get_world (self->runner),
                           on_world_event, self);
   mmr_world_add_change_observer (mmr_runner_get_world (self->runner),
@@ -956,7 +997,7 @@ mmr_session_dup_runner_at (MmrSession *self, guint64 n_events)
   g_return_val_if_fail (MMR_IS_SESSION (self), NULL);
   if (self->script == NULL)
     return NULL;
-  r = mmr_runner_new (self->script, TRUE, self->seed);
+  r = make_runner (self);
   w = mmr_runner_get_world (r);
   while (mmr_world_n_events (w) < n_events)
     {
@@ -988,6 +1029,7 @@ mmr_session_finalize (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_pointer (&self->runner, mmr_runner_free);
+  g_ptr_array_unref (self->data_dirs);   /* after the runner closed them */
   clear_log (self);
   g_ptr_array_unref (self->chunks);
   g_array_unref (self->partners);
@@ -1071,6 +1113,7 @@ mmr_session_class_init (MmrSessionClass *klass)
 static void
 mmr_session_init (MmrSession *self)
 {
+  self->data_dirs = g_ptr_array_new_with_free_func (remove_data_dir);
   self->old_scripts = g_ptr_array_new_with_free_func (
       (GDestroyNotify) mmr_script_free);
   self->chunks = g_ptr_array_new_with_free_func (g_free);

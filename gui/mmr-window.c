@@ -21,10 +21,12 @@
 #include "mmr-clocks-panel.h"
 #include "mmr-conflicts-panel.h"
 #include "mmr-controls-panel.h"
+#include "mmr-lab-panel.h"
 #include "mmr-metrics-panel.h"
 #include "mmr-state-table.h"
 #include "mmr-vv-view.h"
 #include "core/duration.h"
+#include "lab/lab.h"
 
 #define CHECK_INTERVAL_US 250000
 
@@ -267,6 +269,45 @@ add_page (MmrWindow *self, GtkWidget *child, const char *title,
   gtk_notebook_append_page (self->panels, scroller, gtk_label_new (title));
 }
 
+/* The lab panel's tab is shown only while a lab folder is open. The
+ * panel is kept as object data, to leave the window's fields alone. */
+#define LAB_PANEL_KEY "mmr-lab-panel"
+
+static void
+build_lab_page (MmrWindow *self)
+{
+  GtkWidget *lab_panel = mmr_lab_panel_new ();
+
+  mmr_lab_panel_set_session (MMR_LAB_PANEL (lab_panel), self->session);
+  add_page (self, lab_panel, "Lab", FALSE);
+  g_object_set_data (G_OBJECT (self), LAB_PANEL_KEY, lab_panel);
+  gtk_widget_set_visible (
+      gtk_notebook_get_nth_page (self->panels, -1), FALSE);
+}
+
+/* Opens @path as a lab when it is a folder with a lab file. */
+static gboolean
+open_lab (MmrWindow *self, const char *path, gboolean *is_lab,
+          GError **error)
+{
+  MmrLabPanel *lab_panel = g_object_get_data (G_OBJECT (self), LAB_PANEL_KEY);
+  g_autofree char *lab_file = g_build_filename (path, MMR_LAB_FILE,
+                                                NULL);
+  GtkWidget *page = gtk_notebook_get_nth_page (self->panels, -1);
+
+  *is_lab = g_file_test (lab_file, G_FILE_TEST_IS_REGULAR);
+  if (!*is_lab)
+    {
+      gtk_widget_set_visible (page, FALSE);
+      return FALSE;
+    }
+  if (!mmr_lab_panel_load (lab_panel, path, error))
+    return FALSE;
+  gtk_widget_set_visible (page, TRUE);
+  gtk_notebook_set_current_page (self->panels, -1);
+  return TRUE;
+}
+
 static void
 build_panels (MmrWindow *self)
 {
@@ -298,6 +339,7 @@ build_panels (MmrWindow *self)
   add_page (self, self->clocks_panel, "Clocks", FALSE);
   add_page (self, self->metrics_panel, "Metrics", FALSE);
   add_page (self, self->controls_panel, "World", FALSE);
+  build_lab_page (self);
 
   g_signal_connect (self->state_table, "key-selected",
                     G_CALLBACK (key_selected_cb), self);
@@ -311,8 +353,16 @@ gboolean
 mmr_window_open (MmrWindow *self, const char *path)
 {
   g_autoptr (GError) error = NULL;
+  gboolean is_lab;
 
   g_return_val_if_fail (MMR_IS_WINDOW (self), FALSE);
+  if (open_lab (self, path, &is_lab, &error))
+    return TRUE;
+  if (is_lab)
+    {
+      mmr_window_show_error (self, "Cannot open the lab", error->message);
+      return FALSE;
+    }
   if (mmr_session_load_file (self->session, path, &error))
     return TRUE;
   mmr_window_show_error (self, "Cannot open the scenario", error->message);
