@@ -30,7 +30,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "sim/recorder-view.h"
+#include "sim/view.h"
 #include "sim/run-db.h"
 #include "sim/view.h"
 
@@ -292,7 +292,7 @@ on_change (MmrWorld *w, guint replica, const char *register_name,
 
   if (rec->error != NULL)
     return;
-  entries = mmr_recorder_dup_register_view (w, replica, register_name);
+  entries = mmr_view_dup_register (w, replica, register_name, TRUE);
   g_byte_array_set_size (rec->buf, 0);
   mmr_run_db_encode_entries (rec->buf, entries, 0, entries->len);
   sqlite3_bind_null (st, 1);   /* rowid n_changes + 1 */
