@@ -254,23 +254,20 @@ history_ids_len (guint64 c)
 }
 
 static void
-account_causality (MmrWorld *w, guint from, const char *key)
+account_causality (MmrWorld *w, guint from, const MmrVersionVector *regvv)
 {
-  const MmrRegister *reg = mmr_store_lookup (w->replicas[from]->store, key);
   guint64 vv = 1, history = 0, n_ids = 0;
 
-  if (reg == NULL)
-    return;
   for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
-    if (reg->vv.c[i] != 0)
+    if (regvv->c[i] != 0)
       {
-        vv += 1 + varint_len (reg->vv.c[i]);
-        history += history_ids_len (reg->vv.c[i]);
-        n_ids += reg->vv.c[i];
+        vv += 1 + varint_len (regvv->c[i]);
+        history += history_ids_len (regvv->c[i]);
+        n_ids += regvv->c[i];
       }
   history += varint_len (n_ids);
   w->metrics.meta_vv_bytes += vv;
-  w->metrics.meta_dvv_bytes += vv + 1 + varint_len (reg->vv.c[from]);
+  w->metrics.meta_dvv_bytes += vv + 1 + varint_len (regvv->c[from]);
   w->metrics.meta_history_bytes += history;
 }
 
@@ -278,7 +275,7 @@ account_causality (MmrWorld *w, guint from, const char *key)
 static void
 env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
           guint n_registers, guint32 metadata_bytes, const char *key,
-          MmrDot dot, const char *value)
+          MmrDot dot, const char *value, const MmrVersionVector *vv)
 {
   MmrWorld *w = data;
   MmrChannel *ch = w->links[from][to];
@@ -298,7 +295,8 @@ env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
       w->metrics.push_messages++;
       w->metrics.push_bytes += size;
       w->metrics.metadata_bytes += metadata_bytes;
-      account_causality (w, from, key);
+      if (vv != NULL)
+        account_causality (w, from, vv);
     }
   else
     {
@@ -317,13 +315,8 @@ env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
   ev.bytes = (guint32) size;
   ev.hlc = w->replicas[from]->hlc;
   ev.detail = mmr_msg_type_to_string (type);
-  if (key != NULL)
-    {
-      MmrRegister *reg = mmr_store_lookup (w->replicas[from]->store, key);
-
-      if (reg != NULL)
-        ev.vv = reg->vv;
-    }
+  if (vv != NULL)
+    ev.vv = *vv;
   world_emit (w, &ev);
   if (fate == MMR_SEND_LOST || fate == MMR_SEND_CUT)
     {

@@ -52,7 +52,7 @@ send_message (MmrReplica *r, guint to, MmrMessage *msg)
   bytes = mmr_wire_encode (msg, &metadata);
   r->env->send (r->env_data, r->index, to, bytes, msg->type,
                 msg->type == MMR_MSG_DIGEST ? 0 : msg->registers->len,
-                metadata, NULL, none, NULL);
+                metadata, NULL, none, NULL, NULL);
 }
 
 /* DOC: ae-begin */

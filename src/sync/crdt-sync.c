@@ -80,7 +80,7 @@ send_crdt_message (MmrReplica *r, guint to, MmrMessage *msg, const char *key)
   bytes = mmr_wire_encode (msg, NULL);
   r->env->send (r->env_data, r->index, to, bytes, msg->type,
                 msg->type == MMR_MSG_CRDT_DIGEST ? 0 : msg->crdts->len, 0,
-                key, none, NULL);
+                key, none, NULL, NULL);
 }
 
 static char *

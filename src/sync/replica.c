@@ -156,7 +156,7 @@ push_register (MmrReplica *r, const char *name, const MmrRegister *reg,
   for (guint peer = 0; peer < r->n_replicas; peer++)
     if (peer != r->index)
       r->env->send (r->env_data, r->index, peer, bytes, MMR_MSG_STATE, 1,
-                    metadata, name, dot, value);
+                    metadata, name, dot, value, &reg->vv);
 }
 
 /* The value a record-granularity write builds on: the visible version

@@ -49,10 +49,12 @@ typedef struct {
    * SEND. @key, @dot and @value describe a pushed write (NULL/zero for
    * anti-entropy traffic); @metadata_bytes is what wire.c counted;
    * @n_registers how many registers it carries (0: it cannot change the
-   * receiver's state, which matters for quiescence). */
+   * receiver's state, which matters for quiescence); @vv the pushed
+   * register's version vector (NULL when not a register push). */
   void (*send) (gpointer env, guint from, guint to, GBytes *bytes,
                 MmrMsgType type, guint n_registers, guint32 metadata_bytes,
-                const char *key, MmrDot dot, const char *value);
+                const char *key, MmrDot dot, const char *value,
+                const MmrVersionVector *vv);
   /* Report an event; the world stamps seq, time and vector clock. */
   void (*emit) (gpointer env, MmrEvent *event);
   /* Register @name of the replica changed (quiescence detection, and the
