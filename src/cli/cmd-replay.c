@@ -118,7 +118,8 @@ print_state_text (MmrReplay *rp, gint64 at_us, GPtrArray *state)
     {
       GPtrArray *view = state->pdata[r];
 
-      printf ("replica %s  (%u keys)\n", names[r], view->len);
+      printf ("replica %s  (%u key%s)\n", names[r], view->len,
+              view->len == 1 ? "" : "s");
       for (guint i = 0; i < view->len; i++)
         {
           const MmrViewEntry *e = view->pdata[i];

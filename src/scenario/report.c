@@ -373,8 +373,9 @@ text_replicas (GString *s, MmrWorld *w, const Colors *c)
     {
       g_autoptr (GPtrArray) view = mmr_view_dup (w, r, FALSE);
 
-      g_string_append_printf (s, "%sreplica %s%s  (%u keys)\n", c->bold,
-                              names[r], c->off, view->len);
+      g_string_append_printf (s, "%sreplica %s%s  (%u key%s)\n", c->bold,
+                              names[r], c->off, view->len,
+                              view->len == 1 ? "" : "s");
       for (guint i = 0; i < view->len; i++)
         {
           const MmrViewEntry *e = view->pdata[i];
