@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "core/duration.h"
-#include "mmr-palette.h"
+#include "mmr-swatch.h"
 
 #define SKEW_RANGE_S 10.0
 #define DRIFT_RANGE_PPM 10000
@@ -97,40 +97,7 @@ drift_changed_cb (GtkSpinButton *spin, MmrClocksPanel *self)
 
 /* ---- building the grid ---- */
 
-static void
-swatch_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height,
-             gpointer data)
-{
-  GdkRGBA c;
 
-  (void) area;
-  mmr_palette_replica (GPOINTER_TO_UINT (data), &c);
-  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0 - 1, 0,
-             2 * G_PI);
-  gdk_cairo_set_source_rgba (cr, &c);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.8);
-  cairo_set_line_width (cr, 1);
-  cairo_stroke (cr);
-}
-
-static GtkWidget *
-replica_label (MmrWorld *world, guint r)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  GtkWidget *swatch = gtk_drawing_area_new ();
-  GtkWidget *label = gtk_label_new (mmr_world_replica_name (world, r));
-
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 12);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 12);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), swatch_draw,
-                                  GUINT_TO_POINTER (r), NULL);
-  gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (box), swatch);
-  gtk_box_append (GTK_BOX (box), label);
-  return box;
-}
 
 static GtkWidget *
 value_label (void)
@@ -191,7 +158,7 @@ build_row (MmrClocksPanel *self, MmrWorld *world, guint r)
   row->drift = gtk_spin_button_new_with_range (-DRIFT_RANGE_PPM,
                                                DRIFT_RANGE_PPM, 10);
   label_control (row->drift, "Clock drift in parts per million", name);
-  gtk_grid_attach (self->grid, replica_label (world, r), 0, y, 1, 1);
+  gtk_grid_attach (self->grid, mmr_swatch_label_new (r, mmr_world_replica_name (world, r)), 0, y, 1, 1);
   gtk_grid_attach (self->grid, row->physical, 1, y, 1, 1);
   gtk_grid_attach (self->grid, row->lamport, 2, y, 1, 1);
   gtk_grid_attach (self->grid, row->hlc, 3, y, 1, 1);

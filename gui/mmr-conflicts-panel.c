@@ -29,7 +29,7 @@
 #include "mmr-conflicts-panel.h"
 
 #include "core/duration.h"
-#include "mmr-palette.h"
+#include "mmr-swatch.h"
 
 /* ---- one conflict, as words ---- */
 
@@ -329,22 +329,6 @@ G_DEFINE_FINAL_TYPE (MmrConflictsPanel, mmr_conflicts_panel, GTK_TYPE_WIDGET)
 enum { CONFLICT_SELECTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static void
-swatch_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height,
-             gpointer data)
-{
-  GdkRGBA c;
-
-  (void) area;
-  mmr_palette_replica (GPOINTER_TO_UINT (data), &c);
-  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0 - 1, 0,
-             2 * G_PI);
-  gdk_cairo_set_source_rgba (cr, &c);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.8);
-  cairo_set_line_width (cr, 1);
-  cairo_stroke (cr);
-}
 
 static GtkWidget *
 line_new (int replica, const char *text, const char *css)
@@ -354,14 +338,7 @@ line_new (int replica, const char *text, const char *css)
 
   if (replica >= 0)
     {
-      GtkWidget *swatch = gtk_drawing_area_new ();
-
-      gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 10);
-      gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 10);
-      gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), swatch_draw,
-                                      GUINT_TO_POINTER (replica), NULL);
-      gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (box), swatch);
+      gtk_box_append (GTK_BOX (box), mmr_swatch_new ((guint) replica, 10));
     }
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);

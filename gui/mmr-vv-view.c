@@ -24,7 +24,7 @@
 
 #include <string.h>
 
-#include "mmr-palette.h"
+#include "mmr-swatch.h"
 #include "sim/view.h"
 #include "store/record.h"
 #include "store/store.h"
@@ -209,40 +209,7 @@ values_text (MmrWorld *world, guint replica, const char *register_name,
 
 /* ---- widgets ---- */
 
-static void
-swatch_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height,
-             gpointer data)
-{
-  GdkRGBA c;
 
-  (void) area;
-  mmr_palette_replica (GPOINTER_TO_UINT (data), &c);
-  cairo_arc (cr, width / 2.0, height / 2.0, MIN (width, height) / 2.0 - 1, 0,
-             2 * G_PI);
-  gdk_cairo_set_source_rgba (cr, &c);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.8);
-  cairo_set_line_width (cr, 1);
-  cairo_stroke (cr);
-}
-
-static GtkWidget *
-replica_label (MmrWorld *world, guint replica)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  GtkWidget *swatch = gtk_drawing_area_new ();
-  GtkWidget *label = gtk_label_new (mmr_world_replica_name (world, replica));
-
-  gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (swatch), 12);
-  gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (swatch), 12);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), swatch_draw,
-                                  GUINT_TO_POINTER (replica), NULL);
-  gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (box), swatch);
-  gtk_box_append (GTK_BOX (box), label);
-  return box;
-}
 
 static void
 clear_children (GtkWidget *container)
@@ -302,14 +269,14 @@ build_grid (MmrVvView *self, MmrWorld *world, const char *register_name,
   clear_children (self->grid);
   gtk_grid_attach (grid, gtk_label_new ("writes seen from →"), 0, 0, 1, 1);
   for (guint e = 0; e < n; e++)
-    gtk_grid_attach (grid, replica_label (world, e), (int) e + 1, 0, 1, 1);
+    gtk_grid_attach (grid, mmr_swatch_label_new (e, mmr_world_replica_name (world, e)), (int) e + 1, 0, 1, 1);
   gtk_grid_attach (grid, gtk_label_new ("versions (dot)"), (int) n + 1, 0, 1, 1);
   for (guint r = 0; r < n; r++)
     {
       g_autofree char *values = values_text (world, r, register_name, field);
       GtkWidget *v = gtk_label_new (values);
 
-      gtk_grid_attach (grid, replica_label (world, r), 0, (int) r + 1, 1, 1);
+      gtk_grid_attach (grid, mmr_swatch_label_new (r, mmr_world_replica_name (world, r)), 0, (int) r + 1, 1, 1);
       for (guint e = 0; e < n; e++)
         gtk_grid_attach (grid, count_label (self->shown, n, r, e, world),
                          (int) e + 1, (int) r + 1, 1, 1);
@@ -340,8 +307,8 @@ relation_row (MmrVvView *self, MmrWorld *world, guint a, guint b)
   gtk_widget_add_css_class (why, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (why), 0);
   gtk_label_set_wrap (GTK_LABEL (why), TRUE);
-  gtk_box_append (GTK_BOX (box), replica_label (world, a));
-  gtk_box_append (GTK_BOX (box), replica_label (world, b));
+  gtk_box_append (GTK_BOX (box), mmr_swatch_label_new (a, mmr_world_replica_name (world, a)));
+  gtk_box_append (GTK_BOX (box), mmr_swatch_label_new (b, mmr_world_replica_name (world, b)));
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), why);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box),
