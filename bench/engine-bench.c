@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "sim/world.h"
+#include "store/storage.h"
 
 static void
 progress_line (gboolean progress, const char *what, guint done, guint total)
@@ -102,22 +103,6 @@ mmr_engine_bench_run (guint n, gboolean progress, MmrEngineBenchResult *out)
 
 /* ---- durable apply ---- */
 
-static void
-remove_dir (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *f = g_build_filename (dir, name, NULL);
-
-      g_unlink (f);
-    }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
-}
 
 /* The reference: what SQLite does at best for rows of about this size. */
 static double
@@ -203,5 +188,5 @@ mmr_engine_durable_bench_run (guint n, gboolean progress,
                             / ((double) (g_get_monotonic_time () - start) / 1e6);
   out->ratio = out->durable_rows_per_s / out->raw_rows_per_s;
   mmr_world_free (w);
-  remove_dir (dir);
+  mmr_storage_remove_scratch_dir (dir);
 }

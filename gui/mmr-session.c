@@ -34,6 +34,7 @@
 #include <glib/gstdio.h>
 
 #include "store/record.h"
+#include "store/storage.h"
 
 #define CHUNK_SHIFT 12
 #define CHUNK_SIZE (1u << CHUNK_SHIFT)
@@ -292,19 +293,7 @@ make_runner (MmrSession *self)
 static void
 remove_data_dir (gpointer data)
 {
-  const char *dir = data;
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *f = g_build_filename (dir, name, NULL);
-
-      g_unlink (f);
-    }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
+  mmr_storage_remove_scratch_dir (data);
   g_free (data);
 }
 

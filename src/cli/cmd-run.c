@@ -27,6 +27,7 @@
 #include "sim/recorder.h"
 #include "sim/trace.h"
 #include "store/durable-store.h"
+#include "store/storage.h"
 
 typedef struct {
   char *seed;
@@ -114,22 +115,6 @@ remove_replica_files (const char *dir, MmrWorld *w)
     }
 }
 
-static void
-remove_temp_dir (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *f = g_build_filename (dir, name, NULL);
-
-      g_unlink (f);
-    }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
-}
 
 /* DOC: run-data-dir */
 static gboolean
@@ -212,7 +197,7 @@ run_file (const RunOptions *o, gboolean use_seed, guint64 seed)
   if (runner == NULL)
     {
       if (temp_dir != NULL)
-        remove_temp_dir (temp_dir);
+        mmr_storage_remove_scratch_dir (temp_dir);
       return storage_failure (error);
     }
   if (o->record != NULL)
@@ -261,7 +246,7 @@ run_file (const RunOptions *o, gboolean use_seed, guint64 seed)
   rc = mmr_runner_n_failed (runner) > 0 ? MMR_EXIT_FAILED : MMR_EXIT_OK;
   g_clear_pointer (&runner, mmr_runner_free);    /* closes the databases */
   if (temp_dir != NULL)
-    remove_temp_dir (temp_dir);
+    mmr_storage_remove_scratch_dir (temp_dir);
   return rc;
 }
 

@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "lab/lab-question.h"
+#include "store/storage.h"
 
 struct _MmrLabRunner {
   const MmrLab *lab;
@@ -99,20 +100,10 @@ mmr_lab_runner_new (const MmrLab *lab)
 static void
 drop_world (MmrLabRunner *r)
 {
-  g_autoptr (GDir) d = NULL;
-  const char *name;
-
   g_clear_pointer (&r->scenario, mmr_runner_free);
   if (r->data_dir == NULL)
     return;
-  d = g_dir_open (r->data_dir, 0, NULL);
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (r->data_dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (r->data_dir);
+  mmr_storage_remove_scratch_dir (r->data_dir);
   g_clear_pointer (&r->data_dir, g_free);
 }
 

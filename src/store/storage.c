@@ -447,3 +447,20 @@ mmr_storage_check_integrity (sqlite3 *db, const char *path, GError **error)
     }
   return TRUE;
 }
+
+void
+mmr_storage_remove_scratch_dir (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *f = g_build_filename (dir, name, NULL);
+
+      g_unlink (f);
+    }
+  if (d != NULL)
+    g_dir_close (d);
+  g_rmdir (dir);
+}

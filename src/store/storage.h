@@ -122,4 +122,9 @@ gsize    mmr_storage_vv_encode (const MmrVersionVector *vv, guint8 *out);
 gboolean mmr_storage_vv_decode (const guint8 *data, gsize len,
                                 MmrVersionVector *out);
 
+/* Removes a temporary directory of replica databases made for one run
+ * (g_dir_make_tmp): its files, one level deep, then the directory. Only
+ * for directories this process created; never for a user's --data. */
+void     mmr_storage_remove_scratch_dir (const char *dir);
+
 G_END_DECLS
