@@ -28,3 +28,25 @@ mmr_resolve_rule_to_string (MmrResolveRule rule)
     default: g_assert_not_reached ();
     }
 }
+
+static int
+dot_ptr_compare (gconstpointer a, gconstpointer b)
+{
+  return mmr_dot_compare (*(const MmrDot *) a, *(const MmrDot *) b);
+}
+
+char *
+mmr_event_conflict_id (const MmrEvent *ev)
+{
+  g_autoptr (GArray) dots = g_array_sized_new (FALSE, FALSE, sizeof (MmrDot),
+                                               ev->n_versions);
+  GString *s = g_string_new (ev->key);
+
+  for (guint i = 0; i < ev->n_versions; i++)
+    g_array_append_val (dots, ev->versions[i].dot);
+  g_array_sort (dots, dot_ptr_compare);
+  for (guint i = 0; i < dots->len; i++)
+    g_string_append_printf (s, "|%u:%u", g_array_index (dots, MmrDot, i).replica,
+                            g_array_index (dots, MmrDot, i).counter);
+  return g_string_free (s, FALSE);
+}

@@ -88,6 +88,10 @@ typedef struct {
 } MmrEvent;
 
 const char *mmr_event_kind_to_string   (MmrEventKind kind);
+/* CONFLICT/RESOLVE: "key|r:c|r:c" over the sorted dots of the versions
+ * that met. The same conflict is detected at every replica the versions
+ * meet, in whatever order they arrive; this names it once. */
+char       *mmr_event_conflict_id      (const MmrEvent *event);
 const char *mmr_resolve_rule_to_string (MmrResolveRule rule);
 
 typedef void (*MmrObserverFunc) (const MmrEvent *event, gpointer user_data);

@@ -101,6 +101,16 @@ mmr_version_vector_sum (const MmrVersionVector *vv)
   return sum;
 }
 
+int
+mmr_dot_compare (MmrDot a, MmrDot b)
+{
+  if (a.replica != b.replica)
+    return a.replica < b.replica ? -1 : 1;
+  if (a.counter != b.counter)
+    return a.counter < b.counter ? -1 : 1;
+  return 0;
+}
+
 const char *
 mmr_vv_order_to_string (MmrVvOrder order)
 {

@@ -51,6 +51,8 @@ gboolean    mmr_version_vector_is_empty  (const MmrVersionVector *vv);
 guint       mmr_version_vector_n_entries (const MmrVersionVector *vv);
 guint64     mmr_version_vector_sum       (const MmrVersionVector *vv);
 const char *mmr_vv_order_to_string       (MmrVvOrder order);
+/* Total order on dots: by replica, then counter (for sorting). */
+int         mmr_dot_compare              (MmrDot a, MmrDot b);
 /* "{A:2, B:1}" using @names for replica indices; zero entries omitted. */
 char       *mmr_version_vector_to_string (const MmrVersionVector *vv,
                                           const char *const *names);

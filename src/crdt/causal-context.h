@@ -56,16 +56,7 @@ gboolean mmr_causal_context_decode   (MmrCausalContext *ctx,
 void     mmr_causal_context_describe (const MmrCausalContext *ctx,
                                       GString *out);
 
-/* Dot order: by replica, then counter. */
-static inline int
-mmr_dot_compare (MmrDot a, MmrDot b)
-{
-  if (a.replica != b.replica)
-    return a.replica < b.replica ? -1 : 1;
-  if (a.counter != b.counter)
-    return a.counter < b.counter ? -1 : 1;
-  return 0;
-}
+/* Dot order: mmr_dot_compare (core/version-vector.h). */
 
 static inline gboolean
 mmr_dot_equal (MmrDot a, MmrDot b)

@@ -41,40 +41,20 @@ conflict_free (MmrConflict *c)
   g_free (c);
 }
 
-static int
-dot_cmp (MmrDot a, MmrDot b)
-{
-  if (a.replica != b.replica)
-    return a.replica < b.replica ? -1 : 1;
-  return a.counter < b.counter ? -1 : a.counter > b.counter;
-}
 
 static int
 version_cmp (gconstpointer a, gconstpointer b)
 {
-  return dot_cmp (((const MmrConflictVersion *) a)->dot,
+  return mmr_dot_compare (((const MmrConflictVersion *) a)->dot,
                   ((const MmrConflictVersion *) b)->dot);
 }
 
-static char *
-conflict_id (const MmrConflict *c)
-{
-  GString *s = g_string_new (c->key);
-
-  for (guint i = 0; i < c->versions->len; i++)
-    {
-      MmrDot d = g_array_index (c->versions, MmrConflictVersion, i).dot;
-
-      g_string_append_printf (s, "|%u:%u", d.replica, d.counter);
-    }
-  return g_string_free (s, FALSE);
-}
 
 static gboolean
 is_kept (const MmrEvent *ev, MmrDot d)
 {
   for (guint i = 0; i < ev->n_kept; i++)
-    if (dot_cmp (ev->kept[i], d) == 0)
+    if (mmr_dot_compare (ev->kept[i], d) == 0)
       return TRUE;
   return FALSE;
 }
@@ -149,7 +129,7 @@ record_conflict (MmrConflictLog *log, const MmrEvent *ev)
       g_array_append_val (c->versions, v);
     }
   g_array_sort (c->versions, version_cmp);
-  id = conflict_id (c);
+  id = mmr_event_conflict_id (ev);
   if (!g_hash_table_add (log->seen, g_steal_pointer (&id)))
     {
       conflict_free (c);

@@ -87,32 +87,7 @@ env_now (gpointer data)
   return ((MmrWorld *) data)->now_us;
 }
 
-static int
-dot_cmp (gconstpointer a, gconstpointer b)
-{
-  const MmrDot *x = a, *y = b;
 
-  if (x->replica != y->replica)
-    return x->replica < y->replica ? -1 : 1;
-  return x->counter < y->counter ? -1 : x->counter > y->counter;
-}
-
-/* The same conflict is detected at every replica the versions meet, in
- * whatever order they arrive: it is identified by its sorted dots. */
-static char *
-conflict_id (const MmrEvent *ev)
-{
-  g_autoptr (GArray) dots = g_array_new (FALSE, FALSE, sizeof (MmrDot));
-  GString *s = g_string_new (ev->key);
-
-  for (guint i = 0; i < ev->n_versions; i++)
-    g_array_append_val (dots, ev->versions[i].dot);
-  g_array_sort (dots, dot_cmp);
-  for (guint i = 0; i < dots->len; i++)
-    g_string_append_printf (s, "|%u:%u", g_array_index (dots, MmrDot, i).replica,
-                            g_array_index (dots, MmrDot, i).counter);
-  return g_string_free (s, FALSE);
-}
 
 static void
 count_event (MmrWorld *w, const MmrEvent *ev)
@@ -135,7 +110,7 @@ count_event (MmrWorld *w, const MmrEvent *ev)
       break;
     case MMR_EV_CONFLICT:
       {
-        char *id = conflict_id (ev);
+        char *id = mmr_event_conflict_id (ev);
 
         if (g_hash_table_add (w->conflict_ids, id))
           w->metrics.conflicts++;

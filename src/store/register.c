@@ -139,27 +139,18 @@ mmr_version_lww_compare (const MmrVersion *a, const MmrVersion *b,
   return 0;
 }
 
-static int
-dot_cmp (MmrDot a, MmrDot b)
-{
-  if (a.replica != b.replica)
-    return a.replica < b.replica ? -1 : 1;
-  if (a.counter != b.counter)
-    return a.counter < b.counter ? -1 : 1;
-  return 0;
-}
 
 static int
 version_dot_cmp (gconstpointer a, gconstpointer b)
 {
-  return dot_cmp (((const MmrVersion *) a)->dot, ((const MmrVersion *) b)->dot);
+  return mmr_dot_compare (((const MmrVersion *) a)->dot, ((const MmrVersion *) b)->dot);
 }
 
 static gboolean
 has_dot (const MmrRegister *reg, MmrDot dot)
 {
   for (guint i = 0; i < reg->n_siblings; i++)
-    if (dot_cmp (reg->siblings[i].dot, dot) == 0)
+    if (mmr_dot_compare (reg->siblings[i].dot, dot) == 0)
       return TRUE;
   return FALSE;
 }
