@@ -385,9 +385,8 @@ in_flight_arrow (Ctx *c, const MmrEvent *send, const GdkRGBA *col)
   if (send->replica < 0 || send->peer < 0)
     return;
   ch = mmr_world_get_channel (w, (guint) send->replica, (guint) send->peer);
-  for (GList *l = ch->queue.head; l != NULL; l = l->next)
+  for (const MmrInFlight *m = ch->head; m != NULL; m = m->next)
     {
-      const MmrInFlight *m = l->data;
       double span, frac, x0, y0, x1, y1;
 
       if (m->msg_id != send->msg_id || m->is_duplicate)

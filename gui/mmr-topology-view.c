@@ -290,9 +290,8 @@ draw_messages (cairo_t *cr, const MmrTopologyFrame *f, MmrWorld *world,
           continue;
         ch = mmr_world_get_channel (world, i, j);
         mmr_palette_replica (i, &c);
-        for (GList *l = ch->queue.head; l != NULL; l = l->next)
+        for (const MmrInFlight *m = ch->head; m != NULL; m = m->next)
           {
-            const MmrInFlight *m = l->data;
             double span = MAX (m->deliver_at_us - m->sent_at_us, 1);
             double frac = CLAMP ((f->time_us - m->sent_at_us) / span, 0.0, 1.0);
             double x, y, r = (m->is_payload ? 5.0 : 3.5) * scale;
@@ -542,10 +541,9 @@ mmr_topology_describe_message_at (MmrSession *session, gint64 time_us,
       {
         if (i == j)
           continue;
-        for (GList *l = mmr_world_get_channel (world, i, j)->queue.head;
-             l != NULL; l = l->next)
+        for (const MmrInFlight *m = mmr_world_get_channel (world, i, j)->head;
+             m != NULL; m = m->next)
           {
-            const MmrInFlight *m = l->data;
             double span = MAX (m->deliver_at_us - m->sent_at_us, 1);
             double frac = CLAMP ((time_us - m->sent_at_us) / span, 0.0, 1.0);
             double mx, my, d;

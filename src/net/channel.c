@@ -16,6 +16,8 @@
  */
 #include "net/channel.h"
 
+#include <string.h>
+
 void
 mmr_link_model_init (MmrLinkModel *model)
 {
@@ -34,17 +36,20 @@ mmr_channel_new (guint from, guint to, const MmrLinkModel *model)
   ch->from = from;
   ch->to = to;
   ch->model = *model;
-  g_queue_init (&ch->queue);
   return ch;
 }
 
-void
-mmr_in_flight_free (MmrInFlight *m)
+static void
+free_list (MmrInFlight *m)
 {
-  if (m == NULL)
-    return;
-  g_bytes_unref (m->bytes);
-  g_free (m);
+  while (m != NULL)
+    {
+      MmrInFlight *next = m->next;
+
+      g_clear_pointer (&m->bytes, g_bytes_unref);
+      g_free (m);
+      m = next;
+    }
 }
 
 void
@@ -52,8 +57,18 @@ mmr_channel_free (MmrChannel *ch)
 {
   if (ch == NULL)
     return;
-  g_queue_clear_full (&ch->queue, (GDestroyNotify) mmr_in_flight_free);
+  free_list (ch->head);
+  free_list (ch->spare);
   g_free (ch);
+}
+
+void
+mmr_channel_recycle (MmrChannel *ch, MmrInFlight *m)
+{
+  g_clear_pointer (&m->bytes, g_bytes_unref);
+  m->prev = NULL;
+  m->next = ch->spare;
+  ch->spare = m;
 }
 
 static gint64
@@ -74,29 +89,39 @@ draw_latency (MmrChannel *ch, MmrPrng *prng)
 static void
 enqueue (MmrChannel *ch, MmrInFlight *m)
 {
-  GList *l = ch->queue.tail;
+  MmrInFlight *after = ch->tail;
 
-  while (l != NULL)
-    {
-      MmrInFlight *o = l->data;
-
-      if (o->deliver_at_us < m->deliver_at_us
-          || (o->deliver_at_us == m->deliver_at_us && o->seq < m->seq))
-        break;
-      l = l->prev;
-    }
-  if (l == NULL)
-    g_queue_push_head (&ch->queue, m);
+  while (after != NULL
+         && (after->deliver_at_us > m->deliver_at_us
+             || (after->deliver_at_us == m->deliver_at_us
+                 && after->seq > m->seq)))
+    after = after->prev;
+  m->prev = after;
+  m->next = after != NULL ? after->next : ch->head;
+  if (m->next != NULL)
+    m->next->prev = m;
   else
-    g_queue_insert_after (&ch->queue, l, m);
+    ch->tail = m;
+  if (after != NULL)
+    after->next = m;
+  else
+    ch->head = m;
+  ch->n_queued++;
 }
 
 static MmrInFlight *
 queue_copy (MmrChannel *ch, MmrPrng *prng, gint64 now_us, GBytes *bytes,
             guint64 msg_id, guint64 seq, gboolean is_duplicate)
 {
-  MmrInFlight *m = g_new0 (MmrInFlight, 1);
+  MmrInFlight *m = ch->spare;
 
+  if (m != NULL)
+    {
+      ch->spare = m->next;
+      memset (m, 0, sizeof *m);
+    }
+  else
+    m = g_new0 (MmrInFlight, 1);
   m->msg_id = msg_id;
   m->seq = seq;
   m->sent_at_us = now_us;
@@ -142,11 +167,22 @@ mmr_channel_send (MmrChannel *ch, MmrPrng *prng, gint64 now_us,
 MmrInFlight *
 mmr_channel_pop (MmrChannel *ch)
 {
-  return g_queue_pop_head (&ch->queue);
+  MmrInFlight *m = ch->head;
+
+  if (m == NULL)
+    return NULL;
+  ch->head = m->next;
+  if (ch->head != NULL)
+    ch->head->prev = NULL;
+  else
+    ch->tail = NULL;
+  m->next = m->prev = NULL;
+  ch->n_queued--;
+  return m;
 }
 
 guint
 mmr_channel_n_in_flight (const MmrChannel *ch)
 {
-  return ch->queue.length;
+  return ch->n_queued;
 }

@@ -3,8 +3,9 @@
  * A channel is a queue of in-flight messages (GBytes) from one replica to
  * another, plus the link's fault model. Sending draws the message's fate
  * from the world's PRNG - lost, delivered once or twice, after what latency
- * - and queues the copies in delivery order. The world schedules one
- * delivery per queued copy and pops the head when it fires.
+ * - and queues the copies in delivery order. Because the queue is
+ * ordered, the world schedules only its head: one task per link, however
+ * many messages are on it (src/sim/world.c, "scheduling deliveries").
  *
  * The fault model is a plain struct of delays and probabilities (as in
  * TigerBeetle's simulator): every fault is a number a scenario can set.
@@ -33,7 +34,11 @@ typedef struct {
 
 void mmr_link_model_init (MmrLinkModel *model);
 
-typedef struct {
+typedef struct _MmrInFlight MmrInFlight;
+
+struct _MmrInFlight {
+  MmrInFlight *next;        /* the queue is a list through the copies */
+  MmrInFlight *prev;
   guint64 msg_id;           /* same for a message and its duplicate */
   guint64 seq;              /* scheduler sequence of its delivery */
   gint64 sent_at_us;
@@ -43,14 +48,20 @@ typedef struct {
   /* Set by the world, not the channel: instrumentation for the trace. */
   gboolean is_payload;      /* carries registers */
   MmrVersionVector send_clock;  /* sender's vector clock at SEND */
-} MmrInFlight;
+};
 
 typedef struct {
   guint from;
   guint to;
   MmrLinkModel model;
   gboolean is_cut;
-  GQueue queue;             /* MmrInFlight*, owned, in delivery order */
+  /* The copies on the link, owned, in delivery order: iterate with
+   * for (m = ch->head; m != NULL; m = m->next). */
+  MmrInFlight *head;
+  MmrInFlight *tail;
+  guint n_queued;
+  MmrInFlight *spare;       /* delivered copies kept for reuse (via next):
+                             * a busy link allocates nothing per message */
   gint64 fifo_floor_us;     /* latest delivery time queued (reorder off) */
   guint64 n_sent;
   guint64 n_delivered;
@@ -76,9 +87,10 @@ MmrSendFate mmr_channel_send (MmrChannel *ch, MmrPrng *prng, gint64 now_us,
                               GBytes *bytes, guint64 msg_id,
                               guint64 seq_a, guint64 seq_b,
                               MmrInFlight *out_copies[2]);
-/* Removes and returns the next copy to deliver (owned), or NULL. */
+/* Removes and returns the next copy to deliver, or NULL; give it back
+ * with mmr_channel_recycle once delivered. */
 MmrInFlight *mmr_channel_pop (MmrChannel *ch);
+void         mmr_channel_recycle (MmrChannel *ch, MmrInFlight *m);
 guint        mmr_channel_n_in_flight (const MmrChannel *ch);
-void         mmr_in_flight_free (MmrInFlight *m);
 
 G_END_DECLS

@@ -13,7 +13,9 @@
  * Interface:
  *   mmr_message_new / _free / _add_register / _add_need   build a message
  *   mmr_wire_encode   message -> bytes, plus the metadata byte count
+ *   mmr_wire_encode_push  one pushed register -> bytes, no message built
  *   mmr_wire_decode   bytes -> message, or a GError (MMR_WIRE_ERROR)
+ *   mmr_wire_decode_into  the same into a reused message (the hot path)
  *
  * Invariants:
  *   - encoding is canonical: equal messages give equal bytes (vv entries in
@@ -47,6 +49,27 @@ G_DEFINE_QUARK (mmr-wire-error-quark, mmr_wire_error)
 #define FLAG_TOMBSTONE 0x01
 
 /* ---- building messages ------------------------------------------------ */
+
+/* Where a decoded message keeps what it points to (see wire.h): every
+ * string, NUL-terminated, in one text buffer, and the registers and their
+ * versions in arrays. A message is decoded into the same storage again and
+ * again (mmr_wire_decode_into), so once the buffers have grown to the
+ * largest message seen, decoding allocates nothing.
+ *
+ * Invariant: text never moves while a message is decoded. Every string on
+ * the wire is preceded by a length of at least one byte, and its copy
+ * needs exactly one byte more than its bytes (the NUL), so the text of a
+ * message never exceeds the message's size - which is reserved up front.
+ * The arrays may move while they grow; pointers into them are set once
+ * the whole message is read (fix_pointers). */
+struct _MmrMessageStorage {
+  char *text;
+  gsize text_len;
+  gsize text_cap;
+  GArray *wire;          /* MmrWireRegister */
+  GArray *regs;          /* MmrRegister */
+  GArray *versions;      /* MmrVersion, register after register */
+};
 
 static void
 wire_crdt_free (gpointer data)
@@ -83,22 +106,40 @@ wire_register_free (gpointer data)
   g_free (wr);
 }
 
-MmrMessage *
-mmr_message_new (MmrMsgType type)
+static MmrMessage *
+message_new (MmrMsgType type, gboolean owns_registers)
 {
-  MmrMessage *msg;
+  MmrMessage *msg = g_new0 (MmrMessage, 1);
 
-  g_return_val_if_fail (type >= MMR_MSG_STATE
-                        && type <= MMR_MSG_MERKLE, NULL);
-  msg = g_new0 (MmrMessage, 1);
   msg->type = type;
   /* Reserved small: most messages carry one register. GLib's default
    * first growth is 16 pointers, a 128-byte block per array that keeps
    * malloc out of its fast bins on the hottest path of the simulator. */
-  msg->registers = g_ptr_array_new_full (1, wire_register_free);
-  msg->need = g_ptr_array_new_full (0, g_free);
+  msg->registers = g_ptr_array_new_full (1, owns_registers
+                                            ? wire_register_free : NULL);
+  msg->need = g_ptr_array_new_full (0, owns_registers ? g_free : NULL);
   msg->crdts = g_ptr_array_new_full (0, wire_crdt_free);
   msg->nodes = g_array_new (FALSE, FALSE, sizeof (MmrMerkleNode));
+  return msg;
+}
+
+MmrMessage *
+mmr_message_new (MmrMsgType type)
+{
+  g_return_val_if_fail (type >= MMR_MSG_STATE
+                        && type <= MMR_MSG_MERKLE, NULL);
+  return message_new (type, TRUE);
+}
+
+MmrMessage *
+mmr_message_new_decoded (void)
+{
+  MmrMessage *msg = message_new (MMR_MSG_STATE, FALSE);
+
+  msg->decoded = g_new0 (MmrMessageStorage, 1);
+  msg->decoded->wire = g_array_new (FALSE, TRUE, sizeof (MmrWireRegister));
+  msg->decoded->regs = g_array_new (FALSE, TRUE, sizeof (MmrRegister));
+  msg->decoded->versions = g_array_new (FALSE, TRUE, sizeof (MmrVersion));
   return msg;
 }
 
@@ -111,6 +152,14 @@ mmr_message_free (MmrMessage *msg)
   g_ptr_array_unref (msg->need);
   g_ptr_array_unref (msg->crdts);
   g_array_unref (msg->nodes);
+  if (msg->decoded != NULL)
+    {
+      g_free (msg->decoded->text);
+      g_array_unref (msg->decoded->wire);
+      g_array_unref (msg->decoded->regs);
+      g_array_unref (msg->decoded->versions);
+      g_free (msg->decoded);
+    }
   g_free (msg);
 }
 
@@ -121,6 +170,7 @@ mmr_message_add_register (MmrMessage *msg, const char *name,
   MmrWireRegister *wr;
 
   g_return_if_fail (msg != NULL && name != NULL && reg != NULL);
+  g_return_if_fail (msg->decoded == NULL);
   wr = g_new0 (MmrWireRegister, 1);
   wr->name = g_strdup (name);
   wr->reg = reg;
@@ -131,6 +181,7 @@ void
 mmr_message_add_need (MmrMessage *msg, const char *name)
 {
   g_return_if_fail (msg != NULL && name != NULL);
+  g_return_if_fail (msg->decoded == NULL);
   g_return_if_fail (msg->type == MMR_MSG_DIGEST_REPLY
                     || msg->type == MMR_MSG_CRDT_REPLY);
   g_ptr_array_add (msg->need, g_strdup (name));
@@ -164,6 +215,39 @@ mmr_msg_type_to_string (MmrMsgType type)
 
 /* ---- encoding ---------------------------------------------------------- */
 
+/* An output buffer that becomes the message's GBytes without a copy.
+ * Every write reserves first; a push is sized up front (push_size_hint)
+ * so that it is written with one allocation. */
+typedef struct {
+  guint8 *data;
+  gsize len;
+  gsize cap;
+} Writer;
+
+static void
+writer_init (Writer *w, gsize size_hint)
+{
+  w->cap = MAX (size_hint, 32);
+  w->data = g_malloc (w->cap);
+  w->len = 0;
+}
+
+static inline void
+writer_reserve (Writer *w, gsize n)
+{
+  if (G_LIKELY (w->len + n <= w->cap))
+    return;
+  while (w->len + n > w->cap)
+    w->cap *= 2;
+  w->data = g_realloc (w->data, w->cap);
+}
+
+static GBytes *
+writer_finish (Writer *w)
+{
+  return g_bytes_new_take (w->data, w->len);
+}
+
 /* DOC: wire-zigzag */
 /* Zig-zag: 0, -1, 1, -2, 2 ... -> 0, 1, 2, 3, 4 ...: small magnitudes of
  * either sign become small unsigned numbers, hence short varints. */
@@ -181,46 +265,49 @@ zigzag_decode (guint64 u)
   return (u & 1) ? -half - 1 : half;
 }
 
-static void
-put_u8 (GByteArray *out, guint8 v)
+static inline void
+put_u8 (Writer *out, guint8 v)
 {
-  g_byte_array_append (out, &v, 1);
+  writer_reserve (out, 1);
+  out->data[out->len++] = v;
+}
+
+static void
+put_bytes (Writer *out, const void *data, gsize n)
+{
+  writer_reserve (out, n);
+  memcpy (out->data + out->len, data, n);
+  out->len += n;
 }
 
 /* DOC: wire-varint */
 /* Unsigned LEB128: seven bits per byte, low bits first, the high bit set on
  * every byte but the last. */
-static void
-put_varint (GByteArray *out, guint64 v)
+static inline void
+put_varint (Writer *out, guint64 v)
 {
-  guint8 buf[MAX_VARINT_BYTES];
-  guint n = 0;
-
-  do
+  writer_reserve (out, MAX_VARINT_BYTES);
+  while (v >= 0x80)
     {
-      buf[n] = v & 0x7f;
+      out->data[out->len++] = (guint8) (v | 0x80);
       v >>= 7;
-      if (v != 0)
-        buf[n] |= 0x80;
-      n++;
     }
-  while (v != 0);
-  g_byte_array_append (out, buf, n);
+  out->data[out->len++] = (guint8) v;
 }
 
 static void
-put_string (GByteArray *out, const char *s)
+put_string (Writer *out, const char *s)
 {
   gsize len = strlen (s);
 
   /* The decoder rejects anything else; catch the sender, not the receiver. */
   g_warn_if_fail (g_utf8_validate (s, len, NULL));
   put_varint (out, len);
-  g_byte_array_append (out, (const guint8 *) s, len);
+  put_bytes (out, s, len);
 }
 
 static void
-put_vv (GByteArray *out, const MmrVersionVector *vv)
+put_vv (Writer *out, const MmrVersionVector *vv)
 {
   put_varint (out, mmr_version_vector_n_entries (vv));
   for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
@@ -233,9 +320,9 @@ put_vv (GByteArray *out, const MmrVersionVector *vv)
 
 /* Everything but the value is metadata; returns the metadata bytes. */
 static guint32
-put_version (GByteArray *out, const MmrVersion *v)
+put_version (Writer *out, const MmrVersion *v)
 {
-  guint start = out->len;
+  gsize start = out->len;
   guint32 metadata;
 
   g_return_val_if_fail (v->dot.replica < MMR_MAX_REPLICAS, 0);
@@ -255,21 +342,21 @@ put_version (GByteArray *out, const MmrVersion *v)
 /* A DIGEST entry is name + vv only: siblings, if the caller left any in
  * the register, are not sent. */
 static guint32
-put_register (GByteArray *out, const MmrWireRegister *wr,
+put_register (Writer *out, const char *name, const MmrRegister *reg,
               gboolean with_siblings)
 {
   guint32 metadata;
-  guint start;
+  gsize start;
 
-  put_string (out, wr->name);
+  put_string (out, name);
   start = out->len;
-  put_vv (out, &wr->reg->vv);
+  put_vv (out, &reg->vv);
   metadata = out->len - start;
   if (!with_siblings)
     return metadata;
-  put_varint (out, wr->reg->n_siblings);
-  for (guint i = 0; i < wr->reg->n_siblings; i++)
-    metadata += put_version (out, &wr->reg->siblings[i]);
+  put_varint (out, reg->n_siblings);
+  for (guint i = 0; i < reg->n_siblings; i++)
+    metadata += put_version (out, &reg->siblings[i]);
   return metadata;
 }
 
@@ -280,7 +367,7 @@ is_crdt_type (MmrMsgType type)
 }
 
 static void
-put_need (GByteArray *out, const MmrMessage *msg)
+put_need (Writer *out, const MmrMessage *msg)
 {
   put_varint (out, msg->need->len);
   for (guint i = 0; i < msg->need->len; i++)
@@ -289,7 +376,7 @@ put_need (GByteArray *out, const MmrMessage *msg)
 
 /* CRDT bodies: a state is an opaque blob (crdt.h encodes it). */
 static void
-put_crdts (GByteArray *out, const MmrMessage *msg)
+put_crdts (Writer *out, const MmrMessage *msg)
 {
   put_varint (out, msg->crdts->len);
   for (guint i = 0; i < msg->crdts->len; i++)
@@ -301,7 +388,7 @@ put_crdts (GByteArray *out, const MmrMessage *msg)
         {
           guint64 le = GUINT64_TO_LE (wc->hash);
 
-          g_byte_array_append (out, (const guint8 *) &le, 8);
+          put_bytes (out, &le, 8);
         }
       else
         {
@@ -309,17 +396,18 @@ put_crdts (GByteArray *out, const MmrMessage *msg)
           const guint8 *data = g_bytes_get_data (wc->state, &len);
 
           put_varint (out, len);
-          g_byte_array_append (out, data, (guint) len);
+          put_bytes (out, data, len);
         }
     }
   if (msg->type == MMR_MSG_CRDT_REPLY)
     put_need (out, msg);
 }
 
-static void
-put_merkle (GByteArray *out, const MmrMessage *msg, guint32 *metadata)
+static guint32
+put_merkle (Writer *out, const MmrMessage *msg)
 {
-  guint start = out->len;
+  gsize start = out->len;
+  guint32 metadata;
 
   put_u8 (out, msg->step);
   put_varint (out, msg->nodes->len);
@@ -332,23 +420,39 @@ put_merkle (GByteArray *out, const MmrMessage *msg, guint32 *metadata)
         {
           guint64 le = GUINT64_TO_LE (n->hash);
 
-          g_byte_array_append (out, (const guint8 *) &le, 8);
+          put_bytes (out, &le, 8);
         }
     }
-  *metadata = out->len - start;
+  metadata = out->len - start;
   if (msg->step != MMR_MERKLE_BUCKETS)
-    return;
+    return metadata;
   put_varint (out, msg->registers->len);
   for (guint i = 0; i < msg->registers->len; i++)
-    *metadata += put_register (out, msg->registers->pdata[i], FALSE);
+    {
+      const MmrWireRegister *wr = msg->registers->pdata[i];
+
+      metadata += put_register (out, wr->name, wr->reg, FALSE);
+    }
+  return metadata;
+}
+
+static void
+put_header (Writer *out, MmrMsgType type, guint64 lamport, MmrHlc hlc,
+            guint32 exchange)
+{
+  put_u8 (out, MMR_WIRE_VERSION);
+  put_u8 (out, type);
+  put_varint (out, lamport);
+  put_varint (out, zigzag_encode (hlc.l));
+  put_varint (out, hlc.c);
+  put_varint (out, exchange);
 }
 
 /* DOC: wire-encode */
 GBytes *
 mmr_wire_encode (const MmrMessage *msg, guint32 *out_metadata_bytes)
 {
-  GByteArray *out;
-  gboolean with_siblings;
+  Writer out;
   guint32 metadata = 0;
 
   g_return_val_if_fail (msg != NULL, NULL);
@@ -356,54 +460,76 @@ mmr_wire_encode (const MmrMessage *msg, guint32 *out_metadata_bytes)
                         || msg->type == MMR_MSG_CRDT_REPLY
                         || msg->need->len == 0, NULL);
 
-  out = g_byte_array_new ();
-  put_u8 (out, MMR_WIRE_VERSION);
-  put_u8 (out, msg->type);
-  put_varint (out, msg->lamport);
-  put_varint (out, zigzag_encode (msg->hlc.l));
-  put_varint (out, msg->hlc.c);
-  put_varint (out, msg->exchange);
+  writer_init (&out, 64);
+  put_header (&out, msg->type, msg->lamport, msg->hlc, msg->exchange);
   if (msg->type == MMR_MSG_MERKLE)
+    metadata = put_merkle (&out, msg);
+  else if (is_crdt_type (msg->type))
+    put_crdts (&out, msg);
+  else
     {
-      put_merkle (out, msg, &metadata);
-      if (out_metadata_bytes != NULL)
-        *out_metadata_bytes = metadata;
-      return g_byte_array_free_to_bytes (out);
-    }
-  if (is_crdt_type (msg->type))
-    {
-      put_crdts (out, msg);
-      if (out_metadata_bytes != NULL)
-        *out_metadata_bytes = 0;
-      return g_byte_array_free_to_bytes (out);
-    }
+      gboolean with_siblings = msg->type != MMR_MSG_DIGEST;
 
-  with_siblings = msg->type != MMR_MSG_DIGEST;
-  put_varint (out, msg->registers->len);
-  for (guint i = 0; i < msg->registers->len; i++)
-    metadata += put_register (out, msg->registers->pdata[i], with_siblings);
-  if (msg->type == MMR_MSG_DIGEST_REPLY)
-    {
-      put_varint (out, msg->need->len);
-      for (guint i = 0; i < msg->need->len; i++)
-        put_string (out, msg->need->pdata[i]);
-    }
+      put_varint (&out, msg->registers->len);
+      for (guint i = 0; i < msg->registers->len; i++)
+        {
+          const MmrWireRegister *wr = msg->registers->pdata[i];
 
+          metadata += put_register (&out, wr->name, wr->reg, with_siblings);
+        }
+      if (msg->type == MMR_MSG_DIGEST_REPLY)
+        put_need (&out, msg);
+    }
   if (out_metadata_bytes != NULL)
     *out_metadata_bytes = metadata;
-  return g_byte_array_free_to_bytes (out);
+  return writer_finish (&out);
+}
+
+/* An upper bound of a one-register STATE message's size, so that a push
+ * is written into one allocation. */
+static gsize
+push_size_hint (const char *name, const MmrRegister *reg)
+{
+  gsize n = 2 + 4 * MAX_VARINT_BYTES + 2 * MAX_VARINT_BYTES + strlen (name)
+            + 1 + MMR_MAX_REPLICAS * 6 + MAX_VARINT_BYTES;
+
+  for (guint i = 0; i < reg->n_siblings; i++)
+    n += 2 + 5 * MAX_VARINT_BYTES + MAX_VARINT_BYTES
+         + (reg->siblings[i].value != NULL
+            ? strlen (reg->siblings[i].value) : 0);
+  return n;
+}
+
+/* DOC: wire-encode-push */
+GBytes *
+mmr_wire_encode_push (guint64 lamport, MmrHlc hlc, const char *name,
+                      const MmrRegister *reg, guint32 *out_metadata_bytes)
+{
+  Writer out;
+  guint32 metadata;
+
+  g_return_val_if_fail (name != NULL && reg != NULL, NULL);
+  writer_init (&out, push_size_hint (name, reg));
+  put_header (&out, MMR_MSG_STATE, lamport, hlc, 0);
+  put_varint (&out, 1);
+  metadata = put_register (&out, name, reg, TRUE);
+  if (out_metadata_bytes != NULL)
+    *out_metadata_bytes = metadata;
+  return writer_finish (&out);
 }
 
 /* ---- decoding ---------------------------------------------------------- */
 
 /* A cursor over the input.  Every read checks what is left first; the
  * first failure sets *error and every later read is skipped by the
- * callers' early returns. */
+ * callers' early returns. Strings are copied into the message's storage
+ * (see MmrMessageStorage above). */
 typedef struct {
   const guint8 *data;
   gsize len;
   gsize pos;
   GError **error;
+  MmrMessageStorage *store;
 } Reader;
 
 static gsize
@@ -446,42 +572,56 @@ read_u8 (Reader *r, const char *what, guint8 *out)
 
 /* Rejects what put_varint never writes (more than 10 bytes, bits past 64,
  * a redundant trailing zero byte), so that decoding stays the inverse of
- * encoding. */
+ * encoding. The length of a string is read with @what naming the string
+ * and @suffix " length"; messages are only built on failure. */
 static gboolean
-read_varint (Reader *r, const char *what, guint64 *out)
+read_varint_of (Reader *r, const char *what, const char *suffix,
+                guint64 *out)
 {
   guint64 v = 0;
 
+  /* The common case first: one byte, below 128. */
+  if (G_LIKELY (r->pos < r->len && r->data[r->pos] < 0x80))
+    {
+      *out = r->data[r->pos++];
+      return TRUE;
+    }
   for (guint i = 0; i < MAX_VARINT_BYTES; i++)
     {
       guint8 b;
 
       if (r->pos + i >= r->len)
         return fail (r, MMR_WIRE_ERROR_TRUNCATED,
-                     "truncated message: expected a varint (%s) at offset %"
+                     "truncated message: expected a varint (%s%s) at offset %"
                      G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT " left",
-                     what, r->pos, left (r));
+                     what, suffix, r->pos, left (r));
       b = r->data[r->pos + i];
       if (i == MAX_VARINT_BYTES - 1 && (b & 0x80))
         return fail (r, MMR_WIRE_ERROR_MALFORMED,
-                     "varint (%s) at offset %" G_GSIZE_FORMAT " is longer "
-                     "than %d bytes", what, r->pos, MAX_VARINT_BYTES);
+                     "varint (%s%s) at offset %" G_GSIZE_FORMAT " is longer "
+                     "than %d bytes", what, suffix, r->pos, MAX_VARINT_BYTES);
       if (i == MAX_VARINT_BYTES - 1 && b > 1)
         return fail (r, MMR_WIRE_ERROR_MALFORMED,
-                     "varint (%s) at offset %" G_GSIZE_FORMAT " overflows "
-                     "64 bits", what, r->pos);
+                     "varint (%s%s) at offset %" G_GSIZE_FORMAT " overflows "
+                     "64 bits", what, suffix, r->pos);
       v |= (guint64) (b & 0x7f) << (7 * i);
       if (b & 0x80)
         continue;
       if (b == 0 && i > 0)
         return fail (r, MMR_WIRE_ERROR_MALFORMED,
-                     "varint (%s) at offset %" G_GSIZE_FORMAT " is not "
-                     "minimally encoded", what, r->pos);
+                     "varint (%s%s) at offset %" G_GSIZE_FORMAT " is not "
+                     "minimally encoded", what, suffix, r->pos);
       r->pos += i + 1;
       *out = v;
       return TRUE;
     }
   g_assert_not_reached ();
+}
+
+static gboolean
+read_varint (Reader *r, const char *what, guint64 *out)
+{
+  return read_varint_of (r, what, "", out);
 }
 
 static gboolean
@@ -531,15 +671,16 @@ read_count (Reader *r, const char *what, guint min_item_bytes, guint *out)
   return TRUE;
 }
 
-/* Strings must be UTF-8 without NUL bytes: they become C strings. */
+/* Strings must be UTF-8 without NUL bytes: they become C strings, copied
+ * into the message's text (which cannot overflow, see MmrMessageStorage). */
 static gboolean
 read_string (Reader *r, const char *what, char **out)
 {
-  g_autofree char *length_what = g_strdup_printf ("%s length", what);
+  MmrMessageStorage *s = r->store;
   guint64 len;
   const char *start;
 
-  if (!read_varint (r, length_what, &len))
+  if (!read_varint_of (r, what, " length", &len))
     return FALSE;
   if (len > left (r))
     return fail_truncated (r, len, what);
@@ -548,7 +689,11 @@ read_string (Reader *r, const char *what, char **out)
     return fail (r, MMR_WIRE_ERROR_MALFORMED,
                  "%s at offset %" G_GSIZE_FORMAT " is not valid UTF-8 "
                  "(or contains a NUL byte)", what, r->pos);
-  *out = g_strndup (start, len);
+  g_assert (s->text_len + len + 1 <= s->text_cap);
+  *out = s->text + s->text_len;
+  memcpy (*out, start, len);
+  (*out)[len] = '\0';
+  s->text_len += len + 1;
   r->pos += len;
   return TRUE;
 }
@@ -619,6 +764,7 @@ read_version (Reader *r, MmrVersion *v)
   gsize flags_at;
   guint8 flags;
 
+  memset (v, 0, sizeof *v);
   if (!read_replica (r, "dot replica", &v->dot.replica)
       || !read_u32 (r, "dot counter", &v->dot.counter)
       || !read_zigzag (r, "timestamp", &v->ts)
@@ -638,38 +784,76 @@ read_version (Reader *r, MmrVersion *v)
   return read_string (r, "value", &v->value);
 }
 
-/* Siblings are counted in as they are read, so that a failure half way
- * leaves a register mmr_register_free() can release. */
+/* Register @i of the message: its name, vector and (@with_siblings) its
+ * versions, appended to the storage's versions. The register's siblings
+ * pointer is set by fix_pointers once every version is read. */
 static gboolean
-read_register (Reader *r, gboolean with_siblings, MmrWireRegister **out)
+read_register (Reader *r, MmrMessage *msg, guint i, gboolean with_siblings)
 {
-  g_autofree char *name = NULL;
-  g_autoptr (MmrRegister) reg = mmr_register_new ();
-  guint n;
+  MmrMessageStorage *s = r->store;
+  MmrWireRegister *wr = &g_array_index (s->wire, MmrWireRegister, i);
+  MmrRegister *reg = &g_array_index (s->regs, MmrRegister, i);
+  guint n, first;
 
-  if (!read_string (r, "register name", &name)
+  memset (reg, 0, sizeof *reg);
+  if (!read_string (r, "register name", &wr->name)
       || !read_vv (r, &reg->vv))
     return FALSE;
-  if (with_siblings)
+  wr->reg = reg;
+  g_ptr_array_add (msg->registers, wr);
+  if (!with_siblings)
+    return TRUE;
+  if (!read_count (r, "sibling count", MIN_VERSION_BYTES, &n))
+    return FALSE;
+  first = s->versions->len;
+  g_array_set_size (s->versions, first + n);
+  for (guint k = 0; k < n; k++)
     {
-      if (!read_count (r, "sibling count", MIN_VERSION_BYTES, &n))
+      reg->n_siblings = k + 1;
+      if (!read_version (r, &g_array_index (s->versions, MmrVersion,
+                                            first + k)))
         return FALSE;
-      reg->siblings = g_new0 (MmrVersion, n);
-      for (guint i = 0; i < n; i++)
-        {
-          reg->n_siblings = i + 1;
-          if (!read_version (r, &reg->siblings[i]))
-            return FALSE;
-        }
     }
-  *out = g_new0 (MmrWireRegister, 1);
-  (*out)->name = g_steal_pointer (&name);
-  (*out)->reg = g_steal_pointer (&reg);
   return TRUE;
 }
 
+/* @n registers, each at least @min_bytes long. */
 static gboolean
-read_header (Reader *r, MmrMessage **out)
+read_registers (Reader *r, MmrMessage *msg, guint min_bytes,
+                gboolean with_siblings)
+{
+  guint n;
+
+  if (!read_count (r, "register count", min_bytes, &n))
+    return FALSE;
+  /* Sized once: the registers do not move while they are read. */
+  g_array_set_size (r->store->wire, n);
+  g_array_set_size (r->store->regs, n);
+  for (guint i = 0; i < n; i++)
+    if (!read_register (r, msg, i, with_siblings))
+      return FALSE;
+  return TRUE;
+}
+
+/* The versions array is final: point each register at its siblings. */
+static void
+fix_pointers (MmrMessageStorage *s)
+{
+  guint next = 0;
+
+  for (guint i = 0; i < s->regs->len; i++)
+    {
+      MmrRegister *reg = &g_array_index (s->regs, MmrRegister, i);
+
+      reg->siblings = reg->n_siblings > 0
+                      ? &g_array_index (s->versions, MmrVersion, next)
+                      : NULL;
+      next += reg->n_siblings;
+    }
+}
+
+static gboolean
+read_header (Reader *r, MmrMessage *msg)
 {
   guint8 version = 0, type = 0;
 
@@ -685,11 +869,11 @@ read_header (Reader *r, MmrMessage **out)
   if (type < MMR_MSG_STATE || type > MMR_MSG_MERKLE)
     return fail (r, MMR_WIRE_ERROR_MALFORMED,
                  "unknown message type %u at offset 1", type);
-  *out = mmr_message_new (type);
-  return read_varint (r, "Lamport clock", &(*out)->lamport)
-         && read_zigzag (r, "HLC time", &(*out)->hlc.l)
-         && read_u32 (r, "HLC counter", &(*out)->hlc.c)
-         && read_u32 (r, "exchange id", &(*out)->exchange);
+  msg->type = type;
+  return read_varint (r, "Lamport clock", &msg->lamport)
+         && read_zigzag (r, "HLC time", &msg->hlc.l)
+         && read_u32 (r, "HLC counter", &msg->hlc.c)
+         && read_u32 (r, "exchange id", &msg->exchange);
 }
 
 static gboolean
@@ -721,10 +905,12 @@ read_crdts (Reader *r, MmrMessage *msg)
   for (guint i = 0; i < n; i++)
     {
       MmrWireCrdt *wc = g_new0 (MmrWireCrdt, 1);
+      char *name;
 
       g_ptr_array_add (msg->crdts, wc);
-      if (!read_string (r, "CRDT name", &wc->name))
+      if (!read_string (r, "CRDT name", &name))
         return FALSE;
+      wc->name = g_strdup (name);
       if (is_digest)
         {
           guint64 le;
@@ -784,78 +970,90 @@ read_merkle (Reader *r, MmrMessage *msg)
     }
   if (step != MMR_MERKLE_BUCKETS)
     return TRUE;
-  if (!read_count (r, "register count", MIN_DIGEST_ENTRY_BYTES, &n))
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      MmrWireRegister *wr;
-
-      if (!read_register (r, FALSE, &wr))
-        return FALSE;
-      g_ptr_array_add (msg->registers, wr);
-    }
-  return TRUE;
+  return read_registers (r, msg, MIN_DIGEST_ENTRY_BYTES, FALSE);
 }
 
 static gboolean
 read_body (Reader *r, MmrMessage *msg)
 {
   gboolean is_digest = msg->type == MMR_MSG_DIGEST;
-  guint n;
 
   if (msg->type == MMR_MSG_MERKLE)
     return read_merkle (r, msg);
-
   if (is_crdt_type (msg->type))
     return read_crdts (r, msg);
-
-  if (!read_count (r, "register count",
-                   is_digest ? MIN_DIGEST_ENTRY_BYTES : MIN_REGISTER_BYTES,
-                   &n))
+  if (!read_registers (r, msg,
+                       is_digest ? MIN_DIGEST_ENTRY_BYTES : MIN_REGISTER_BYTES,
+                       !is_digest))
     return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      MmrWireRegister *wr;
+  return msg->type != MMR_MSG_DIGEST_REPLY || read_needs (r, msg);
+}
 
-      if (!read_register (r, !is_digest, &wr))
-        return FALSE;
-      g_ptr_array_add (msg->registers, wr);
-    }
-  if (msg->type != MMR_MSG_DIGEST_REPLY)
-    return TRUE;
-  if (!read_count (r, "need count", MIN_NAME_BYTES, &n))
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      char *name;
+/* Empties a decoded message, keeping its buffers for the next one. */
+static void
+reset_decoded (MmrMessage *msg, gsize text_needed)
+{
+  MmrMessageStorage *s = msg->decoded;
 
-      if (!read_string (r, "needed name", &name))
-        return FALSE;
-      g_ptr_array_add (msg->need, name);
+  msg->type = MMR_MSG_STATE;
+  msg->lamport = 0;
+  msg->hlc.l = 0;
+  msg->hlc.c = 0;
+  msg->exchange = 0;
+  msg->step = MMR_MERKLE_ASK;
+  g_ptr_array_set_size (msg->registers, 0);
+  g_ptr_array_set_size (msg->need, 0);
+  g_ptr_array_set_size (msg->crdts, 0);
+  g_array_set_size (msg->nodes, 0);
+  g_array_set_size (s->wire, 0);
+  g_array_set_size (s->regs, 0);
+  g_array_set_size (s->versions, 0);
+  s->text_len = 0;
+  if (s->text_cap < text_needed)
+    {
+      s->text_cap = MAX (text_needed, 2 * s->text_cap);
+      s->text = g_realloc (s->text, s->text_cap);
     }
-  return TRUE;
 }
 
 /* DOC: wire-decode */
-MmrMessage *
-mmr_wire_decode (GBytes *bytes, GError **error)
+gboolean
+mmr_wire_decode_into (GBytes *bytes, MmrMessage *msg, GError **error)
 {
-  g_autoptr (MmrMessage) msg = NULL;
-  Reader r = { NULL, 0, 0, error };
+  Reader r = { NULL, 0, 0, error, NULL };
 
-  g_return_val_if_fail (bytes != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (bytes != NULL, FALSE);
+  g_return_val_if_fail (msg != NULL && msg->decoded != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   r.data = g_bytes_get_data (bytes, &r.len);
-  if (!read_header (&r, &msg) || !read_body (&r, msg))
-    return NULL;
+  r.store = msg->decoded;
+  reset_decoded (msg, r.len);
+  if (!read_header (&r, msg) || !read_body (&r, msg))
+    {
+      reset_decoded (msg, 0);
+      return FALSE;
+    }
   if (left (&r) != 0)
     {
       fail (&r, MMR_WIRE_ERROR_MALFORMED,
             "%" G_GSIZE_FORMAT " trailing byte%s after the message end at "
             "offset %" G_GSIZE_FORMAT, left (&r), left (&r) == 1 ? "" : "s",
             r.pos);
-      return NULL;
+      reset_decoded (msg, 0);
+      return FALSE;
     }
+  fix_pointers (msg->decoded);
+  return TRUE;
+}
+
+MmrMessage *
+mmr_wire_decode (GBytes *bytes, GError **error)
+{
+  g_autoptr (MmrMessage) msg = mmr_message_new_decoded ();
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  if (!mmr_wire_decode_into (bytes, msg, error))
+    return NULL;
   return g_steal_pointer (&msg);
 }

@@ -86,25 +86,34 @@ typedef struct {
   guint64 hash;
 } MmrWireCrdt;
 
+/* In a message built by hand, name and reg are owned by the message; in a
+ * decoded one they point into the message's storage (read-only, valid
+ * until the message is freed or decoded into again). */
 typedef struct {
-  char *name;          /* register name, owned */
-  MmrRegister *reg;    /* owned; in a DIGEST only reg->vv is meaningful */
+  char *name;          /* register name */
+  MmrRegister *reg;    /* in a DIGEST only reg->vv is meaningful */
 } MmrWireRegister;
+
+typedef struct _MmrMessageStorage MmrMessageStorage;
 
 typedef struct {
   MmrMsgType type;
   guint64 lamport;         /* sender's Lamport clock at send */
   MmrHlc hlc;              /* sender's HLC at send */
   guint32 exchange;        /* anti-entropy exchange id; 0 for a push */
-  GPtrArray *registers;    /* MmrWireRegister*, owned (free func set) */
+  GPtrArray *registers;    /* MmrWireRegister* (owned unless decoded) */
   GPtrArray *need;         /* DIGEST_REPLY, CRDT_REPLY: char* names */
   GPtrArray *crdts;        /* CRDT*: MmrWireCrdt*, owned */
   MmrMerkleStep step;      /* MERKLE */
   GArray *nodes;           /* MERKLE: MmrMerkleNode (node is a bucket
                             * number in BUCKETS, with no hash) */
+  MmrMessageStorage *decoded;  /* a decoded message's registers, versions
+                                * and strings (wire.c); NULL when built */
 } MmrMessage;
 
 MmrMessage *mmr_message_new   (MmrMsgType type);
+/* An empty message to decode into (mmr_wire_decode_into). */
+MmrMessage *mmr_message_new_decoded (void);
 void        mmr_message_free  (MmrMessage *msg);
 /* Takes ownership of @reg. */
 void        mmr_message_add_register (MmrMessage *msg, const char *name,
@@ -118,7 +127,18 @@ void        mmr_message_add_crdt     (MmrMessage *msg, const char *name,
  * and ordering metadata: version vectors, dots, timestamps, HLCs. */
 GBytes     *mmr_wire_encode   (const MmrMessage *msg,
                                guint32 *out_metadata_bytes);
+/* One STATE message carrying one register, without building a message:
+ * the push of a write, the hottest encoder (replica.c push_register). */
+GBytes     *mmr_wire_encode_push (guint64 lamport, MmrHlc hlc,
+                                  const char *name, const MmrRegister *reg,
+                                  guint32 *out_metadata_bytes);
 MmrMessage *mmr_wire_decode   (GBytes *bytes, GError **error);
+/* Decodes into @msg (from mmr_message_new_decoded or mmr_wire_decode),
+ * reusing its storage: a replica decodes every message into the same one,
+ * so once warm, decoding allocates nothing. What @msg held before is
+ * gone; on failure it is left empty. */
+gboolean    mmr_wire_decode_into (GBytes *bytes, MmrMessage *msg,
+                                  GError **error);
 const char *mmr_msg_type_to_string (MmrMsgType type);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrMessage, mmr_message_free)

@@ -41,55 +41,89 @@ before (const MmrTask *a, const MmrTask *b)
          || (a->time_us == b->time_us && a->seq < b->seq);
 }
 
-void
-mmr_scheduler_push (MmrScheduler *s, const MmrTask *task)
+static void
+swap (MmrTask *h, guint i, guint j)
 {
-  MmrTask *h;
-  guint i;
+  MmrTask tmp = h[i];
 
-  g_array_append_val (s->heap, *task);
-  h = (MmrTask *) (void *) s->heap->data;
-  for (i = s->heap->len - 1; i > 0; i = (i - 1) / 2)
+  h[i] = h[j];
+  h[j] = tmp;
+}
+
+static void
+sift_up (MmrTask *h, guint i)
+{
+  while (i > 0 && before (&h[i], &h[(i - 1) / 2]))
     {
-      guint parent = (i - 1) / 2;
-      MmrTask tmp;
-
-      if (!before (&h[i], &h[parent]))
-        break;
-      tmp = h[i];
-      h[i] = h[parent];
-      h[parent] = tmp;
+      swap (h, i, (i - 1) / 2);
+      i = (i - 1) / 2;
     }
 }
 
-gboolean
-mmr_scheduler_pop (MmrScheduler *s, MmrTask *out)
+static void
+sift_down (MmrTask *h, guint n, guint i)
 {
-  MmrTask *h = (MmrTask *) (void *) s->heap->data;
-  guint n = s->heap->len, i = 0;
-
-  if (n == 0)
-    return FALSE;
-  *out = h[0];
-  h[0] = h[n - 1];
-  g_array_set_size (s->heap, --n);
   for (;;)
     {
       guint l = 2 * i + 1, r = l + 1, m = i;
-      MmrTask tmp;
 
       if (l < n && before (&h[l], &h[m]))
         m = l;
       if (r < n && before (&h[r], &h[m]))
         m = r;
       if (m == i)
-        break;
-      tmp = h[i];
-      h[i] = h[m];
-      h[m] = tmp;
+        return;
+      swap (h, i, m);
       i = m;
     }
+}
+
+void
+mmr_scheduler_push (MmrScheduler *s, const MmrTask *task)
+{
+  g_array_append_val (s->heap, *task);
+  sift_up ((MmrTask *) (void *) s->heap->data, s->heap->len - 1);
+}
+
+/* The last task takes slot @i and moves down or up to its place. */
+static void
+remove_at (MmrScheduler *s, guint i)
+{
+  MmrTask *h = (MmrTask *) (void *) s->heap->data;
+  guint n = s->heap->len - 1;
+
+  h[i] = h[n];
+  g_array_set_size (s->heap, n);
+  if (i < n)
+    {
+      sift_down (h, n, i);
+      sift_up (h, i);
+    }
+}
+
+gboolean
+mmr_scheduler_pop (MmrScheduler *s, MmrTask *out)
+{
+  if (s->heap->len == 0)
+    return FALSE;
+  *out = g_array_index (s->heap, MmrTask, 0);
+  remove_at (s, 0);
   return TRUE;
+}
+
+/* A linear search: the heap holds one task per link and per timer, a few
+ * dozen, and a task is withdrawn only when a reordered message overtakes
+ * the head of its link. */
+gboolean
+mmr_scheduler_remove (MmrScheduler *s, guint64 seq)
+{
+  for (guint i = 0; i < s->heap->len; i++)
+    if (g_array_index (s->heap, MmrTask, i).seq == seq)
+      {
+        remove_at (s, i);
+        return TRUE;
+      }
+  return FALSE;
 }
 
 const MmrTask *

@@ -33,6 +33,8 @@ void          mmr_scheduler_free     (MmrScheduler *s);
 guint64       mmr_scheduler_next_seq (MmrScheduler *s);
 void          mmr_scheduler_push     (MmrScheduler *s, const MmrTask *task);
 gboolean      mmr_scheduler_pop      (MmrScheduler *s, MmrTask *out);
+/* Withdraws the task with sequence @seq; FALSE if there is none. */
+gboolean      mmr_scheduler_remove   (MmrScheduler *s, guint64 seq);
 const MmrTask *mmr_scheduler_peek    (const MmrScheduler *s);
 guint         mmr_scheduler_size     (const MmrScheduler *s);
 

@@ -158,15 +158,33 @@ env_emit (gpointer data, MmrEvent *ev)
   world_emit (data, ev);
 }
 
+/* DOC: schedule-head */
+/* Scheduling deliveries. A link's queue is already in delivery order, so
+ * the scheduler holds one task per non-empty link: for its head. The
+ * world's order is the same as with one task per message - the earliest
+ * (time, seq) of all messages is the earliest of the heads - but the heap
+ * stays a few dozen tasks deep however many messages are in flight.
+ * Invariant: every non-empty link has exactly one DELIVER task, for the
+ * (deliver_at, seq) of its head. */
 static void
-schedule_delivery (MmrWorld *w, MmrInFlight *m, guint from, guint to,
-                   const MmrVersionVector *send_clock, gboolean is_payload)
+schedule_head (MmrWorld *w, guint from, guint to)
 {
-  MmrTask t = { m->deliver_at_us, m->seq, MMR_TASK_DELIVER, from, to };
+  const MmrInFlight *head = w->links[from][to]->head;
+  MmrTask t = { 0, 0, MMR_TASK_DELIVER, from, to };
 
+  if (head == NULL)
+    return;
+  t.time_us = head->deliver_at_us;
+  t.seq = head->seq;
+  mmr_scheduler_push (w->scheduler, &t);
+}
+
+static void
+note_in_flight (MmrWorld *w, MmrInFlight *m, guint from, guint to,
+                const MmrVersionVector *send_clock, gboolean is_payload)
+{
   m->send_clock = *send_clock;
   m->is_payload = is_payload;
-  mmr_scheduler_push (w->scheduler, &t);
   w->n_in_flight++;
   if (is_payload)
     {
@@ -259,6 +277,7 @@ env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
   guint64 seq_a = mmr_scheduler_next_seq (w->scheduler);
   guint64 seq_b = mmr_scheduler_next_seq (w->scheduler);
   MmrInFlight *copies[2];
+  const MmrInFlight *head_before;
   MmrSendFate fate;
   MmrEvent ev = { 0 };
   gboolean is_push = key != NULL;   /* a write's or an op's own message */
@@ -278,8 +297,16 @@ env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
       w->metrics.antientropy_messages++;
       w->metrics.antientropy_bytes += size;
     }
+  head_before = ch->head;
   fate = mmr_channel_send (ch, w->prng, w->now_us, bytes, msg_id, seq_a,
                            seq_b, copies);
+  if (ch->head != head_before)
+    {
+      /* A copy is the link's new head: it takes over the link's task. */
+      if (head_before != NULL)
+        mmr_scheduler_remove (w->scheduler, head_before->seq);
+      schedule_head (w, from, to);
+    }
   ev.kind = MMR_EV_SEND;
   ev.replica = (int) from;
   ev.peer = (int) to;
@@ -299,10 +326,10 @@ env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
                        fate == MMR_SEND_CUT ? "cut" : "loss");
       return;
     }
-  schedule_delivery (w, copies[0], from, to, &ev.clock, n_registers > 0);
+  note_in_flight (w, copies[0], from, to, &ev.clock, n_registers > 0);
   if (fate == MMR_SEND_DUPLICATED)
     {
-      schedule_delivery (w, copies[1], from, to, &ev.clock, n_registers > 0);
+      note_in_flight (w, copies[1], from, to, &ev.clock, n_registers > 0);
       emit_link_event (w, MMR_EV_DUPLICATE, from, to, msg_id, size,
                        "duplicate");
     }
@@ -1040,6 +1067,7 @@ deliver (MmrWorld *w, const MmrTask *t)
   MmrInFlight *m = mmr_channel_pop (ch);
 
   g_assert (m != NULL && m->seq == t->seq);
+  schedule_head (w, t->a, t->b);
   w->n_in_flight--;
   if (m->is_payload)
     {
@@ -1062,7 +1090,7 @@ deliver (MmrWorld *w, const MmrTask *t)
       mmr_replica_receive (w->replicas[t->b], t->a, m->bytes, m->msg_id);
       w->delivering = NULL;
     }
-  mmr_in_flight_free (m);
+  mmr_channel_recycle (ch, m);
 }
 
 /* DOC: world-step */

@@ -42,6 +42,7 @@ mmr_replica_new (guint index, guint n_replicas, const char *const *names,
   r->crdts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                     (GDestroyNotify) mmr_crdt_free);
   mmr_crdt_sync_reset_deltas (r);
+  r->rx = mmr_message_new_decoded ();
   return r;
 }
 
@@ -76,6 +77,7 @@ mmr_replica_free (MmrReplica *r)
   g_hash_table_unref (r->crdts);
   g_hash_table_unref (r->crdt_types);
   mmr_delta_buffer_free (r->deltas);
+  mmr_message_free (r->rx);
   g_free (r);
 }
 
@@ -144,14 +146,12 @@ static void
 push_register (MmrReplica *r, const char *name, const MmrRegister *reg,
                MmrDot dot, const char *value)
 {
-  g_autoptr (MmrMessage) msg = mmr_message_new (MMR_MSG_STATE);
-  g_autoptr (GBytes) bytes = NULL;
+  guint64 lamport = mmr_lamport_tick (&r->lamport);
+  MmrHlc hlc = mmr_hlc_now (&r->hlc, physical_now (r));
   guint32 metadata = 0;
+  g_autoptr (GBytes) bytes = mmr_wire_encode_push (lamport, hlc, name, reg,
+                                                   &metadata);
 
-  msg->lamport = mmr_lamport_tick (&r->lamport);
-  msg->hlc = mmr_hlc_now (&r->hlc, physical_now (r));
-  mmr_message_add_register (msg, name, mmr_register_copy (reg));
-  bytes = mmr_wire_encode (msg, &metadata);
   /* DOC: push-to-peers */
   for (guint peer = 0; peer < r->n_replicas; peer++)
     if (peer != r->index)
@@ -381,10 +381,10 @@ void
 mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (MmrMessage) msg = mmr_wire_decode (bytes, &error);
+  MmrMessage *msg = r->rx;
   gboolean changed = FALSE;
 
-  if (msg == NULL)
+  if (!mmr_wire_decode_into (bytes, msg, &error))
     {
       MmrEvent ev = { 0 };
 

@@ -91,6 +91,8 @@ typedef struct {
   GHashTable *crdt_types;         /* key -> MmrCrdtType + 1: declared keys */
   GHashTable *crdts;              /* key -> MmrCrdt*, owned */
   MmrDeltaBuffer *deltas;         /* deltas peers have not acknowledged */
+  MmrMessage *rx;                 /* every message is decoded into this one,
+                                   * so receiving allocates nothing once warm */
   /* Durability (durability.c). */
   MmrDurableStore *db;            /* NULL: no database, or crashed */
   char *db_path;                  /* NULL: in memory only */
