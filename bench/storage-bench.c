@@ -105,12 +105,8 @@ raw_insert_rate (const char *dir)
 static void
 set_version (MmrRegister *r, guint8 replica, const char *value)
 {
-  for (guint i = 0; i < r->n_siblings; i++)
-    mmr_version_clear (&r->siblings[i]);
-  g_free (r->siblings);
+  mmr_register_reset_siblings (r, 1);
   r->vv.c[replica]++;
-  r->n_siblings = 1;
-  r->siblings = g_new0 (MmrVersion, 1);
   r->siblings[0].dot.replica = replica;
   r->siblings[0].dot.counter = r->vv.c[replica];
   r->siblings[0].ts = 1000 * (gint64) r->vv.c[replica];

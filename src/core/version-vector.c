@@ -51,12 +51,18 @@ mmr_version_vector_compare (const MmrVersionVector *a,
   return MMR_VV_EQUAL;
 }
 
-void
+gboolean
 mmr_version_vector_join (MmrVersionVector *into,
                          const MmrVersionVector *other)
 {
+  guint32 grew = 0;
+
   for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
-    into->c[i] = MAX (into->c[i], other->c[i]);
+    {
+      grew |= other->c[i] > into->c[i];
+      into->c[i] = MAX (into->c[i], other->c[i]);
+    }
+  return grew != 0;
 }
 
 gboolean

@@ -40,7 +40,8 @@ typedef enum {
 void        mmr_version_vector_init      (MmrVersionVector *vv);
 MmrVvOrder  mmr_version_vector_compare   (const MmrVersionVector *a,
                                           const MmrVersionVector *b);
-void        mmr_version_vector_join      (MmrVersionVector *into,
+/* Pointwise max into @into; TRUE if @into grew. */
+gboolean    mmr_version_vector_join      (MmrVersionVector *into,
                                           const MmrVersionVector *other);
 gboolean    mmr_version_vector_covers    (const MmrVersionVector *vv,
                                           MmrDot dot);

@@ -66,10 +66,27 @@ struct _MmrMessageStorage {
   char *text;
   gsize text_len;
   gsize text_cap;
-  GArray *wire;          /* MmrWireRegister */
-  GArray *regs;          /* MmrRegister */
-  GArray *versions;      /* MmrVersion, register after register */
+  MmrWireRegister *wire;     /* n_regs of them */
+  MmrRegister *regs;         /* n_regs of them */
+  guint n_regs;
+  guint wire_cap;
+  guint regs_cap;
+  MmrVersion *versions;      /* every register's siblings, in order */
+  guint n_versions;
+  guint versions_cap;
 };
+
+/* Grows *@array of @size-byte items to hold @need items at least. */
+static void
+storage_reserve (gpointer array, guint *cap, guint need, gsize size)
+{
+  gpointer *p = array;
+
+  if (need <= *cap)
+    return;
+  *cap = MAX (need, MAX (4, 2 * *cap));
+  *p = g_realloc_n (*p, *cap, size);
+}
 
 static void
 wire_crdt_free (gpointer data)
@@ -137,9 +154,6 @@ mmr_message_new_decoded (void)
   MmrMessage *msg = message_new (MMR_MSG_STATE, FALSE);
 
   msg->decoded = g_new0 (MmrMessageStorage, 1);
-  msg->decoded->wire = g_array_new (FALSE, TRUE, sizeof (MmrWireRegister));
-  msg->decoded->regs = g_array_new (FALSE, TRUE, sizeof (MmrRegister));
-  msg->decoded->versions = g_array_new (FALSE, TRUE, sizeof (MmrVersion));
   return msg;
 }
 
@@ -155,9 +169,9 @@ mmr_message_free (MmrMessage *msg)
   if (msg->decoded != NULL)
     {
       g_free (msg->decoded->text);
-      g_array_unref (msg->decoded->wire);
-      g_array_unref (msg->decoded->regs);
-      g_array_unref (msg->decoded->versions);
+      g_free (msg->decoded->wire);
+      g_free (msg->decoded->regs);
+      g_free (msg->decoded->versions);
       g_free (msg->decoded);
     }
   g_free (msg);
@@ -570,61 +584,81 @@ read_u8 (Reader *r, const char *what, guint8 *out)
   return TRUE;
 }
 
-/* Rejects what put_varint never writes (more than 10 bytes, bits past 64,
- * a redundant trailing zero byte), so that decoding stays the inverse of
- * encoding. The length of a string is read with @what naming the string
- * and @suffix " length"; messages are only built on failure. */
-static gboolean
-read_varint_of (Reader *r, const char *what, const char *suffix,
-                guint64 *out)
+/* Why a varint at the cursor is bad; only called on failure, so that
+ * the loop below stays small. */
+G_GNUC_NO_INLINE static void
+fail_varint (Reader *r, const char *what, const char *suffix)
 {
-  guint64 v = 0;
-
-  /* The common case first: one byte, below 128. */
-  if (G_LIKELY (r->pos < r->len && r->data[r->pos] < 0x80))
-    {
-      *out = r->data[r->pos++];
-      return TRUE;
-    }
   for (guint i = 0; i < MAX_VARINT_BYTES; i++)
     {
       guint8 b;
 
       if (r->pos + i >= r->len)
-        return fail (r, MMR_WIRE_ERROR_TRUNCATED,
-                     "truncated message: expected a varint (%s%s) at offset %"
-                     G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT " left",
-                     what, suffix, r->pos, left (r));
+        {
+          fail (r, MMR_WIRE_ERROR_TRUNCATED,
+                "truncated message: expected a varint (%s%s) at offset %"
+                G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT " left",
+                what, suffix, r->pos, left (r));
+          return;
+        }
       b = r->data[r->pos + i];
       if (i == MAX_VARINT_BYTES - 1 && (b & 0x80))
-        return fail (r, MMR_WIRE_ERROR_MALFORMED,
-                     "varint (%s%s) at offset %" G_GSIZE_FORMAT " is longer "
-                     "than %d bytes", what, suffix, r->pos, MAX_VARINT_BYTES);
+        break;
       if (i == MAX_VARINT_BYTES - 1 && b > 1)
-        return fail (r, MMR_WIRE_ERROR_MALFORMED,
-                     "varint (%s%s) at offset %" G_GSIZE_FORMAT " overflows "
-                     "64 bits", what, suffix, r->pos);
+        {
+          fail (r, MMR_WIRE_ERROR_MALFORMED,
+                "varint (%s%s) at offset %" G_GSIZE_FORMAT " overflows "
+                "64 bits", what, suffix, r->pos);
+          return;
+        }
+      if (b & 0x80)
+        continue;
+      fail (r, MMR_WIRE_ERROR_MALFORMED,
+            "varint (%s%s) at offset %" G_GSIZE_FORMAT " is not "
+            "minimally encoded", what, suffix, r->pos);
+      return;
+    }
+  fail (r, MMR_WIRE_ERROR_MALFORMED,
+        "varint (%s%s) at offset %" G_GSIZE_FORMAT " is longer "
+        "than %d bytes", what, suffix, r->pos, MAX_VARINT_BYTES);
+}
+
+/* Rejects what put_varint never writes (more than 10 bytes, bits past 64,
+ * a redundant trailing zero byte), so that decoding stays the inverse of
+ * encoding. The length of a string is read with @what naming the string
+ * and @suffix " length"; error messages are only built on failure. */
+static inline gboolean
+read_varint_of (Reader *r, const char *what, const char *suffix,
+                guint64 *out)
+{
+  const guint8 *p = r->data + r->pos;
+  gsize avail = MIN (left (r), MAX_VARINT_BYTES);
+  guint64 v = 0;
+
+  for (gsize i = 0; i < avail; i++)
+    {
+      guint8 b = p[i];
+
       v |= (guint64) (b & 0x7f) << (7 * i);
       if (b & 0x80)
         continue;
-      if (b == 0 && i > 0)
-        return fail (r, MMR_WIRE_ERROR_MALFORMED,
-                     "varint (%s%s) at offset %" G_GSIZE_FORMAT " is not "
-                     "minimally encoded", what, suffix, r->pos);
+      if ((b == 0 && i > 0) || (i == MAX_VARINT_BYTES - 1 && b > 1))
+        break;
       r->pos += i + 1;
       *out = v;
       return TRUE;
     }
-  g_assert_not_reached ();
+  fail_varint (r, what, suffix);
+  return FALSE;
 }
 
-static gboolean
+static inline gboolean
 read_varint (Reader *r, const char *what, guint64 *out)
 {
   return read_varint_of (r, what, "", out);
 }
 
-static gboolean
+static inline gboolean
 read_u32 (Reader *r, const char *what, guint32 *out)
 {
   gsize at = r->pos;
@@ -791,9 +825,9 @@ static gboolean
 read_register (Reader *r, MmrMessage *msg, guint i, gboolean with_siblings)
 {
   MmrMessageStorage *s = r->store;
-  MmrWireRegister *wr = &g_array_index (s->wire, MmrWireRegister, i);
-  MmrRegister *reg = &g_array_index (s->regs, MmrRegister, i);
-  guint n, first;
+  MmrWireRegister *wr = &s->wire[i];
+  MmrRegister *reg = &s->regs[i];
+  guint n;
 
   memset (reg, 0, sizeof *reg);
   if (!read_string (r, "register name", &wr->name)
@@ -801,17 +835,17 @@ read_register (Reader *r, MmrMessage *msg, guint i, gboolean with_siblings)
     return FALSE;
   wr->reg = reg;
   g_ptr_array_add (msg->registers, wr);
+  s->n_regs = i + 1;
   if (!with_siblings)
     return TRUE;
   if (!read_count (r, "sibling count", MIN_VERSION_BYTES, &n))
     return FALSE;
-  first = s->versions->len;
-  g_array_set_size (s->versions, first + n);
+  storage_reserve (&s->versions, &s->versions_cap, s->n_versions + n,
+                   sizeof (MmrVersion));
   for (guint k = 0; k < n; k++)
     {
       reg->n_siblings = k + 1;
-      if (!read_version (r, &g_array_index (s->versions, MmrVersion,
-                                            first + k)))
+      if (!read_version (r, &s->versions[s->n_versions++]))
         return FALSE;
     }
   return TRUE;
@@ -822,32 +856,31 @@ static gboolean
 read_registers (Reader *r, MmrMessage *msg, guint min_bytes,
                 gboolean with_siblings)
 {
+  MmrMessageStorage *s = r->store;
   guint n;
 
   if (!read_count (r, "register count", min_bytes, &n))
     return FALSE;
   /* Sized once: the registers do not move while they are read. */
-  g_array_set_size (r->store->wire, n);
-  g_array_set_size (r->store->regs, n);
+  storage_reserve (&s->wire, &s->wire_cap, n, sizeof (MmrWireRegister));
+  storage_reserve (&s->regs, &s->regs_cap, n, sizeof (MmrRegister));
   for (guint i = 0; i < n; i++)
     if (!read_register (r, msg, i, with_siblings))
       return FALSE;
   return TRUE;
 }
 
-/* The versions array is final: point each register at its siblings. */
+/* The versions are final: point each register at its siblings. */
 static void
 fix_pointers (MmrMessageStorage *s)
 {
   guint next = 0;
 
-  for (guint i = 0; i < s->regs->len; i++)
+  for (guint i = 0; i < s->n_regs; i++)
     {
-      MmrRegister *reg = &g_array_index (s->regs, MmrRegister, i);
+      MmrRegister *reg = &s->regs[i];
 
-      reg->siblings = reg->n_siblings > 0
-                      ? &g_array_index (s->versions, MmrVersion, next)
-                      : NULL;
+      reg->siblings = reg->n_siblings > 0 ? &s->versions[next] : NULL;
       next += reg->n_siblings;
     }
 }
@@ -1001,13 +1034,17 @@ reset_decoded (MmrMessage *msg, gsize text_needed)
   msg->hlc.c = 0;
   msg->exchange = 0;
   msg->step = MMR_MERKLE_ASK;
-  g_ptr_array_set_size (msg->registers, 0);
-  g_ptr_array_set_size (msg->need, 0);
-  g_ptr_array_set_size (msg->crdts, 0);
-  g_array_set_size (msg->nodes, 0);
-  g_array_set_size (s->wire, 0);
-  g_array_set_size (s->regs, 0);
-  g_array_set_size (s->versions, 0);
+  /* Registers and needs point into the storage: nothing to free. */
+  if (msg->registers->len > 0)
+    g_ptr_array_set_size (msg->registers, 0);
+  if (msg->need->len > 0)
+    g_ptr_array_set_size (msg->need, 0);
+  if (msg->crdts->len > 0)
+    g_ptr_array_set_size (msg->crdts, 0);
+  if (msg->nodes->len > 0)
+    g_array_set_size (msg->nodes, 0);
+  s->n_regs = 0;
+  s->n_versions = 0;
   s->text_len = 0;
   if (s->text_cap < text_needed)
     {

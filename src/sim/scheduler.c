@@ -6,17 +6,16 @@
 #include "sim/scheduler.h"
 
 struct _MmrScheduler {
-  GArray *heap;      /* MmrTask */
+  MmrTask *heap;     /* n tasks in heap order */
+  guint n;
+  guint cap;
   guint64 next_seq;
 };
 
 MmrScheduler *
 mmr_scheduler_new (void)
 {
-  MmrScheduler *s = g_new0 (MmrScheduler, 1);
-
-  s->heap = g_array_new (FALSE, FALSE, sizeof (MmrTask));
-  return s;
+  return g_new0 (MmrScheduler, 1);
 }
 
 void
@@ -24,7 +23,7 @@ mmr_scheduler_free (MmrScheduler *s)
 {
   if (s == NULL)
     return;
-  g_array_unref (s->heap);
+  g_free (s->heap);
   g_free (s);
 }
 
@@ -81,19 +80,23 @@ sift_down (MmrTask *h, guint n, guint i)
 void
 mmr_scheduler_push (MmrScheduler *s, const MmrTask *task)
 {
-  g_array_append_val (s->heap, *task);
-  sift_up ((MmrTask *) (void *) s->heap->data, s->heap->len - 1);
+  if (s->n == s->cap)
+    {
+      s->cap = MAX (16, 2 * s->cap);
+      s->heap = g_renew (MmrTask, s->heap, s->cap);
+    }
+  s->heap[s->n++] = *task;
+  sift_up (s->heap, s->n - 1);
 }
 
 /* The last task takes slot @i and moves down or up to its place. */
 static void
 remove_at (MmrScheduler *s, guint i)
 {
-  MmrTask *h = (MmrTask *) (void *) s->heap->data;
-  guint n = s->heap->len - 1;
+  MmrTask *h = s->heap;
+  guint n = --s->n;
 
   h[i] = h[n];
-  g_array_set_size (s->heap, n);
   if (i < n)
     {
       sift_down (h, n, i);
@@ -104,9 +107,9 @@ remove_at (MmrScheduler *s, guint i)
 gboolean
 mmr_scheduler_pop (MmrScheduler *s, MmrTask *out)
 {
-  if (s->heap->len == 0)
+  if (s->n == 0)
     return FALSE;
-  *out = g_array_index (s->heap, MmrTask, 0);
+  *out = s->heap[0];
   remove_at (s, 0);
   return TRUE;
 }
@@ -117,8 +120,8 @@ mmr_scheduler_pop (MmrScheduler *s, MmrTask *out)
 gboolean
 mmr_scheduler_remove (MmrScheduler *s, guint64 seq)
 {
-  for (guint i = 0; i < s->heap->len; i++)
-    if (g_array_index (s->heap, MmrTask, i).seq == seq)
+  for (guint i = 0; i < s->n; i++)
+    if (s->heap[i].seq == seq)
       {
         remove_at (s, i);
         return TRUE;
@@ -129,11 +132,11 @@ mmr_scheduler_remove (MmrScheduler *s, guint64 seq)
 const MmrTask *
 mmr_scheduler_peek (const MmrScheduler *s)
 {
-  return s->heap->len > 0 ? &g_array_index (s->heap, MmrTask, 0) : NULL;
+  return s->n > 0 ? &s->heap[0] : NULL;
 }
 
 guint
 mmr_scheduler_size (const MmrScheduler *s)
 {
-  return s->heap->len;
+  return s->n;
 }

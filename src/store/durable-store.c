@@ -362,12 +362,11 @@ decode_register (const guint8 *vv, gsize vv_len, const guint8 *sib,
   if (!mmr_storage_vv_decode (vv, vv_len, &reg->vv)
       || !mmr_storage_get_varint (&p, end, &n) || n > sib_len)
     return FALSE;
-  reg->siblings = g_new0 (MmrVersion, MAX (n, 1));
+  mmr_register_reset_siblings (reg, (guint) n);
   for (guint64 i = 0; i < n; i++)
     {
       MmrVersion *v = &reg->siblings[i];
 
-      reg->n_siblings++;
       if (!decode_version (&p, end, v)
           || !mmr_version_vector_covers (&reg->vv, v->dot)
           || (i > 0 && !dot_less (reg->siblings[i - 1].dot, v->dot)))
@@ -380,11 +379,7 @@ decode_register (const guint8 *vv, gsize vv_len, const guint8 *sib,
 static void
 install (MmrStore *into, const char *name, MmrRegister *loaded)
 {
-  MmrRegister *dst = mmr_store_ensure (into, name);
-  MmrRegister old = *dst;
-
-  *dst = *loaded;
-  *loaded = old;
+  mmr_register_swap (mmr_store_ensure (into, name), loaded);
 }
 
 gboolean

@@ -48,13 +48,46 @@ mmr_version_copy (MmrVersion *dst, const MmrVersion *src)
   dst->value = g_strdup (src->value);
 }
 
+/* Frees the siblings' array unless it is the inline slot; the versions'
+ * values are the caller's business. */
+static void
+release_array (MmrRegister *reg)
+{
+  if (reg->siblings != &reg->one)
+    g_free (reg->siblings);
+  reg->siblings = NULL;
+}
+
 static void
 clear_siblings (MmrRegister *reg)
 {
   for (guint i = 0; i < reg->n_siblings; i++)
     mmr_version_clear (&reg->siblings[i]);
-  g_clear_pointer (&reg->siblings, g_free);
+  release_array (reg);
   reg->n_siblings = 0;
+}
+
+/* Takes @out (an array of MmrVersion) as the register's siblings; a lone
+ * sibling moves into the inline slot. */
+static void
+adopt_siblings (MmrRegister *reg, GArray *out)
+{
+  release_array (reg);
+  reg->n_siblings = out->len;
+  if (out->len == 1)
+    {
+      reg->one = g_array_index (out, MmrVersion, 0);
+      reg->siblings = &reg->one;
+      g_array_free (out, TRUE);
+    }
+  else
+    reg->siblings = (MmrVersion *) (void *) g_array_free (out, out->len == 0);
+}
+
+void
+mmr_register_clear (MmrRegister *reg)
+{
+  clear_siblings (reg);
 }
 
 void
@@ -66,15 +99,41 @@ mmr_register_free (MmrRegister *reg)
   g_free (reg);
 }
 
+MmrVersion *
+mmr_register_reset_siblings (MmrRegister *reg, guint n)
+{
+  clear_siblings (reg);
+  reg->n_siblings = n;
+  if (n == 1)
+    {
+      memset (&reg->one, 0, sizeof reg->one);
+      reg->siblings = &reg->one;
+    }
+  else if (n > 1)
+    reg->siblings = g_new0 (MmrVersion, n);
+  return reg->siblings;
+}
+
+void
+mmr_register_swap (MmrRegister *a, MmrRegister *b)
+{
+  MmrRegister tmp = *a;
+
+  *a = *b;
+  *b = tmp;
+  if (a->siblings == &b->one)
+    a->siblings = &a->one;
+  if (b->siblings == &a->one)
+    b->siblings = &b->one;
+}
+
 MmrRegister *
 mmr_register_copy (const MmrRegister *reg)
 {
   MmrRegister *copy = mmr_register_new ();
 
   copy->vv = reg->vv;
-  copy->n_siblings = reg->n_siblings;
-  if (reg->n_siblings > 0)
-    copy->siblings = g_new (MmrVersion, reg->n_siblings);
+  mmr_register_reset_siblings (copy, reg->n_siblings);
   for (guint i = 0; i < reg->n_siblings; i++)
     mmr_version_copy (&copy->siblings[i], &reg->siblings[i]);
   return copy;
@@ -160,8 +219,8 @@ static void
 set_single (MmrRegister *reg, MmrVersion *v)
 {
   clear_siblings (reg);
-  reg->siblings = g_new (MmrVersion, 1);
-  reg->siblings[0] = *v;
+  reg->one = *v;
+  reg->siblings = &reg->one;
   reg->n_siblings = 1;
   memset (v, 0, sizeof *v);
 }
@@ -254,9 +313,7 @@ mmr_register_local_write (MmrRegister *reg, const MmrMergePolicy *policy,
   reg->vv.c[replica] = v.dot.counter;
   g_array_append_val (out, v);
   g_array_sort (out, version_dot_cmp);
-  g_free (reg->siblings);
-  reg->n_siblings = out->len;
-  reg->siblings = (MmrVersion *) (void *) g_array_free (out, FALSE);
+  adopt_siblings (reg, out);
   if (concurrent)
     {
       result->conflict = TRUE;
@@ -306,9 +363,7 @@ merge_siblings (MmrRegister *reg, const MmrMergePolicy *policy,
       added = TRUE;
     }
   g_array_sort (out, version_dot_cmp);
-  g_free (reg->siblings);
-  reg->n_siblings = out->len;
-  reg->siblings = (MmrVersion *) (void *) g_array_free (out, out->len == 0);
+  adopt_siblings (reg, out);
   r->changed |= added || removed;
   /* DOC: siblings-conflict */
   if (added && kept_unseen_local && reg->n_siblings > 1)
@@ -395,14 +450,11 @@ void
 mmr_register_merge (MmrRegister *reg, const MmrMergePolicy *policy,
                     const MmrRegister *incoming, MmrMergeResult *result)
 {
-  MmrVersionVector before = reg->vv;
-
   if (policy->strategy == MMR_STRATEGY_LWW)
     merge_lww (reg, policy, incoming, result);
   else
     merge_siblings (reg, policy, incoming, result);
-  mmr_version_vector_join (&reg->vv, &incoming->vv);
-  if (mmr_version_vector_compare (&before, &reg->vv) != MMR_VV_EQUAL)
+  if (mmr_version_vector_join (&reg->vv, &incoming->vv))
     result->changed = TRUE;
 }
 

@@ -64,10 +64,18 @@ typedef struct {
   char *value;         /* owned; NULL for a tombstone */
 } MmrVersion;
 
+/* Where the siblings live: a lone sibling - always the case under LWW -
+ * is kept in @one, inside the register, so that the commonest register
+ * costs one allocation fewer; two or more are an owned array. (A decoded
+ * message's registers point into the message's storage instead, and are
+ * never freed one by one.) Resize with mmr_register_reset_siblings, never
+ * by assigning @siblings, and never copy a register by assignment: the
+ * copy's @siblings would point at the original's @one. */
 typedef struct {
   MmrVersionVector vv;
   guint n_siblings;
-  MmrVersion *siblings;   /* owned array of n_siblings */
+  MmrVersion *siblings;   /* n_siblings versions: &one, an array, or NULL */
+  MmrVersion one;
 } MmrRegister;
 
 /* What one merge did, for the trace. Arrays are owned by the result. */
@@ -91,7 +99,15 @@ typedef struct {
 
 MmrRegister *mmr_register_new   (void);
 void         mmr_register_free  (MmrRegister *reg);
+/* Frees what the register owns (its siblings), not the register itself:
+ * for registers that live inside something else (the store). */
+void         mmr_register_clear (MmrRegister *reg);
 MmrRegister *mmr_register_copy  (const MmrRegister *reg);
+/* Drops every sibling and makes room for @n zeroed ones (value NULL),
+ * returned; n_siblings becomes @n. */
+MmrVersion  *mmr_register_reset_siblings (MmrRegister *reg, guint n);
+/* Exchanges the contents of @a and @b. */
+void         mmr_register_swap  (MmrRegister *a, MmrRegister *b);
 void         mmr_version_clear  (MmrVersion *v);
 void         mmr_version_copy   (MmrVersion *dst, const MmrVersion *src);
 

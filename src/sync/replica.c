@@ -309,15 +309,17 @@ mmr_replica_read (MmrReplica *r, const char *name,
   r->env->emit (r->env_data, &ev);
 }
 
-/* DOC: merge-register */
-gboolean
-mmr_replica_merge_register (MmrReplica *r, const char *name,
-                            const MmrRegister *incoming, int from)
+/* @out_reg (may be NULL) receives the local register. */
+static gboolean
+merge_into (MmrReplica *r, const char *name, const MmrRegister *incoming,
+            int from, MmrRegister **out_reg)
 {
   MmrRegister *reg = mmr_store_ensure (r->store, name);
   MmrMergeResult res;
   gboolean changed;
 
+  if (out_reg != NULL)
+    *out_reg = reg;
   mmr_merge_result_init (&res);
   mmr_register_merge (reg, &r->policy, incoming, &res);
   if (res.conflict)
@@ -332,9 +334,19 @@ mmr_replica_merge_register (MmrReplica *r, const char *name,
   return changed;
 }
 
+/* DOC: merge-register */
+gboolean
+mmr_replica_merge_register (MmrReplica *r, const char *name,
+                            const MmrRegister *incoming, int from)
+{
+  return merge_into (r, name, incoming, from, NULL);
+}
+
+/* @mine: the local register a one-register STATE was merged into, or
+ * NULL to look it up. */
 static void
 emit_deliver (MmrReplica *r, guint from, guint64 msg_id, gsize n_bytes,
-              const MmrMessage *msg)
+              const MmrMessage *msg, const MmrRegister *mine)
 {
   MmrEvent ev = { 0 };
 
@@ -348,8 +360,9 @@ emit_deliver (MmrReplica *r, guint from, guint64 msg_id, gsize n_bytes,
   if (msg->type == MMR_MSG_STATE && msg->registers->len == 1)
     {
       const MmrWireRegister *w = msg->registers->pdata[0];
-      MmrRegister *mine = mmr_store_lookup (r->store, w->name);
 
+      if (mine == NULL)
+        mine = mmr_store_lookup (r->store, w->name);
       ev.key = w->name;
       if (w->reg->n_siblings == 1)
         {
@@ -362,16 +375,19 @@ emit_deliver (MmrReplica *r, guint from, guint64 msg_id, gsize n_bytes,
   r->env->emit (r->env_data, &ev);
 }
 
+/* @out_last receives the local register merged last (NULL if none). */
 static gboolean
-merge_all (MmrReplica *r, const MmrMessage *msg, guint from)
+merge_all (MmrReplica *r, const MmrMessage *msg, guint from,
+           MmrRegister **out_last)
 {
   gboolean changed = FALSE;
 
+  *out_last = NULL;
   for (guint i = 0; i < msg->registers->len; i++)
     {
       const MmrWireRegister *w = msg->registers->pdata[i];
 
-      changed |= mmr_replica_merge_register (r, w->name, w->reg, (int) from);
+      changed |= merge_into (r, w->name, w->reg, (int) from, out_last);
     }
   return changed;
 }
@@ -382,6 +398,7 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
 {
   g_autoptr (GError) error = NULL;
   MmrMessage *msg = r->rx;
+  MmrRegister *merged = NULL;
   gboolean changed = FALSE;
 
   if (!mmr_wire_decode_into (bytes, msg, &error))
@@ -402,13 +419,13 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
   switch (msg->type)
     {
     case MMR_MSG_STATE:
-      changed = merge_all (r, msg, from);
-      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+      changed = merge_all (r, msg, from, &merged);
+      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
       if (msg->exchange != 0)     /* a FULL exchange: ship ours back */
         mmr_antientropy_answer_full (r, from, msg);
       break;
     case MMR_MSG_DIGEST:
-      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
       mmr_antientropy_answer_digest (r, from, msg);
       break;
     case MMR_MSG_DIGEST_REPLY:
@@ -416,26 +433,26 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
         {
           gboolean same = mmr_antientropy_reply_matches (r, msg);
 
-          changed = merge_all (r, msg, from);
-          emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+          changed = merge_all (r, msg, from, &merged);
+          emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
           mmr_replica_note_recovery_reply (r, from);
           mmr_replica_exchange_reply (r, from, msg->exchange,
                                       MMR_REPLY_REGISTERS, same);
           break;
         }
-      changed = merge_all (r, msg, from);
-      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+      changed = merge_all (r, msg, from, &merged);
+      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
       mmr_antientropy_finish (r, from, msg);
       break;
     case MMR_MSG_MERKLE:
-      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
       mmr_antientropy_merkle (r, from, msg);
       break;
     case MMR_MSG_CRDT:
     case MMR_MSG_CRDT_DIGEST:
     case MMR_MSG_CRDT_REPLY:
     case MMR_MSG_CRDT_ACK:
-      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
+      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
       mmr_replica_receive_crdt (r, from, msg);
       break;
     default:

@@ -82,8 +82,7 @@ MakeRegister (std::initializer_list<std::pair<guint, guint32>> vv,
 
   for (auto &e : vv)
     reg->vv.c[e.first] = e.second;
-  reg->n_siblings = siblings.size ();
-  reg->siblings = g_new0 (MmrVersion, siblings.size ());
+  mmr_register_reset_siblings (reg, siblings.size ());
   guint i = 0;
   for (auto &v : siblings)
     reg->siblings[i++] = v;
@@ -665,8 +664,8 @@ TEST (MmrWire, RandomMessagesRoundTrip)
               reg->vv.c[j] = SmallU32 (rand);
           if (type != MMR_MSG_DIGEST)
             {
-              reg->n_siblings = g_rand_int_range (rand, 0, 4);
-              reg->siblings = g_new0 (MmrVersion, reg->n_siblings);
+              mmr_register_reset_siblings (reg,
+                                           g_rand_int_range (rand, 0, 4));
               for (guint s = 0; s < reg->n_siblings; s++)
                 {
                   guint8 replica = g_rand_int_range (rand, 0, MMR_MAX_REPLICAS);

@@ -78,8 +78,7 @@ make_register (std::initializer_list<MmrVersion> versions)
 {
   MmrRegister *r = mmr_register_new ();
 
-  r->n_siblings = (guint) versions.size ();
-  r->siblings = g_new0 (MmrVersion, MAX (r->n_siblings, 1u));
+  mmr_register_reset_siblings (r, (guint) versions.size ());
   guint i = 0;
   for (const MmrVersion &v : versions)
     {
@@ -117,10 +116,10 @@ random_register (GRand *rand)
   MmrRegister *r = mmr_register_new ();
   guint n = (guint) g_rand_int_range (rand, 0, 4);
 
-  r->siblings = g_new0 (MmrVersion, MAX (n, 1u));
+  mmr_register_reset_siblings (r, n);
   for (guint i = 0; i < n; i++)
     {
-      MmrVersion *v = &r->siblings[r->n_siblings];
+      MmrVersion *v = &r->siblings[i];
       guint8 replica = (guint8) (i * 5 + g_rand_int_range (rand, 0, 5));
 
       v->dot.replica = replica;
@@ -134,7 +133,6 @@ random_register (GRand *rand)
         v->value = g_strdup_printf ("v%u\xc3\xa9 %u", g_rand_int (rand), i);
       r->vv.c[replica] = v->dot.counter + (guint32) g_rand_int_range (rand,
                                                                        0, 3);
-      r->n_siblings++;
     }
   for (guint i = 0; i < 3; i++)
     r->vv.c[g_rand_int_range (rand, 0, MMR_MAX_REPLICAS)] += 1;
