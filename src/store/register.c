@@ -257,7 +257,14 @@ mmr_register_local_write (MmrRegister *reg, const MmrMergePolicy *policy,
   *out_dot = v.dot;
   result->changed = TRUE;
 
-  if (policy->strategy == MMR_STRATEGY_LWW && reg->n_siblings > 0)
+  if (policy->strategy == MMR_STRATEGY_LWW && reg->n_siblings == 0)
+    {
+      /* Nothing visible to compete with: the write stands alone. */
+      reg->vv.c[replica] = v.dot.counter;
+      set_single (reg, &v);
+      return TRUE;
+    }
+  if (policy->strategy == MMR_STRATEGY_LWW)
     {
       const MmrVersion *mine = &reg->siblings[0];
       gboolean saw = context_saw (reg, policy, context, mine);

@@ -43,6 +43,7 @@ mmr_replica_new (guint index, guint n_replicas, const char *const *names,
                                     (GDestroyNotify) mmr_crdt_free);
   mmr_crdt_sync_reset_deltas (r);
   r->rx = mmr_message_new_decoded ();
+  r->superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
   return r;
 }
 
@@ -78,6 +79,7 @@ mmr_replica_free (MmrReplica *r)
   g_hash_table_unref (r->crdt_types);
   mmr_delta_buffer_free (r->deltas);
   mmr_message_free (r->rx);
+  g_array_unref (r->superseded);
   g_free (r);
 }
 
@@ -183,13 +185,13 @@ write_register (MmrReplica *r, const char *name, const char *value,
                 const MmrVersionVector *context)
 {
   MmrRegister *reg = mmr_store_ensure (r->store, name);
-  g_autoptr (GArray) superseded = g_array_sized_new (FALSE, FALSE,
-                                                     sizeof (MmrDot), 2);
+  GArray *superseded = r->superseded;
   MmrMergeResult res;
   MmrVersion v = { 0 };
   MmrEvent ev = { 0 };
   MmrDot dot;
 
+  g_array_set_size (superseded, 0);
   mmr_merge_result_init (&res);
   mmr_replica_stamp (r, &v);
   v.value = (char *) value;     /* borrowed: local_write copies it */

@@ -93,6 +93,7 @@ typedef struct {
   MmrDeltaBuffer *deltas;         /* deltas peers have not acknowledged */
   MmrMessage *rx;                 /* every message is decoded into this one,
                                    * so receiving allocates nothing once warm */
+  GArray *superseded;             /* MmrDot: scratch for each local write */
   /* Durability (durability.c). */
   MmrDurableStore *db;            /* NULL: no database, or crashed */
   char *db_path;                  /* NULL: in memory only */
