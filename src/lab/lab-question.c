@@ -203,7 +203,7 @@ read_set (Reader *R, GPtrArray *values)
 
   for (;;)
     {
-      char *v;
+      char *v = NULL;
       gboolean quoted;
 
       skip_blanks (R);
@@ -234,7 +234,7 @@ read_values (Reader *R, gboolean allow_set, const char *const *words)
   g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
   const char *start = R->p;
   gboolean quoted = FALSE;
-  char *v;
+  char *v = NULL;
 
   if (*R->p == '{')
     {

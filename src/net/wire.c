@@ -662,7 +662,7 @@ static inline gboolean
 read_u32 (Reader *r, const char *what, guint32 *out)
 {
   gsize at = r->pos;
-  guint64 v;
+  guint64 v = 0;
 
   if (!read_varint (r, what, &v))
     return FALSE;
@@ -677,7 +677,7 @@ read_u32 (Reader *r, const char *what, guint32 *out)
 static gboolean
 read_zigzag (Reader *r, const char *what, gint64 *out)
 {
-  guint64 u;
+  guint64 u = 0;
 
   if (!read_varint (r, what, &u))
     return FALSE;
@@ -691,7 +691,7 @@ static gboolean
 read_count (Reader *r, const char *what, guint min_item_bytes, guint *out)
 {
   gsize at = r->pos;
-  guint64 n;
+  guint64 n = 0;
 
   if (!read_varint (r, what, &n))
     return FALSE;
@@ -711,7 +711,7 @@ static gboolean
 read_string (Reader *r, const char *what, char **out)
 {
   MmrMessageStorage *s = r->store;
-  guint64 len;
+  guint64 len = 0;
   const char *start;
 
   if (!read_varint_of (r, what, " length", &len))
@@ -753,7 +753,7 @@ read_vv (Reader *r, MmrVersionVector *vv)
   gsize at = r->pos;
   guint32 seen = 0;
   int prev = -1;
-  guint64 n;
+  guint64 n = 0;
 
   mmr_version_vector_init (vv);
   if (!read_varint (r, "version vector size", &n))
@@ -796,7 +796,7 @@ static gboolean
 read_version (Reader *r, MmrVersion *v)
 {
   gsize flags_at;
-  guint8 flags;
+  guint8 flags = 0;
 
   memset (v, 0, sizeof *v);
   if (!read_replica (r, "dot replica", &v->dot.replica)
@@ -827,7 +827,7 @@ read_register (Reader *r, MmrMessage *msg, guint i, gboolean with_siblings)
   MmrMessageStorage *s = r->store;
   MmrWireRegister *wr = &s->wire[i];
   MmrRegister *reg = &s->regs[i];
-  guint n;
+  guint n = 0;
 
   memset (reg, 0, sizeof *reg);
   if (!read_string (r, "register name", &wr->name)
@@ -857,7 +857,7 @@ read_registers (Reader *r, MmrMessage *msg, guint min_bytes,
                 gboolean with_siblings)
 {
   MmrMessageStorage *s = r->store;
-  guint n;
+  guint n = 0;
 
   if (!read_count (r, "register count", min_bytes, &n))
     return FALSE;
@@ -912,13 +912,13 @@ read_header (Reader *r, MmrMessage *msg)
 static gboolean
 read_needs (Reader *r, MmrMessage *msg)
 {
-  guint n;
+  guint n = 0;
 
   if (!read_count (r, "need count", MIN_NAME_BYTES, &n))
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
-      char *name;
+      char *name = NULL;
 
       if (!read_string (r, "needed name", &name))
         return FALSE;
@@ -931,14 +931,14 @@ static gboolean
 read_crdts (Reader *r, MmrMessage *msg)
 {
   gboolean is_digest = msg->type == MMR_MSG_CRDT_DIGEST;
-  guint n;
+  guint n = 0;
 
   if (!read_count (r, "CRDT count", is_digest ? 9 : 2, &n))
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
       MmrWireCrdt *wc = g_new0 (MmrWireCrdt, 1);
-      char *name;
+      char *name = NULL;
 
       g_ptr_array_add (msg->crdts, wc);
       if (!read_string (r, "CRDT name", &name))
@@ -956,7 +956,7 @@ read_crdts (Reader *r, MmrMessage *msg)
         }
       else
         {
-          guint64 len;
+          guint64 len = 0;
 
           if (!read_varint (r, "CRDT state length", &len))
             return FALSE;
@@ -973,7 +973,7 @@ static gboolean
 read_merkle (Reader *r, MmrMessage *msg)
 {
   guint8 step = 0;
-  guint n;
+  guint n = 0;
 
   if (!read_u8 (r, "Merkle step", &step))
     return FALSE;

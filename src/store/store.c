@@ -1,19 +1,36 @@
-/* store.c - a replica's registers in a hash table (see store.h)
+/* store.c - a replica's registers: a hash table over an arena (store.h)
  *
- * Memory layout: registers are never removed from a store, only changed,
- * so they are carved one after another out of large blocks (an arena)
- * and freed all at once with the store. Each register is followed by its
- * name in the same slot, and the table's key points at that name. One
- * slot per key instead of two mallocs (register, name) saves the
- * allocator's header and rounding on every key at every replica - the
- * benchmark's memory target is 256 bytes per key per replica - and the
- * time of a malloc on the hottest path of a remote apply. What a register
- * owns (its siblings' values, a sibling array) is still malloc'd, and
- * freed by mmr_register_clear when the store goes.
+ * Every remote apply looks a name up here and, the first time, adds it:
+ * this file is the hottest data structure of the simulator, and the one
+ * the benchmark's memory target (256 bytes per key per replica) is about.
+ * So it does two things GHashTable cannot:
  *
- * Iteration order of a GHashTable depends on insertion history, so
- * anything that must be deterministic across replicas (digests, reports)
- * goes through mmr_store_dup_names, which sorts.
+ * One probe per apply. The table is open addressing with linear probing
+ * over a power-of-two array of buckets; a bucket holds the name's hash and
+ * the register. A lookup that misses stops at an empty bucket - exactly
+ * where the name goes - so "find or add" walks the array once, where
+ * GHashTable needs a lookup and then an insert that hashes and probes
+ * again. A probe touches one array (GHashTable keeps hashes, keys and
+ * values in three), and compares names only when the 32-bit hashes agree.
+ * Registers are never removed from a store, so there are no tombstones;
+ * the table doubles when it is three quarters full, so it always has an
+ * empty bucket and every probe ends.
+ *
+ * One arena for the registers. Registers are never freed one by one
+ * either, so they are carved one after another out of large blocks and
+ * freed with the store. Each register is followed by its name in the same
+ * slot (no second allocation, no malloc header or rounding per key).
+ * What a register owns (its siblings' values, a sibling array) is still
+ * malloc'd, and freed by mmr_register_clear when the store goes.
+ *
+ * Iteration order depends on insertion history, so anything that must be
+ * deterministic across replicas (digests, reports) goes through
+ * mmr_store_dup_names, which sorts.
+ *
+ * Hashing: djb2 (Bernstein: h = 33 h + c, as g_str_hash), whose low bits
+ * are weak for names that differ in their last character ("k1", "k2"), so
+ * the bucket is taken from the high bits of the hash times 2^32/phi
+ * (Fibonacci hashing, Knuth TAOCP vol. 3, 6.4).
  */
 #include "store/store.h"
 
@@ -22,30 +39,91 @@
 /* Below glibc's mmap threshold (128 KiB), so blocks come from the heap
  * like every other allocation and the benchmark's accounting sees them. */
 #define BLOCK_BYTES (64 * 1024)
+#define MIN_BITS 4
+
+typedef struct {
+  guint32 hash;
+  MmrRegister *reg;        /* NULL: empty */
+} Bucket;
 
 struct _MmrStore {
-  GHashTable *registers;   /* name -> MmrRegister*, both in a block */
-  GPtrArray *blocks;       /* owned */
+  Bucket *buckets;         /* 1 << bits of them */
+  guint bits;
+  guint n_registers;       /* at most 3/4 of the buckets */
+  GPtrArray *blocks;       /* the arena, owned */
   guint8 *free_at;         /* the unused tail of the newest block */
   gsize free_bytes;
 };
+
+/* DOC: store-layout */
+/* A register's name lives right after it, in the same slot. */
+static inline const char *
+name_of (const MmrRegister *reg)
+{
+  return (const char *) (reg + 1);
+}
+
+static inline guint32
+name_hash (const char *name)
+{
+  guint32 h = 5381;
+
+  for (const guint8 *p = (const guint8 *) name; *p != '\0'; p++)
+    h = h * 33 + *p;
+  return h;
+}
+
+static inline guint
+first_bucket (const MmrStore *store, guint32 hash)
+{
+  return (guint) ((hash * 2654435769u) >> (32 - store->bits));
+}
+
+/* The bucket holding @name, or the empty bucket where it belongs. */
+static Bucket *
+probe (const MmrStore *store, const char *name, guint32 hash)
+{
+  guint mask = (1u << store->bits) - 1;
+
+  for (guint i = first_bucket (store, hash);; i = (i + 1) & mask)
+    {
+      Bucket *b = &store->buckets[i];
+
+      if (b->reg == NULL
+          || (b->hash == hash && strcmp (name_of (b->reg), name) == 0))
+        return b;
+    }
+}
+
+static void
+grow (MmrStore *store)
+{
+  Bucket *old = store->buckets;
+  guint old_n = old != NULL ? 1u << store->bits : 0;
+
+  store->bits = old != NULL ? store->bits + 1 : MIN_BITS;
+  store->buckets = g_new0 (Bucket, 1u << store->bits);
+  for (guint i = 0; i < old_n; i++)
+    if (old[i].reg != NULL)
+      {
+        guint mask = (1u << store->bits) - 1;
+        guint j = first_bucket (store, old[i].hash);
+
+        while (store->buckets[j].reg != NULL)
+          j = (j + 1) & mask;
+        store->buckets[j] = old[i];
+      }
+  g_free (old);
+}
 
 MmrStore *
 mmr_store_new (void)
 {
   MmrStore *store = g_new0 (MmrStore, 1);
 
-  store->registers = g_hash_table_new (g_str_hash, g_str_equal);
   store->blocks = g_ptr_array_new_with_free_func (g_free);
+  grow (store);
   return store;
-}
-
-static void
-clear_register (gpointer key, gpointer value, gpointer user_data)
-{
-  (void) key;
-  (void) user_data;
-  mmr_register_clear (value);
 }
 
 void
@@ -53,8 +131,10 @@ mmr_store_free (MmrStore *store)
 {
   if (store == NULL)
     return;
-  g_hash_table_foreach (store->registers, clear_register, NULL);
-  g_hash_table_unref (store->registers);
+  for (guint i = 0; i < 1u << store->bits; i++)
+    if (store->buckets[i].reg != NULL)
+      mmr_register_clear (store->buckets[i].reg);
+  g_free (store->buckets);
   g_ptr_array_unref (store->blocks);
   g_free (store);
 }
@@ -62,7 +142,7 @@ mmr_store_free (MmrStore *store)
 MmrRegister *
 mmr_store_lookup (MmrStore *store, const char *name)
 {
-  return g_hash_table_lookup (store->registers, name);
+  return probe (store, name, name_hash (name))->reg;
 }
 
 /* A zeroed slot of @size bytes, aligned for a register. */
@@ -91,26 +171,29 @@ carve (MmrStore *store, gsize size)
 MmrRegister *
 mmr_store_ensure (MmrStore *store, const char *name)
 {
-  MmrRegister *reg = g_hash_table_lookup (store->registers, name);
+  guint32 hash = name_hash (name);
+  Bucket *b = probe (store, name, hash);
+  gsize len;
 
-  if (reg == NULL)
+  if (b->reg != NULL)
+    return b->reg;
+  if (4 * (store->n_registers + 1) > 3u << store->bits)
     {
-      gsize len = strlen (name);
-      char *key;
-
-      /* DOC: store-layout */
-      reg = carve (store, sizeof (MmrRegister) + len + 1);
-      key = (char *) (reg + 1);
-      memcpy (key, name, len + 1);
-      g_hash_table_insert (store->registers, key, reg);
+      grow (store);
+      b = probe (store, name, hash);
     }
-  return reg;
+  len = strlen (name);
+  b->hash = hash;
+  b->reg = carve (store, sizeof (MmrRegister) + len + 1);
+  memcpy ((char *) name_of (b->reg), name, len + 1);
+  store->n_registers++;
+  return b->reg;
 }
 
 guint
 mmr_store_size (const MmrStore *store)
 {
-  return g_hash_table_size (store->registers);
+  return store->n_registers;
 }
 
 static int
@@ -122,13 +205,11 @@ name_cmp (gconstpointer a, gconstpointer b)
 GPtrArray *
 mmr_store_dup_names (const MmrStore *store)
 {
-  GPtrArray *names = g_ptr_array_sized_new (g_hash_table_size (store->registers));
-  GHashTableIter it;
-  gpointer key;
+  GPtrArray *names = g_ptr_array_sized_new (store->n_registers);
 
-  g_hash_table_iter_init (&it, store->registers);
-  while (g_hash_table_iter_next (&it, &key, NULL))
-    g_ptr_array_add (names, key);
+  for (guint i = 0; i < 1u << store->bits; i++)
+    if (store->buckets[i].reg != NULL)
+      g_ptr_array_add (names, (gpointer) name_of (store->buckets[i].reg));
   g_ptr_array_sort (names, name_cmp);
   return names;
 }
@@ -136,5 +217,8 @@ mmr_store_dup_names (const MmrStore *store)
 void
 mmr_store_foreach (const MmrStore *store, GHFunc func, gpointer user_data)
 {
-  g_hash_table_foreach (store->registers, func, user_data);
+  for (guint i = 0; i < 1u << store->bits; i++)
+    if (store->buckets[i].reg != NULL)
+      func ((gpointer) name_of (store->buckets[i].reg),
+            store->buckets[i].reg, user_data);
 }
