@@ -47,6 +47,8 @@ struct _MmrInFlight {
   gboolean is_duplicate;
   /* Set by the world, not the channel: instrumentation for the trace. */
   gboolean is_payload;      /* carries registers */
+  gboolean has_key;         /* a push of one key, whose store hash is: */
+  guint32 key_hash;
   MmrVersionVector send_clock;  /* sender's vector clock at SEND */
 };
 

@@ -181,10 +181,16 @@ schedule_head (MmrWorld *w, guint from, guint to)
 
 static void
 note_in_flight (MmrWorld *w, MmrInFlight *m, guint from, guint to,
-                const MmrVersionVector *send_clock, gboolean is_payload)
+                const MmrVersionVector *send_clock, gboolean is_payload,
+                const char *key)
 {
   m->send_clock = *send_clock;
   m->is_payload = is_payload;
+  if (key != NULL && is_payload)
+    {
+      m->has_key = TRUE;
+      m->key_hash = mmr_store_hash (key);
+    }
   w->n_in_flight++;
   if (is_payload)
     {
@@ -326,10 +332,11 @@ env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
                        fate == MMR_SEND_CUT ? "cut" : "loss");
       return;
     }
-  note_in_flight (w, copies[0], from, to, &ev.clock, n_registers > 0);
+  note_in_flight (w, copies[0], from, to, &ev.clock, n_registers > 0, key);
   if (fate == MMR_SEND_DUPLICATED)
     {
-      note_in_flight (w, copies[1], from, to, &ev.clock, n_registers > 0);
+      note_in_flight (w, copies[1], from, to, &ev.clock, n_registers > 0,
+                      key);
       emit_link_event (w, MMR_EV_DUPLICATE, from, to, msg_id, size,
                        "duplicate");
     }
@@ -1060,6 +1067,24 @@ mmr_world_set_antientropy (MmrWorld *w, gint64 interval_us)
 
 /* ---- running ---- */
 
+/* DOC: prefetch-next */
+/* The next delivery's key is known before it is decoded (the sender
+ * noted its hash): start loading its bucket in the receiver's store now,
+ * and the memory latency overlaps the apply of the current message instead
+ * of stalling the next one. Only a hint: nothing observable changes. */
+static void
+prefetch_next (MmrWorld *w)
+{
+  const MmrTask *next = mmr_scheduler_peek (w->scheduler);
+  const MmrInFlight *m;
+
+  if (next == NULL || next->kind != MMR_TASK_DELIVER)
+    return;
+  m = w->links[next->a][next->b]->head;
+  if (m != NULL && m->has_key)
+    mmr_store_prefetch (w->replicas[next->b]->store, m->key_hash);
+}
+
 static void
 deliver (MmrWorld *w, const MmrTask *t)
 {
@@ -1068,6 +1093,7 @@ deliver (MmrWorld *w, const MmrTask *t)
 
   g_assert (m != NULL && m->seq == t->seq);
   schedule_head (w, t->a, t->b);
+  prefetch_next (w);
   w->n_in_flight--;
   if (m->is_payload)
     {

@@ -25,6 +25,12 @@ MmrRegister *mmr_store_lookup   (MmrStore *store, const char *name);
 /* Borrowed; creates an empty register on first use. */
 MmrRegister *mmr_store_ensure   (MmrStore *store, const char *name);
 guint        mmr_store_size     (const MmrStore *store);
+/* The hash the store files @name under; with it, mmr_store_prefetch asks
+ * the CPU to start loading @name's bucket now, so that a lookup a little
+ * later does not wait for memory (the world does this for the next
+ * delivery while it applies the current one). */
+guint32      mmr_store_hash     (const char *name);
+void         mmr_store_prefetch (const MmrStore *store, guint32 hash);
 /* Register names, sorted (strcmp); borrowed strings in a new array. */
 GPtrArray   *mmr_store_dup_names (const MmrStore *store);
 void         mmr_store_foreach  (const MmrStore *store, GHFunc func,
