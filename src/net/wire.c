@@ -674,7 +674,7 @@ read_u32 (Reader *r, const char *what, guint32 *out)
   return TRUE;
 }
 
-static gboolean
+static inline gboolean
 read_zigzag (Reader *r, const char *what, gint64 *out)
 {
   guint64 u = 0;
@@ -687,7 +687,7 @@ read_zigzag (Reader *r, const char *what, gint64 *out)
 
 /* A count of items that each take at least @min_item_bytes: a count the
  * remaining bytes cannot hold is truncation, caught before allocating. */
-static gboolean
+static inline gboolean
 read_count (Reader *r, const char *what, guint min_item_bytes, guint *out)
 {
   gsize at = r->pos;
@@ -705,6 +705,18 @@ read_count (Reader *r, const char *what, guint min_item_bytes, guint *out)
   return TRUE;
 }
 
+/* Most names and values are ASCII: checked here without a call, the
+ * general UTF-8 validation runs only for the others. */
+static inline gboolean
+is_plain_ascii (const char *s, gsize len)
+{
+  guint8 bad = 0;
+
+  for (gsize i = 0; i < len; i++)
+    bad |= (guint8) ((guint8) s[i] - 1) >= 0x7f;
+  return bad == 0;
+}
+
 /* Strings must be UTF-8 without NUL bytes: they become C strings, copied
  * into the message's text (which cannot overflow, see MmrMessageStorage). */
 static gboolean
@@ -719,7 +731,7 @@ read_string (Reader *r, const char *what, char **out)
   if (len > left (r))
     return fail_truncated (r, len, what);
   start = (const char *) r->data + r->pos;
-  if (!g_utf8_validate_len (start, len, NULL))
+  if (!is_plain_ascii (start, len) && !g_utf8_validate_len (start, len, NULL))
     return fail (r, MMR_WIRE_ERROR_MALFORMED,
                  "%s at offset %" G_GSIZE_FORMAT " is not valid UTF-8 "
                  "(or contains a NUL byte)", what, r->pos);

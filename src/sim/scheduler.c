@@ -114,6 +114,15 @@ mmr_scheduler_pop (MmrScheduler *s, MmrTask *out)
   return TRUE;
 }
 
+void
+mmr_scheduler_pop_push (MmrScheduler *s, MmrTask *out, const MmrTask *next)
+{
+  g_return_if_fail (s->n > 0);
+  *out = s->heap[0];
+  s->heap[0] = *next;
+  sift_down (s->heap, s->n, 0);
+}
+
 /* A linear search: the heap holds one task per link and per timer, a few
  * dozen, and a task is withdrawn only when a reordered message overtakes
  * the head of its link. */

@@ -33,6 +33,11 @@ void          mmr_scheduler_free     (MmrScheduler *s);
 guint64       mmr_scheduler_next_seq (MmrScheduler *s);
 void          mmr_scheduler_push     (MmrScheduler *s, const MmrTask *task);
 gboolean      mmr_scheduler_pop      (MmrScheduler *s, MmrTask *out);
+/* Pops the first task into @out and pushes @next in one step (one sift
+ * instead of two): a link's next message taking its delivered head's
+ * place. */
+void          mmr_scheduler_pop_push (MmrScheduler *s, MmrTask *out,
+                                      const MmrTask *next);
 /* Withdraws the task with sequence @seq; FALSE if there is none. */
 gboolean      mmr_scheduler_remove   (MmrScheduler *s, guint64 seq);
 const MmrTask *mmr_scheduler_peek    (const MmrScheduler *s);

@@ -1092,7 +1092,6 @@ deliver (MmrWorld *w, const MmrTask *t)
   MmrInFlight *m = mmr_channel_pop (ch);
 
   g_assert (m != NULL && m->seq == t->seq);
-  schedule_head (w, t->a, t->b);
   prefetch_next (w);
   w->n_in_flight--;
   if (m->is_payload)
@@ -1123,10 +1122,25 @@ deliver (MmrWorld *w, const MmrTask *t)
 gboolean
 mmr_world_step (MmrWorld *w)
 {
+  const MmrTask *top = mmr_scheduler_peek (w->scheduler);
+  const MmrInFlight *next;
   MmrTask t;
 
-  if (!mmr_scheduler_pop (w->scheduler, &t))
+  if (top == NULL)
     return FALSE;
+  /* A delivery's task passes to the next message on its link (see
+   * schedule_head), in the same step that takes it off the heap. */
+  next = top->kind == MMR_TASK_DELIVER
+         ? w->links[top->a][top->b]->head->next : NULL;
+  if (next != NULL)
+    {
+      MmrTask n = { next->deliver_at_us, next->seq, MMR_TASK_DELIVER,
+                    top->a, top->b };
+
+      mmr_scheduler_pop_push (w->scheduler, &t, &n);
+    }
+  else
+    mmr_scheduler_pop (w->scheduler, &t);
   g_assert (t.time_us >= w->now_us);
   w->now_us = t.time_us;
   switch (t.kind)
