@@ -5,14 +5,17 @@
 
 G_BEGIN_DECLS
 
+/* Rates are the best of the rounds (see engine-bench.c). */
 typedef struct {
   guint n_keys;              /* writes in the engine run, keys in the raw run */
   guint n_replicas;
+  guint rounds;
   double raw_inserts_per_s;
   double remote_applies_per_s;
+  double slowest_applies_per_s;
   double ratio;              /* remote applies / raw inserts */
   double bytes_per_key_per_replica;
-  guint64 remote_applies;
+  guint64 remote_applies;    /* per round */
 } MmrEngineBenchResult;
 
 /* The engine's durable replicated apply: @n_writes writes on 5 replicas
@@ -30,8 +33,9 @@ typedef struct {
 void mmr_engine_durable_bench_run (guint n_writes, gboolean progress,
                                    MmrDurableBenchResult *out);
 
-/* @progress: print progress to stderr (only when it is a terminal). */
-void mmr_engine_bench_run (guint n_keys, gboolean progress,
+/* @rounds: how many times the reference and the engine are each run.
+ * @progress: print progress to stderr (only when it is a terminal). */
+void mmr_engine_bench_run (guint n_keys, guint rounds, gboolean progress,
                            MmrEngineBenchResult *out);
 
 G_END_DECLS
