@@ -86,7 +86,9 @@ ExpectWellFormedQueue (const MmrChannel *ch)
       forward.push_back (m);
       ASSERT_LE (forward.size (), ch->n_queued) << "list longer than counted";
       if (m->next != nullptr)
-        ASSERT_EQ (m->next->prev, m);
+        {
+          ASSERT_EQ (m->next->prev, m);
+        }
     }
   for (const MmrInFlight *m = ch->tail; m != nullptr; m = m->prev)
     {
@@ -274,9 +276,11 @@ TEST (MmrChannel, ReorderedQueueStaysSorted)
       for (MmrInFlight *x; (x = mmr_channel_pop (ch.get ())) != nullptr;)
         {
           if (prev != nullptr)
-            ASSERT_TRUE (prev_at < x->deliver_at_us
-                         || (prev_at == x->deliver_at_us
-                             && prev_seq < x->seq));
+            {
+              ASSERT_TRUE (prev_at < x->deliver_at_us
+                           || (prev_at == x->deliver_at_us
+                               && prev_seq < x->seq));
+            }
           prev = x;
           prev_at = x->deliver_at_us;
           prev_seq = x->seq;
@@ -322,8 +326,9 @@ TEST (MmrChannel, RecycledCopyIsReusedAndReset)
   ChannelPtr ch (mmr_channel_new (0, 1, &m));
   PrngPtr prng (mmr_prng_new (3));
   int old_freed = 0;
-  GBytes *old_bytes = g_bytes_new_with_free_func (g_strdup ("old"), 3,
-                                                  NoteFreed, &old_freed);
+  static const char old_data[] = "old";
+  GBytes *old_bytes = g_bytes_new_with_free_func (old_data, 3, NoteFreed,
+                                                  &old_freed);
   BytesPtr fresh = Bytes ("fresh!");
   MmrInFlight *out[2];
 

@@ -230,7 +230,9 @@ TEST (MmrScheduler, PopPushEqualsPopThenPush)
           const MmrTask *pp = mmr_scheduler_peek (plain.get ());
           ASSERT_EQ (pf == nullptr, pp == nullptr) << "op " << op;
           if (pf != nullptr)
-            ASSERT_TRUE (SameTask (*pf, *pp)) << "op " << op;
+            {
+              ASSERT_TRUE (SameTask (*pf, *pp)) << "op " << op;
+            }
         }
       // Both drain to the same sorted sequence.
       Order df = Drain (fused.get ()), dp = Drain (plain.get ());

@@ -349,7 +349,9 @@ TEST (MmrStore, FreeReleasesWhatRegistersOwn)
                                         : g_strdup_printf ("%u/%u", i, s);
         }
       if (i % 4 == 1)
-        EXPECT_EQ (reg->siblings, &reg->one);
+        {
+          EXPECT_EQ (reg->siblings, &reg->one);
+        }
     }
   EXPECT_EQ (mmr_store_size (store), 3000u);
   mmr_store_free (store);
