@@ -17,8 +17,8 @@
  * empty bucket and every probe ends.
  *
  * One arena for the registers. Registers are never freed one by one
- * either, so they are carved one after another out of large blocks and
- * freed with the store. Each register is followed by its name in the same
+ * either, so they are carved one after another out of blocks (4 KiB
+ * doubling up to 2 MiB) and freed with the store. Each register is followed by its name in the same
  * slot (no second allocation, no malloc header or rounding per key).
  * What a register owns (its siblings' values, a sibling array) is still
  * malloc'd, and freed by mmr_register_clear when the store goes.
@@ -37,9 +37,11 @@
 #include <string.h>
 #include <sys/mman.h>
 
-/* Below glibc's mmap threshold (128 KiB), so blocks come from the heap
- * like every other allocation and the benchmark's accounting sees them. */
-#define BLOCK_BYTES (64 * 1024)
+/* Arena blocks double from 4 KiB, so that a small world (a lab, a test,
+ * one of the thousands of worlds of a property test) stays small, up to
+ * 2 MiB, the size of a huge page. */
+#define FIRST_BLOCK (4u << 10)
+#define HUGE_PAGE (2u << 20)
 #define MIN_BITS 4
 
 typedef struct {
@@ -51,7 +53,9 @@ struct _MmrStore {
   Bucket *buckets;         /* 1 << bits of them */
   guint bits;
   guint n_registers;       /* at most 3/4 of the buckets */
-  GPtrArray *blocks;       /* the arena, owned */
+  GPtrArray *blocks;       /* the arena's blocks below HUGE_PAGE, owned */
+  GPtrArray *huge_blocks;  /* and the others (g_aligned_alloc), owned */
+  gsize next_block;        /* size of the next block */
   guint8 *free_at;         /* the unused tail of the newest block */
   gsize free_bytes;
 };
@@ -96,12 +100,25 @@ probe (const MmrStore *store, const char *name, guint32 hash)
     }
 }
 
-#define HUGE_PAGE (2u << 20)
+/* Memory of HUGE_PAGE bytes or more, asking Linux for transparent huge
+ * pages (2 MiB). Two reasons. A large bucket array is probed at random,
+ * one TLB miss per probe on 4 KiB pages - and a TLB miss costs most under
+ * virtualisation; huge pages cover it with a few hundred TLB entries
+ * instead of thousands. And memory is faulted in a huge page at a time,
+ * not 4 KiB at a time: at a million keys on five replicas, faulting in a
+ * gigabyte 4 KiB at a time was a fifth of the benchmark's time. Advised
+ * before the first touch, or the pages are already there, small. */
+static gpointer
+huge_alloc (gsize bytes)
+{
+  gpointer p = g_aligned_alloc (1, bytes, HUGE_PAGE);
 
-/* A large bucket array is probed at random, one TLB miss per probe on 4 KiB
- * pages - and a TLB miss costs most under virtualisation. On Linux it asks
- * for transparent huge pages (2 MiB), which cover it with a few hundred
- * TLB entries instead of thousands. */
+#ifdef MADV_HUGEPAGE
+  madvise (p, bytes, MADV_HUGEPAGE);
+#endif
+  return p;
+}
+
 static Bucket *
 buckets_new (guint n)
 {
@@ -110,12 +127,7 @@ buckets_new (guint n)
 
   if (bytes < HUGE_PAGE)
     return g_new0 (Bucket, n);
-  /* Advised before the first touch (the zeroing), or the pages are
-   * already there, small. */
-  b = g_aligned_alloc (n, sizeof (Bucket), HUGE_PAGE);
-#ifdef MADV_HUGEPAGE
-  madvise (b, bytes, MADV_HUGEPAGE);
-#endif
+  b = huge_alloc (bytes);
   memset (b, 0, bytes);
   return b;
 }
@@ -156,6 +168,8 @@ mmr_store_new (void)
   MmrStore *store = g_new0 (MmrStore, 1);
 
   store->blocks = g_ptr_array_new_with_free_func (g_free);
+  store->huge_blocks = g_ptr_array_new_with_free_func (g_aligned_free);
+  store->next_block = FIRST_BLOCK;
   grow (store);
   return store;
 }
@@ -170,6 +184,7 @@ mmr_store_free (MmrStore *store)
       mmr_register_clear (store->buckets[i].reg);
   buckets_free (store->buckets, 1u << store->bits);
   g_ptr_array_unref (store->blocks);
+  g_ptr_array_unref (store->huge_blocks);
   g_free (store);
 }
 
@@ -206,11 +221,20 @@ carve (MmrStore *store, gsize size)
          & ~(gsize) (G_ALIGNOF (MmrRegister) - 1);
   if (size > store->free_bytes)
     {
-      gsize block = MAX (size, BLOCK_BYTES);
+      gsize block = MAX (size, store->next_block);
 
-      store->free_at = g_malloc (block);
+      if (block >= HUGE_PAGE)
+        {
+          store->free_at = huge_alloc (block);
+          g_ptr_array_add (store->huge_blocks, store->free_at);
+        }
+      else
+        {
+          store->free_at = g_malloc (block);
+          g_ptr_array_add (store->blocks, store->free_at);
+        }
       store->free_bytes = block;
-      g_ptr_array_add (store->blocks, store->free_at);
+      store->next_block = MIN (2 * store->next_block, HUGE_PAGE);
     }
   slot = store->free_at;
   store->free_at += size;
