@@ -575,7 +575,7 @@ fail_truncated (Reader *r, guint64 need, const char *what)
                need, need == 1 ? "" : "s", what, r->pos, left (r));
 }
 
-static gboolean
+static inline gboolean
 read_u8 (Reader *r, const char *what, guint8 *out)
 {
   if (left (r) < 1)
@@ -632,9 +632,17 @@ read_varint_of (Reader *r, const char *what, const char *suffix,
                 guint64 *out)
 {
   const guint8 *p = r->data + r->pos;
-  gsize avail = MIN (left (r), MAX_VARINT_BYTES);
+  gsize avail;
   guint64 v = 0;
 
+  /* Most varints on the wire are one byte (counts, lengths, replicas). */
+  if (G_LIKELY (r->pos < r->len && p[0] < 0x80))
+    {
+      r->pos++;
+      *out = p[0];
+      return TRUE;
+    }
+  avail = MIN (left (r), MAX_VARINT_BYTES);
   for (gsize i = 0; i < avail; i++)
     {
       guint8 b = p[i];

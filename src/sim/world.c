@@ -75,6 +75,15 @@ struct _MmrWorld {
   guint64 n_payload_in_flight;         /* copies carrying registers */
   guint32 n_payload_link[MMR_MAX_REPLICAS][MMR_MAX_REPLICAS];
   GHashTable *conflict_ids;            /* distinct conflicts seen */
+  /* The causality cost of the last pushed vector (account_causality): a
+   * push goes to every peer with the same vector, and this is a pure
+   * function of (from, vv), so it is computed once per push. */
+  struct {
+    gboolean valid;
+    guint from;
+    MmrVersionVector vv;
+    guint64 vv_bytes, dvv_bytes, history_bytes;
+  } causality;
   MmrMetrics metrics;
   MmrReplicaEnv env;
 };
@@ -255,19 +264,29 @@ history_ids_len (guint64 c)
 static void
 account_causality (MmrWorld *w, guint from, const MmrVersionVector *regvv)
 {
-  guint64 vv = 1, history = 0, n_ids = 0;
+  if (!w->causality.valid || w->causality.from != from
+      || memcmp (&w->causality.vv, regvv, sizeof *regvv) != 0)
+    {
+      guint64 vv = 1, history = 0, n_ids = 0;
 
-  for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
-    if (regvv->c[i] != 0)
-      {
-        vv += 1 + varint_len (regvv->c[i]);
-        history += history_ids_len (regvv->c[i]);
-        n_ids += regvv->c[i];
-      }
-  history += varint_len (n_ids);
-  w->metrics.meta_vv_bytes += vv;
-  w->metrics.meta_dvv_bytes += vv + 1 + varint_len (regvv->c[from]);
-  w->metrics.meta_history_bytes += history;
+      for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
+        if (regvv->c[i] != 0)
+          {
+            vv += 1 + varint_len (regvv->c[i]);
+            history += history_ids_len (regvv->c[i]);
+            n_ids += regvv->c[i];
+          }
+      history += varint_len (n_ids);
+      w->causality.valid = TRUE;
+      w->causality.from = from;
+      w->causality.vv = *regvv;
+      w->causality.vv_bytes = vv;
+      w->causality.dvv_bytes = vv + 1 + varint_len (regvv->c[from]);
+      w->causality.history_bytes = history;
+    }
+  w->metrics.meta_vv_bytes += w->causality.vv_bytes;
+  w->metrics.meta_dvv_bytes += w->causality.dvv_bytes;
+  w->metrics.meta_history_bytes += w->causality.history_bytes;
 }
 
 /* DOC: world-send */
