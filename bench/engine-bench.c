@@ -17,7 +17,8 @@
  * is printed too). docs/benchmarks.md says how to read the numbers.
  *
  * Memory is measured with mallinfo2 (bytes in use by malloc, in the heap
- * and in mmap'd blocks) before and after the engine run, divided by
+ * and in mmap'd blocks) before and after the engine run, plus what the
+ * stores mapped themselves (mmr_store_mapped_bytes), divided by
  * keys x replicas.
  */
 #include "engine-bench.h"
@@ -106,6 +107,9 @@ engine_rate (guint n, const GString *text, const guint32 *at,
   *bytes_per_key =
       ((double) (after.uordblks + after.hblkhd)
        - (double) (before.uordblks + before.hblkhd)) / ((double) n * 5.0);
+  for (guint r = 0; r < 5; r++)
+    *bytes_per_key += (double) mmr_store_mapped_bytes (
+                          mmr_world_get_store (w, r)) / ((double) n * 5.0);
   mmr_world_free (w);
   return (double) *applies / secs;
 }

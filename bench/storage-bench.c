@@ -414,14 +414,12 @@ take_newer (MmrStore *into, MmrStore *from)
     {
       MmrRegister *src = mmr_store_lookup (from, names->pdata[i]);
       MmrRegister *dst = mmr_store_ensure (into, names->pdata[i]);
-      MmrRegister *copy, old;
+      MmrRegister *copy;
 
       if (mmr_version_vector_leq (&src->vv, &dst->vv))
         continue;
       copy = mmr_register_copy (src);
-      old = *dst;
-      *dst = *copy;
-      *copy = old;
+      mmr_register_swap (dst, copy);
       mmr_register_free (copy);
     }
 }

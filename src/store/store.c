@@ -49,12 +49,18 @@ typedef struct {
   MmrRegister *reg;        /* NULL: empty */
 } Bucket;
 
+typedef struct {
+  gpointer start;
+  gsize bytes;
+} HugeBlock;
+
 struct _MmrStore {
   Bucket *buckets;         /* 1 << bits of them */
   guint bits;
   guint n_registers;       /* at most 3/4 of the buckets */
   GPtrArray *blocks;       /* the arena's blocks below HUGE_PAGE, owned */
-  GPtrArray *huge_blocks;  /* and the others (g_aligned_alloc), owned */
+  GArray *huge_blocks;     /* HugeBlock: the others (mapped), owned */
+  gsize mapped_bytes;      /* held in mappings of our own (huge_alloc) */
   gsize next_block;        /* size of the next block */
   guint8 *free_at;         /* the unused tail of the newest block */
   gsize free_bytes;
@@ -106,39 +112,66 @@ probe (const MmrStore *store, const char *name, guint32 hash)
  * virtualisation; huge pages cover it with a few hundred TLB entries
  * instead of thousands. And memory is faulted in a huge page at a time,
  * not 4 KiB at a time: at a million keys on five replicas, faulting in a
- * gigabyte 4 KiB at a time was a fifth of the benchmark's time. Advised
- * before the first touch, or the pages are already there, small. */
+ * gigabyte 4 KiB at a time was a fifth of the benchmark's time.
+ *
+ * Mapped here, not malloc'd: a huge page must start at a 2 MiB boundary,
+ * and malloc's aligned allocation of 2 MiB reserves 4 MiB to find one.
+ * Mapping 2 MiB more than needed and unmapping the unaligned head and
+ * tail reserves exactly what is used. The pages come zeroed, and are
+ * advised before their first touch (after it they are small already).
+ * mmr_store_mapped_bytes reports them, since malloc's statistics cannot. */
 static gpointer
-huge_alloc (gsize bytes)
+huge_alloc (MmrStore *store, gsize bytes)
 {
-  gpointer p = g_aligned_alloc (1, bytes, HUGE_PAGE);
+  gsize span = bytes + HUGE_PAGE;
+  guint8 *p = mmap (NULL, span, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  guint8 *start;
+  gsize head;
 
+  if (p == MAP_FAILED)
+    g_error ("store: out of memory mapping %" G_GSIZE_FORMAT " bytes",
+             span);
+  start = (guint8 *) (((guintptr) p + HUGE_PAGE - 1)
+                      & ~(guintptr) (HUGE_PAGE - 1));
+  head = (gsize) (start - p);
+  if (head > 0)
+    munmap (p, head);
+  if (span - head - bytes > 0)
+    munmap (start + bytes, span - head - bytes);
 #ifdef MADV_HUGEPAGE
-  madvise (p, bytes, MADV_HUGEPAGE);
+  madvise (start, bytes, MADV_HUGEPAGE);
 #endif
-  return p;
-}
-
-static Bucket *
-buckets_new (guint n)
-{
-  gsize bytes = (gsize) n * sizeof (Bucket);
-  Bucket *b;
-
-  if (bytes < HUGE_PAGE)
-    return g_new0 (Bucket, n);
-  b = huge_alloc (bytes);
-  memset (b, 0, bytes);
-  return b;
+  store->mapped_bytes += bytes;
+  return start;
 }
 
 static void
-buckets_free (Bucket *b, guint n)
+huge_free (MmrStore *store, gpointer start, gsize bytes)
 {
-  if ((gsize) n * sizeof (Bucket) < HUGE_PAGE)
+  munmap (start, bytes);
+  store->mapped_bytes -= bytes;
+}
+
+static Bucket *
+buckets_new (MmrStore *store, guint n)
+{
+  gsize bytes = (gsize) n * sizeof (Bucket);
+
+  if (bytes < HUGE_PAGE)
+    return g_new0 (Bucket, n);
+  return huge_alloc (store, bytes);      /* zeroed */
+}
+
+static void
+buckets_free (MmrStore *store, Bucket *b, guint n)
+{
+  gsize bytes = (gsize) n * sizeof (Bucket);
+
+  if (bytes < HUGE_PAGE)
     g_free (b);
   else
-    g_aligned_free (b);
+    huge_free (store, b, bytes);
 }
 
 static void
@@ -148,7 +181,7 @@ grow (MmrStore *store)
   guint old_n = old != NULL ? 1u << store->bits : 0;
 
   store->bits = old != NULL ? store->bits + 1 : MIN_BITS;
-  store->buckets = buckets_new (1u << store->bits);
+  store->buckets = buckets_new (store, 1u << store->bits);
   for (guint i = 0; i < old_n; i++)
     if (old[i].reg != NULL)
       {
@@ -159,7 +192,8 @@ grow (MmrStore *store)
           j = (j + 1) & mask;
         store->buckets[j] = old[i];
       }
-  buckets_free (old, old_n);
+  if (old != NULL)
+    buckets_free (store, old, old_n);
 }
 
 MmrStore *
@@ -168,7 +202,7 @@ mmr_store_new (void)
   MmrStore *store = g_new0 (MmrStore, 1);
 
   store->blocks = g_ptr_array_new_with_free_func (g_free);
-  store->huge_blocks = g_ptr_array_new_with_free_func (g_aligned_free);
+  store->huge_blocks = g_array_new (FALSE, FALSE, sizeof (HugeBlock));
   store->next_block = FIRST_BLOCK;
   grow (store);
   return store;
@@ -182,9 +216,15 @@ mmr_store_free (MmrStore *store)
   for (guint i = 0; i < 1u << store->bits; i++)
     if (store->buckets[i].reg != NULL)
       mmr_register_clear (store->buckets[i].reg);
-  buckets_free (store->buckets, 1u << store->bits);
+  buckets_free (store, store->buckets, 1u << store->bits);
   g_ptr_array_unref (store->blocks);
-  g_ptr_array_unref (store->huge_blocks);
+  for (guint i = 0; i < store->huge_blocks->len; i++)
+    {
+      HugeBlock *b = &g_array_index (store->huge_blocks, HugeBlock, i);
+
+      huge_free (store, b->start, b->bytes);
+    }
+  g_array_unref (store->huge_blocks);
   g_free (store);
 }
 
@@ -225,8 +265,12 @@ carve (MmrStore *store, gsize size)
 
       if (block >= HUGE_PAGE)
         {
-          store->free_at = huge_alloc (block);
-          g_ptr_array_add (store->huge_blocks, store->free_at);
+          HugeBlock b;
+
+          block = (block + HUGE_PAGE - 1) & ~(gsize) (HUGE_PAGE - 1);
+          b.start = store->free_at = huge_alloc (store, block);
+          b.bytes = block;
+          g_array_append_val (store->huge_blocks, b);
         }
       else
         {
@@ -269,6 +313,12 @@ guint
 mmr_store_size (const MmrStore *store)
 {
   return store->n_registers;
+}
+
+gsize
+mmr_store_mapped_bytes (const MmrStore *store)
+{
+  return store->mapped_bytes;
 }
 
 static int

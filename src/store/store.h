@@ -25,6 +25,9 @@ MmrRegister *mmr_store_lookup   (MmrStore *store, const char *name);
 /* Borrowed; creates an empty register on first use. */
 MmrRegister *mmr_store_ensure   (MmrStore *store, const char *name);
 guint        mmr_store_size     (const MmrStore *store);
+/* Bytes the store holds in memory it mapped itself (huge pages), which
+ * malloc's statistics do not see; the rest of its memory is malloc'd. */
+gsize        mmr_store_mapped_bytes (const MmrStore *store);
 /* The hash the store files @name under; with it, mmr_store_prefetch asks
  * the CPU to start loading @name's bucket now, so that a lookup a little
  * later does not wait for memory (the world does this for the next

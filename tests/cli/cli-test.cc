@@ -222,3 +222,27 @@ TEST (MmrCli, CausalHistoryModeShowsEachKeysExplicitHistory)
   EXPECT_NE (r.out.find ("\"history\" : [\n          \"A:1\",\n          \"A:2\",\n"
                          "          \"B:1\"\n        ]"), std::string::npos) << r.out;
 }
+
+// The benchmark itself must run (a benchmark is not a timed test: the
+// rates are not checked, only that every line is there and the counts are
+// exact). Small, so that it also runs under the sanitizers.
+TEST (MmrCli, BenchRunsRoundsAndPrintsEveryTarget)
+{
+  Result r = mmr ({ "bench", "--keys", "2000", "--rounds", "2", "--no-crdt",
+                    "--no-storage" });
+
+  ASSERT_EQ (r.status, 0) << r.out << r.err;
+  EXPECT_NE (r.out.find ("engine: 2000 writes on 5 replicas (full mesh, lww), "
+                         "best of 2 rounds"), std::string::npos) << r.out;
+  EXPECT_NE (r.out.find ("raw GHashTable inserts"), std::string::npos);
+  EXPECT_NE (r.out.find ("8000 applies   target >= 1000000/s: "),
+             std::string::npos) << r.out;
+  EXPECT_NE (r.out.find ("(slowest round"), std::string::npos) << r.out;
+  EXPECT_NE (r.out.find ("target >= 0.2: "), std::string::npos);
+  EXPECT_NE (r.out.find ("memory per key per replica"), std::string::npos);
+
+  Result bad = mmr ({ "bench", "--rounds", "0" });
+  EXPECT_EQ (bad.status, 2);
+  EXPECT_NE (bad.err.find ("--rounds must be 1 to 100"), std::string::npos)
+      << bad.err;
+}
