@@ -173,7 +173,16 @@ mmr_channel_pop (MmrChannel *ch)
     return NULL;
   ch->head = m->next;
   if (ch->head != NULL)
-    ch->head->prev = NULL;
+    {
+      ch->head->prev = NULL;
+      /* The copy after the new head is read when the new head is
+       * delivered - a few dozen deliveries from now, on a busy world,
+       * long enough for memory to answer. */
+#if defined(__GNUC__)
+      if (ch->head->next != NULL)
+        __builtin_prefetch (ch->head->next);
+#endif
+    }
   else
     ch->tail = NULL;
   m->next = m->prev = NULL;
