@@ -22,7 +22,7 @@ int
 mmr_cmd_bench (int argc, char **argv)
 {
   gint keys = 1000000;
-  gint rounds = 3;
+  gint rounds = 5;
   gboolean quick = FALSE;
   gboolean skip_crdt = FALSE;
   gboolean skip_storage = FALSE;
@@ -39,7 +39,7 @@ mmr_cmd_bench (int argc, char **argv)
       "itself", NULL },
     { "rounds", 'r', 0, G_OPTION_ARG_INT, &rounds,
       "Measure reference and engine N times each and keep the best "
-      "(default 3)", "N" },
+      "(default 5)", "N" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (

@@ -153,6 +153,46 @@ huge_free (MmrStore *store, gpointer start, gsize bytes)
   store->mapped_bytes -= bytes;
 }
 
+/* Arena blocks of one huge page, freed by one store, kept for the next
+ * one instead of unmapped - as malloc keeps freed memory for the next
+ * malloc. A block unmapped and mapped again is handed out zeroed by the
+ * kernel page by page, which costs as much as the first time; a kept
+ * block is resident already (carve zeroes each slot it hands out).
+ * Bounded, so that a process that once held a huge world does not hold
+ * its memory forever. Shared by every store, hence the lock. */
+#define MAX_SPARE_BLOCKS 512      /* 1 GiB */
+
+static GMutex spare_lock;
+static gpointer spare_blocks[MAX_SPARE_BLOCKS];
+static guint n_spare_blocks;
+
+static gpointer
+spare_take (void)
+{
+  gpointer block = NULL;
+
+  g_mutex_lock (&spare_lock);
+  if (n_spare_blocks > 0)
+    block = spare_blocks[--n_spare_blocks];
+  g_mutex_unlock (&spare_lock);
+  return block;
+}
+
+static gboolean
+spare_give (gpointer block)
+{
+  gboolean kept = FALSE;
+
+  g_mutex_lock (&spare_lock);
+  if (n_spare_blocks < MAX_SPARE_BLOCKS)
+    {
+      spare_blocks[n_spare_blocks++] = block;
+      kept = TRUE;
+    }
+  g_mutex_unlock (&spare_lock);
+  return kept;
+}
+
 static Bucket *
 buckets_new (MmrStore *store, guint n)
 {
@@ -222,7 +262,10 @@ mmr_store_free (MmrStore *store)
     {
       HugeBlock *b = &g_array_index (store->huge_blocks, HugeBlock, i);
 
-      huge_free (store, b->start, b->bytes);
+      if (b->bytes == HUGE_PAGE && spare_give (b->start))
+        store->mapped_bytes -= b->bytes;
+      else
+        huge_free (store, b->start, b->bytes);
     }
   g_array_unref (store->huge_blocks);
   g_free (store);
@@ -268,7 +311,12 @@ carve (MmrStore *store, gsize size)
           HugeBlock b;
 
           block = (block + HUGE_PAGE - 1) & ~(gsize) (HUGE_PAGE - 1);
-          b.start = store->free_at = huge_alloc (store, block);
+          b.start = block == HUGE_PAGE ? spare_take () : NULL;
+          if (b.start != NULL)
+            store->mapped_bytes += block;
+          else
+            b.start = huge_alloc (store, block);
+          store->free_at = b.start;
           b.bytes = block;
           g_array_append_val (store->huge_blocks, b);
         }
