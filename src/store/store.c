@@ -18,10 +18,13 @@
  *
  * One arena for the registers. Registers are never freed one by one
  * either, so they are carved one after another out of blocks (4 KiB
- * doubling up to 2 MiB) and freed with the store. Each register is followed by its name in the same
- * slot (no second allocation, no malloc header or rounding per key).
- * What a register owns (its siblings' values, a sibling array) is still
- * malloc'd, and freed by mmr_register_clear when the store goes.
+ * doubling up to 2 MiB, see huge_alloc) and freed with the store. Each
+ * register is followed by its name in the same slot (no second
+ * allocation, no malloc header or rounding per key). What a register
+ * owns (its siblings' values, a sibling array) is still malloc'd, and
+ * freed by mmr_register_clear when the store goes.
+ *
+ * Taught in docs/benchmarks.md ("The hot path").
  *
  * Iteration order depends on insertion history, so anything that must be
  * deterministic across replicas (digests, reports) goes through
