@@ -289,6 +289,8 @@ put_u8 (Writer *out, guint8 v)
 static void
 put_bytes (Writer *out, const void *data, gsize n)
 {
+  if (n == 0)           /* an empty GBytes may give a NULL @data */
+    return;
   writer_reserve (out, n);
   memcpy (out->data + out->len, data, n);
   out->len += n;

@@ -1310,3 +1310,25 @@ TEST (MmrWireStrings, NulAndInvalidUtf8AreRejected)
   g_error_free (error);
   ExpectEmptyDecoded (msg.get ());
 }
+
+// Found by fuzz/wire-fuzz.c: a CRDT message carrying an empty state (an
+// empty GBytes, whose data may be NULL) must encode without passing NULL
+// to memcpy - UndefinedBehaviorSanitizer flags it - and round-trip.
+TEST (MmrWire, EmptyCrdtStateRoundTrips)
+{
+  MessagePtr msg (mmr_message_new (MMR_MSG_CRDT));
+  BytesPtr empty (g_bytes_new (nullptr, 0));
+
+  mmr_message_add_crdt (msg.get (), "c", empty.get (), 0);
+  BytesPtr bytes (mmr_wire_encode (msg.get (), nullptr));
+  GError *error = nullptr;
+  MessagePtr back (mmr_wire_decode (bytes.get (), &error));
+
+  ASSERT_NE (back, nullptr) << error->message;
+  ASSERT_EQ (back->crdts->len, 1u);
+  const MmrWireCrdt *wc = static_cast<const MmrWireCrdt *> (back->crdts->pdata[0]);
+  EXPECT_STREQ (wc->name, "c");
+  EXPECT_EQ (g_bytes_get_size (wc->state), 0u);
+  BytesPtr again (mmr_wire_encode (back.get (), nullptr));
+  EXPECT_TRUE (g_bytes_equal (bytes.get (), again.get ()));
+}
