@@ -26,6 +26,7 @@
 
 #include "core/duration.h"
 #include "mmr-swatch.h"
+#include "mmr-template.h"
 
 #define SKEW_RANGE_S 10.0
 #define DRIFT_RANGE_PPM 10000
@@ -279,25 +280,13 @@ disconnect_session (MmrClocksPanel *self)
   g_clear_object (&self->session);
 }
 
-/* Template children without an id are not cleared by
- * gtk_widget_dispose_template in GTK 4.8. */
-static void
-unparent_children (GtkWidget *widget)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (widget)) != NULL)
-    gtk_widget_unparent (child);
-}
-
 static void
 mmr_clocks_panel_dispose (GObject *object)
 {
   MmrClocksPanel *self = MMR_CLOCKS_PANEL (object);
 
   disconnect_session (self);
-  gtk_widget_dispose_template (GTK_WIDGET (self), MMR_TYPE_CLOCKS_PANEL);
-  unparent_children (GTK_WIDGET (self));
+  mmr_template_dispose (GTK_WIDGET (self), MMR_TYPE_CLOCKS_PANEL);
   self->n_rows = 0;
   G_OBJECT_CLASS (mmr_clocks_panel_parent_class)->dispose (object);
 }

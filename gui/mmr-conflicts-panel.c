@@ -30,6 +30,7 @@
 
 #include "core/duration.h"
 #include "mmr-swatch.h"
+#include "mmr-template.h"
 
 /* ---- one conflict, as words ---- */
 
@@ -506,25 +507,13 @@ disconnect_session (MmrConflictsPanel *self)
   g_clear_object (&self->session);
 }
 
-/* Template children without an id are not cleared by
- * gtk_widget_dispose_template in GTK 4.8. */
-static void
-unparent_children (GtkWidget *widget)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (widget)) != NULL)
-    gtk_widget_unparent (child);
-}
-
 static void
 mmr_conflicts_panel_dispose (GObject *object)
 {
   MmrConflictsPanel *self = MMR_CONFLICTS_PANEL (object);
 
   disconnect_session (self);
-  gtk_widget_dispose_template (GTK_WIDGET (self), MMR_TYPE_CONFLICTS_PANEL);
-  unparent_children (GTK_WIDGET (self));
+  mmr_template_dispose (GTK_WIDGET (self), MMR_TYPE_CONFLICTS_PANEL);
   g_clear_object (&self->selection);
   g_clear_object (&self->rows);
   g_clear_pointer (&self->by_id, g_hash_table_unref);

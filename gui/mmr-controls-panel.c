@@ -24,6 +24,8 @@
 
 #include <math.h>
 
+#include "mmr-template.h"
+
 struct _MmrControlsPanel
 {
   GtkWidget parent_instance;
@@ -232,25 +234,13 @@ disconnect_session (MmrControlsPanel *self)
   g_clear_object (&self->session);
 }
 
-/* Template children without an id are not cleared by
- * gtk_widget_dispose_template in GTK 4.8. */
-static void
-unparent_children (GtkWidget *widget)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (widget)) != NULL)
-    gtk_widget_unparent (child);
-}
-
 static void
 mmr_controls_panel_dispose (GObject *object)
 {
   MmrControlsPanel *self = MMR_CONTROLS_PANEL (object);
 
   disconnect_session (self);
-  gtk_widget_dispose_template (GTK_WIDGET (self), MMR_TYPE_CONTROLS_PANEL);
-  unparent_children (GTK_WIDGET (self));
+  mmr_template_dispose (GTK_WIDGET (self), MMR_TYPE_CONTROLS_PANEL);
   G_OBJECT_CLASS (mmr_controls_panel_parent_class)->dispose (object);
 }
 

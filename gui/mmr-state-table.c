@@ -27,6 +27,7 @@
 
 #include "mmr-palette.h"
 #include "mmr-state-model.h"
+#include "mmr-template.h"
 
 struct _MmrStateTable
 {
@@ -594,17 +595,6 @@ disconnect_session (MmrStateTable *self)
   g_clear_object (&self->session);
 }
 
-/* Template children without an id are not cleared by
- * gtk_widget_dispose_template in GTK 4.8. */
-static void
-unparent_children (GtkWidget *widget)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (widget)) != NULL)
-    gtk_widget_unparent (child);
-}
-
 static void
 mmr_state_table_dispose (GObject *object)
 {
@@ -612,8 +602,7 @@ mmr_state_table_dispose (GObject *object)
 
   disconnect_session (self);
   g_clear_handle_id (&self->update_id, g_source_remove);
-  gtk_widget_dispose_template (GTK_WIDGET (self), MMR_TYPE_STATE_TABLE);
-  unparent_children (GTK_WIDGET (self));
+  mmr_template_dispose (GTK_WIDGET (self), MMR_TYPE_STATE_TABLE);
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_pointer (&self->column_names, g_strfreev);
