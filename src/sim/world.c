@@ -175,17 +175,25 @@ env_emit (gpointer data, MmrEvent *ev)
  * stays a few dozen tasks deep however many messages are in flight.
  * Invariant: every non-empty link has exactly one DELIVER task, for the
  * (deliver_at, seq) of its head. */
+static MmrTask
+delivery_task (const MmrInFlight *m, guint from, guint to)
+{
+  MmrTask t = { m->deliver_at_us, m->seq, MMR_TASK_DELIVER, from, to };
+
+  return t;
+}
+
 static void
 schedule_head (MmrWorld *w, guint from, guint to)
 {
   const MmrInFlight *head = w->links[from][to]->head;
-  MmrTask t = { 0, 0, MMR_TASK_DELIVER, from, to };
 
-  if (head == NULL)
-    return;
-  t.time_us = head->deliver_at_us;
-  t.seq = head->seq;
-  mmr_scheduler_push (w->scheduler, &t);
+  if (head != NULL)
+    {
+      MmrTask t = delivery_task (head, from, to);
+
+      mmr_scheduler_push (w->scheduler, &t);
+    }
 }
 
 static void
@@ -1153,8 +1161,7 @@ mmr_world_step (MmrWorld *w)
          ? w->links[top->a][top->b]->head->next : NULL;
   if (next != NULL)
     {
-      MmrTask n = { next->deliver_at_us, next->seq, MMR_TASK_DELIVER,
-                    top->a, top->b };
+      MmrTask n = delivery_task (next, top->a, top->b);
 
       mmr_scheduler_pop_push (w->scheduler, &t, &n);
     }
