@@ -2,7 +2,7 @@
 // "mmr export" as a user runs them: outputs, exit codes, and every bad
 // input refused with exit 2, a message naming the file, and nothing
 // written or changed.
-#include <gtest/gtest.h>
+#include "../mmr-command.h"
 
 #include <string>
 #include <vector>
@@ -16,41 +16,6 @@ extern "C" {
 }
 
 namespace {
-
-struct Result
-{
-  int status;
-  std::string out;
-  std::string err;
-};
-
-Result
-spawn (std::vector<std::string> args)
-{
-  std::vector<char *> argv;
-  gchar *out = nullptr, *err = nullptr;
-  int wait_status = 0;
-  GError *error = nullptr;
-
-  for (auto &a : args)
-    argv.push_back ((char *) a.c_str ());
-  argv.push_back (nullptr);
-  EXPECT_TRUE (g_spawn_sync (g_getenv ("MMR_SOURCE_ROOT"), argv.data (),
-                             nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr,
-                             &out, &err, &wait_status, &error));
-  Result r = { WEXITSTATUS (wait_status), out ? out : "", err ? err : "" };
-  g_free (out);
-  g_free (err);
-  g_clear_error (&error);
-  return r;
-}
-
-Result
-mmr (std::vector<std::string> args)
-{
-  args.insert (args.begin (), g_getenv ("MMR"));
-  return spawn (args);
-}
 
 std::string
 read_all (const std::string &path)

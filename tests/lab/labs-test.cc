@@ -2,42 +2,13 @@
 // its reference answers, each can fail (a wrong answer is named), each
 // guide has the required parts, and lab errors exit 2 with FILE:LINE:COL.
 #include "lab-helpers.h"
+#include "../mmr-command.h"
 
 #include <set>
 #include <vector>
 
 extern "C" {
 #include <json-glib/json-glib.h>
-}
-
-struct Result
-{
-  int status;
-  std::string out;
-  std::string err;
-};
-
-static Result
-mmr (std::vector<std::string> args)
-{
-  std::vector<char *> argv;
-  std::string bin = g_getenv ("MMR");
-  gchar *out = nullptr, *err = nullptr;
-  int wait_status = 0;
-  GError *error = nullptr;
-
-  argv.push_back ((char *) bin.c_str ());
-  for (auto &a : args)
-    argv.push_back ((char *) a.c_str ());
-  argv.push_back (nullptr);
-  EXPECT_TRUE (g_spawn_sync (g_getenv ("MMR_SOURCE_ROOT"), argv.data (),
-                             nullptr, G_SPAWN_DEFAULT, nullptr, nullptr, &out,
-                             &err, &wait_status, &error));
-  Result r = { WEXITSTATUS (wait_status), out ? out : "", err ? err : "" };
-  g_free (out);
-  g_free (err);
-  g_clear_error (&error);
-  return r;
 }
 
 static std::vector<std::string>
