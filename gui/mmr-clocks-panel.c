@@ -44,9 +44,7 @@ struct _MmrClocksPanel
   GtkGrid *grid;
 
   /* owned */
-  MmrSession *session;
-  gulong reset_id;
-  gulong state_changed_id;
+  MmrSessionWatch watch;         /* the session followed, if any */
   guint n_rows;
   ClockRow rows[MMR_MAX_REPLICAS];
 };
@@ -56,7 +54,8 @@ G_DEFINE_FINAL_TYPE (MmrClocksPanel, mmr_clocks_panel, GTK_TYPE_WIDGET)
 static MmrWorld *
 world_of (MmrClocksPanel *self)
 {
-  return self->session != NULL ? mmr_session_get_world (self->session) : NULL;
+  return self->watch.session != NULL
+         ? mmr_session_get_world (self->watch.session) : NULL;
 }
 
 /* ---- controls -> session ---- */
@@ -80,7 +79,7 @@ skew_changed_cb (GtkRange *range, MmrClocksPanel *self)
   if (world == NULL
       || mmr_world_get_physical_clock (world, r)->offset_us == offset_us)
     return;
-  mmr_session_set_skew (self->session, r, offset_us);
+  mmr_session_set_skew (self->watch.session, r, offset_us);
 }
 
 static void
@@ -93,7 +92,7 @@ drift_changed_cb (GtkSpinButton *spin, MmrClocksPanel *self)
   if (world == NULL
       || mmr_world_get_physical_clock (world, r)->drift_ppm == drift_ppm)
     return;
-  mmr_session_set_drift (self->session, r, drift_ppm);
+  mmr_session_set_drift (self->watch.session, r, drift_ppm);
 }
 
 /* ---- building the grid ---- */
@@ -159,7 +158,9 @@ build_row (MmrClocksPanel *self, MmrWorld *world, guint r)
   row->drift = gtk_spin_button_new_with_range (-DRIFT_RANGE_PPM,
                                                DRIFT_RANGE_PPM, 10);
   label_control (row->drift, "Clock drift in parts per million", name);
-  gtk_grid_attach (self->grid, mmr_swatch_label_new (r, mmr_world_replica_name (world, r)), 0, y, 1, 1);
+  gtk_grid_attach (self->grid,
+                   mmr_swatch_label_new (r, mmr_world_replica_name (world, r)),
+                   0, y, 1, 1);
   gtk_grid_attach (self->grid, row->physical, 1, y, 1, 1);
   gtk_grid_attach (self->grid, row->lamport, 2, y, 1, 1);
   gtk_grid_attach (self->grid, row->hlc, 3, y, 1, 1);
@@ -271,21 +272,11 @@ reset_cb (MmrSession *session, MmrClocksPanel *self)
 /* ---- GObject ---- */
 
 static void
-disconnect_session (MmrClocksPanel *self)
-{
-  if (self->session == NULL)
-    return;
-  g_clear_signal_handler (&self->reset_id, self->session);
-  g_clear_signal_handler (&self->state_changed_id, self->session);
-  g_clear_object (&self->session);
-}
-
-static void
 mmr_clocks_panel_dispose (GObject *object)
 {
   MmrClocksPanel *self = MMR_CLOCKS_PANEL (object);
 
-  disconnect_session (self);
+  mmr_session_watch_clear (&self->watch);
   mmr_template_dispose (GTK_WIDGET (self), MMR_TYPE_CLOCKS_PANEL);
   self->n_rows = 0;
   G_OBJECT_CLASS (mmr_clocks_panel_parent_class)->dispose (object);
@@ -321,17 +312,11 @@ mmr_clocks_panel_set_session (MmrClocksPanel *self, MmrSession *session)
 {
   g_return_if_fail (MMR_IS_CLOCKS_PANEL (self));
   g_return_if_fail (session == NULL || MMR_IS_SESSION (session));
-  if (session == self->session)
+  if (session == self->watch.session)
     return;
-  disconnect_session (self);
-  if (session != NULL)
-    {
-      self->session = g_object_ref (session);
-      self->reset_id = g_signal_connect (session, "reset",
-                                         G_CALLBACK (reset_cb), self);
-      self->state_changed_id = g_signal_connect (
-          session, "state-changed", G_CALLBACK (state_changed_cb), self);
-    }
+  mmr_session_watch_clear (&self->watch);
+  mmr_session_watch_connect (&self->watch, session, G_CALLBACK (reset_cb),
+                             G_CALLBACK (state_changed_cb), self);
   reset_cb (session, self);
 }
 

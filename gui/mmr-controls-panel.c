@@ -41,9 +41,7 @@ struct _MmrControlsPanel
   GtkLabel *granularity_label;
 
   /* owned */
-  MmrSession *session;
-  gulong reset_id;
-  gulong state_changed_id;
+  MmrSessionWatch watch;         /* the session followed, if any */
   gboolean is_syncing;
 };
 
@@ -52,7 +50,8 @@ G_DEFINE_FINAL_TYPE (MmrControlsPanel, mmr_controls_panel, GTK_TYPE_WIDGET)
 static MmrWorld *
 world_of (MmrControlsPanel *self)
 {
-  return self->session != NULL ? mmr_session_get_world (self->session) : NULL;
+  return self->watch.session != NULL
+         ? mmr_session_get_world (self->watch.session) : NULL;
 }
 
 /* ---- world -> widgets ---- */
@@ -141,7 +140,7 @@ strategy_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec,
   if (!may_apply (self) || selected == GTK_INVALID_LIST_POSITION
       || selected == mmr_world_get_config (world_of (self))->strategy)
     return;
-  mmr_session_set_strategy (self->session, (MmrStrategy) selected);
+  mmr_session_set_strategy (self->watch.session, (MmrStrategy) selected);
 }
 
 static void
@@ -154,7 +153,7 @@ clock_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec,
   if (!may_apply (self) || selected == GTK_INVALID_LIST_POSITION
       || selected == mmr_world_get_config (world_of (self))->clock)
     return;
-  mmr_session_set_clock (self->session, (MmrClockSource) selected);
+  mmr_session_set_clock (self->watch.session, (MmrClockSource) selected);
 }
 
 static gboolean
@@ -191,7 +190,7 @@ apply_link_model (MmrControlsPanel *self, GtkWidget *control)
     }
   if (link_model_equal (&model, &mmr_world_get_config (world_of (self))->link))
     return;
-  mmr_session_set_link_model (self->session, -1, -1, &model);
+  mmr_session_set_link_model (self->watch.session, -1, -1, &model);
   sync_from_world (self);
 }
 
@@ -225,21 +224,11 @@ state_changed_cb (MmrSession *session, MmrControlsPanel *self)
 /* ---- GObject ---- */
 
 static void
-disconnect_session (MmrControlsPanel *self)
-{
-  if (self->session == NULL)
-    return;
-  g_clear_signal_handler (&self->reset_id, self->session);
-  g_clear_signal_handler (&self->state_changed_id, self->session);
-  g_clear_object (&self->session);
-}
-
-static void
 mmr_controls_panel_dispose (GObject *object)
 {
   MmrControlsPanel *self = MMR_CONTROLS_PANEL (object);
 
-  disconnect_session (self);
+  mmr_session_watch_clear (&self->watch);
   mmr_template_dispose (GTK_WIDGET (self), MMR_TYPE_CONTROLS_PANEL);
   G_OBJECT_CLASS (mmr_controls_panel_parent_class)->dispose (object);
 }
@@ -298,16 +287,10 @@ mmr_controls_panel_set_session (MmrControlsPanel *self, MmrSession *session)
 {
   g_return_if_fail (MMR_IS_CONTROLS_PANEL (self));
   g_return_if_fail (session == NULL || MMR_IS_SESSION (session));
-  if (session == self->session)
+  if (session == self->watch.session)
     return;
-  disconnect_session (self);
-  if (session != NULL)
-    {
-      self->session = g_object_ref (session);
-      self->reset_id = g_signal_connect (session, "reset",
-                                         G_CALLBACK (reset_cb), self);
-      self->state_changed_id = g_signal_connect (
-          session, "state-changed", G_CALLBACK (state_changed_cb), self);
-    }
+  mmr_session_watch_clear (&self->watch);
+  mmr_session_watch_connect (&self->watch, session, G_CALLBACK (reset_cb),
+                             G_CALLBACK (state_changed_cb), self);
   sync_from_world (self);
 }

@@ -62,9 +62,7 @@ struct _MmrMetricsPanel
   GtkWidget *legend;
 
   /* owned */
-  MmrSession *session;
-  gulong reset_id;
-  gulong state_changed_id;
+  MmrSessionWatch watch;         /* the session followed, if any */
   MmrStateModel *divergence;  /* the replicas' visible state, kept current */
   GArray *samples;            /* Sample, in time order */
   guint sample_every;         /* as set */
@@ -328,16 +326,14 @@ reset_cb (MmrSession *session, MmrMetricsPanel *self)
 static void
 disconnect_session (MmrMetricsPanel *self)
 {
-  if (self->session == NULL)
+  if (self->watch.session == NULL)
     return;
   /* Only a world that is still the session's is alive to forget us. */
   if (mmr_state_model_get_world (self->divergence)
-      == mmr_session_get_world (self->session))
+      == mmr_session_get_world (self->watch.session))
     mmr_state_model_detach (self->divergence);
   mmr_state_model_attach (self->divergence, NULL);
-  g_clear_signal_handler (&self->reset_id, self->session);
-  g_clear_signal_handler (&self->state_changed_id, self->session);
-  g_clear_object (&self->session);
+  mmr_session_watch_clear (&self->watch);
 }
 
 static void
@@ -441,17 +437,11 @@ mmr_metrics_panel_set_session (MmrMetricsPanel *self, MmrSession *session)
 {
   g_return_if_fail (MMR_IS_METRICS_PANEL (self));
   g_return_if_fail (session == NULL || MMR_IS_SESSION (session));
-  if (session == self->session)
+  if (session == self->watch.session)
     return;
   disconnect_session (self);
-  if (session != NULL)
-    {
-      self->session = g_object_ref (session);
-      self->reset_id = g_signal_connect (session, "reset",
-                                         G_CALLBACK (reset_cb), self);
-      self->state_changed_id = g_signal_connect (
-          session, "state-changed", G_CALLBACK (state_changed_cb), self);
-    }
+  mmr_session_watch_connect (&self->watch, session, G_CALLBACK (reset_cb),
+                             G_CALLBACK (state_changed_cb), self);
   reset_cb (session, self);
 }
 

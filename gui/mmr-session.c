@@ -1124,3 +1124,27 @@ mmr_session_new (void)
 {
   return g_object_new (MMR_TYPE_SESSION, NULL);
 }
+
+void
+mmr_session_watch_connect (MmrSessionWatch *watch, MmrSession *session,
+                           GCallback reset_cb, GCallback state_changed_cb,
+                           gpointer user_data)
+{
+  g_return_if_fail (watch->session == NULL);
+  if (session == NULL)
+    return;
+  watch->session = g_object_ref (session);
+  watch->reset_id = g_signal_connect (session, "reset", reset_cb, user_data);
+  watch->state_changed_id = g_signal_connect (session, "state-changed",
+                                              state_changed_cb, user_data);
+}
+
+void
+mmr_session_watch_clear (MmrSessionWatch *watch)
+{
+  if (watch->session == NULL)
+    return;
+  g_clear_signal_handler (&watch->reset_id, watch->session);
+  g_clear_signal_handler (&watch->state_changed_id, watch->session);
+  g_clear_object (&watch->session);
+}

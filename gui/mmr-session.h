@@ -38,6 +38,23 @@ G_BEGIN_DECLS
 #define MMR_TYPE_SESSION (mmr_session_get_type ())
 G_DECLARE_FINAL_TYPE (MmrSession, mmr_session, MMR, SESSION, GObject)
 
+/* What a panel keeps to follow a session: a reference to it and its
+ * "reset" and "state-changed" handlers. Zero-initialised: follows none. */
+typedef struct {
+  MmrSession *session;
+  gulong reset_id;
+  gulong state_changed_id;
+} MmrSessionWatch;
+
+/* Starts following @session (NULL: none) with the two callbacks, which
+ * get @user_data; @watch must follow none (mmr_session_watch_clear). */
+void mmr_session_watch_connect (MmrSessionWatch *watch, MmrSession *session,
+                                GCallback reset_cb,
+                                GCallback state_changed_cb,
+                                gpointer user_data);
+/* Disconnects both handlers and drops the reference. */
+void mmr_session_watch_clear   (MmrSessionWatch *watch);
+
 /* An owned copy of one MmrEvent. */
 typedef struct {
   MmrEvent ev;              /* pointers below are owned copies */

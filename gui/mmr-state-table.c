@@ -41,9 +41,7 @@ struct _MmrStateTable
   GtkColumnView *column_view;
 
   /* owned */
-  MmrSession *session;
-  gulong reset_id;
-  gulong state_changed_id;
+  MmrSessionWatch watch;         /* the session shown, if any */
   MmrStateModel *model;
   GtkStringFilter *name_filter;
   GtkCustomFilter *differing_filter;
@@ -583,16 +581,14 @@ selected_cb (GtkSingleSelection *selection, GParamSpec *pspec,
 static void
 disconnect_session (MmrStateTable *self)
 {
-  if (self->session == NULL)
+  if (self->watch.session == NULL)
     return;
-  g_clear_signal_handler (&self->reset_id, self->session);
-  g_clear_signal_handler (&self->state_changed_id, self->session);
   /* Remove our observer only from a world that is still alive. */
   if (mmr_state_model_get_world (self->model)
-      == mmr_session_get_world (self->session))
+      == mmr_session_get_world (self->watch.session))
     mmr_state_model_detach (self->model);
   mmr_state_model_attach (self->model, NULL);
-  g_clear_object (&self->session);
+  mmr_session_watch_clear (&self->watch);
 }
 
 static void
@@ -695,7 +691,7 @@ mmr_state_table_set_session (MmrStateTable *self, MmrSession *session)
 {
   g_return_if_fail (MMR_IS_STATE_TABLE (self));
   g_return_if_fail (session == NULL || MMR_IS_SESSION (session));
-  if (session == self->session)
+  if (session == self->watch.session)
     return;
   disconnect_session (self);
   if (session == NULL)
@@ -704,12 +700,8 @@ mmr_state_table_set_session (MmrStateTable *self, MmrSession *session)
       update_summary (self);
       return;
     }
-  self->session = g_object_ref (session);
-  self->reset_id = g_signal_connect (session, "reset", G_CALLBACK (reset_cb),
-                                     self);
-  self->state_changed_id = g_signal_connect (session, "state-changed",
-                                             G_CALLBACK (state_changed_cb),
-                                             self);
+  mmr_session_watch_connect (&self->watch, session, G_CALLBACK (reset_cb),
+                             G_CALLBACK (state_changed_cb), self);
   reset_cb (session, self);
 }
 

@@ -52,9 +52,7 @@ struct _MmrVvView
   GtkWidget *relations;
 
   /* owned */
-  MmrSession *session;
-  gulong reset_id;
-  gulong state_changed_id;
+  MmrSessionWatch watch;         /* the session followed, if any */
   char *name;
   guint n_replicas;
   Snapshot shown[MMR_MAX_REPLICAS];
@@ -269,14 +267,19 @@ build_grid (MmrVvView *self, MmrWorld *world, const char *register_name,
   clear_children (self->grid);
   gtk_grid_attach (grid, gtk_label_new ("writes seen from →"), 0, 0, 1, 1);
   for (guint e = 0; e < n; e++)
-    gtk_grid_attach (grid, mmr_swatch_label_new (e, mmr_world_replica_name (world, e)), (int) e + 1, 0, 1, 1);
+    gtk_grid_attach (grid,
+                     mmr_swatch_label_new (e, mmr_world_replica_name (world, e)),
+                     (int) e + 1, 0, 1, 1);
   gtk_grid_attach (grid, gtk_label_new ("versions (dot)"), (int) n + 1, 0, 1, 1);
   for (guint r = 0; r < n; r++)
     {
       g_autofree char *values = values_text (world, r, register_name, field);
       GtkWidget *v = gtk_label_new (values);
 
-      gtk_grid_attach (grid, mmr_swatch_label_new (r, mmr_world_replica_name (world, r)), 0, (int) r + 1, 1, 1);
+      gtk_grid_attach (grid,
+                       mmr_swatch_label_new (r,
+                                             mmr_world_replica_name (world, r)),
+                       0, (int) r + 1, 1, 1);
       for (guint e = 0; e < n; e++)
         gtk_grid_attach (grid, count_label (self->shown, n, r, e, world),
                          (int) e + 1, (int) r + 1, 1, 1);
@@ -307,8 +310,10 @@ relation_row (MmrVvView *self, MmrWorld *world, guint a, guint b)
   gtk_widget_add_css_class (why, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (why), 0);
   gtk_label_set_wrap (GTK_LABEL (why), TRUE);
-  gtk_box_append (GTK_BOX (box), mmr_swatch_label_new (a, mmr_world_replica_name (world, a)));
-  gtk_box_append (GTK_BOX (box), mmr_swatch_label_new (b, mmr_world_replica_name (world, b)));
+  gtk_box_append (GTK_BOX (box),
+                  mmr_swatch_label_new (a, mmr_world_replica_name (world, a)));
+  gtk_box_append (GTK_BOX (box),
+                  mmr_swatch_label_new (b, mmr_world_replica_name (world, b)));
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), why);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box),
@@ -342,8 +347,8 @@ show_hint (MmrVvView *self, const char *hint)
 static void
 refresh (MmrVvView *self)
 {
-  MmrWorld *world = self->session != NULL
-                    ? mmr_session_get_world (self->session) : NULL;
+  MmrWorld *world = self->watch.session != NULL
+                    ? mmr_session_get_world (self->watch.session) : NULL;
   g_autofree char *field = NULL;
   g_autofree char *register_name = NULL;
   g_autofree char *title = NULL;
@@ -411,22 +416,12 @@ state_changed_cb (MmrSession *session, MmrVvView *self)
 /* ---- GObject ---- */
 
 static void
-disconnect_session (MmrVvView *self)
-{
-  if (self->session == NULL)
-    return;
-  g_clear_signal_handler (&self->reset_id, self->session);
-  g_clear_signal_handler (&self->state_changed_id, self->session);
-  g_clear_object (&self->session);
-}
-
-static void
 mmr_vv_view_dispose (GObject *object)
 {
   MmrVvView *self = MMR_VV_VIEW (object);
   GtkWidget *child;
 
-  disconnect_session (self);
+  mmr_session_watch_clear (&self->watch);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   clear_relation_texts (self);
@@ -499,17 +494,11 @@ mmr_vv_view_set_session (MmrVvView *self, MmrSession *session)
 {
   g_return_if_fail (MMR_IS_VV_VIEW (self));
   g_return_if_fail (session == NULL || MMR_IS_SESSION (session));
-  if (session == self->session)
+  if (session == self->watch.session)
     return;
-  disconnect_session (self);
-  if (session != NULL)
-    {
-      self->session = g_object_ref (session);
-      self->reset_id = g_signal_connect (session, "reset",
-                                         G_CALLBACK (reset_cb), self);
-      self->state_changed_id = g_signal_connect (
-          session, "state-changed", G_CALLBACK (state_changed_cb), self);
-    }
+  mmr_session_watch_clear (&self->watch);
+  mmr_session_watch_connect (&self->watch, session, G_CALLBACK (reset_cb),
+                             G_CALLBACK (state_changed_cb), self);
   self->is_valid = FALSE;
   refresh (self);
 }
