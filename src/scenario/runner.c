@@ -3,12 +3,23 @@
  * State machine: IDLE -> (run/settle) -> RUNNING -> IDLE ... -> DONE.
  * While RUNNING the runner steps the world one event at a time until the
  * target time (run) or quiescence (settle) is reached.
+ *
+ * Run limits (MmrRunLimits): before each world event the runner checks
+ * the events processed and the time of the next event; after each step,
+ * the messages in flight. The first limit hit sets the runner's error and
+ * ends the run (DONE), so a tiny file cannot ask for hours of work or
+ * gigabytes of messages. The checks read counters the world keeps anyway:
+ * they cost nothing on the hot path. The CLI options that set them are
+ * documented in docs/scenario-language.md (run limits).
  */
 #include "scenario/runner.h"
 
 #include <string.h>
 
+#include "core/duration.h"
 #include "sim/view.h"
+
+G_DEFINE_QUARK (mmr-runner-error-quark, mmr_runner_error)
 
 typedef enum { RUNNER_IDLE, RUNNER_RUNNING, RUNNER_SETTLING, RUNNER_DONE } RunnerState;
 
@@ -40,6 +51,10 @@ struct _MmrRunner {
   GArray *unsettled;        /* guint lines */
   guint n_failed;
   GHashTable *clients;      /* name -> Client* */
+  MmrRunLimits limits;
+  GError *error;            /* the limit that stopped the run, or NULL */
+  guint line;               /* of the command executed last */
+  guint64 n_steps;          /* world steps taken by runs and settles */
 };
 
 static void
@@ -87,6 +102,7 @@ mmr_runner_new_full (const MmrScript *script, gboolean use_override,
   r->unsettled = g_array_new (FALSE, FALSE, sizeof (guint));
   r->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                       (GDestroyNotify) client_free);
+  mmr_run_limits_init_default (&r->limits);
   return r;
 }
 
@@ -101,6 +117,7 @@ mmr_runner_free (MmrRunner *r)
   g_ptr_array_unref (r->expectations);
   g_array_unref (r->unsettled);
   g_hash_table_unref (r->clients);
+  g_clear_error (&r->error);
   g_free (r);
 }
 
@@ -122,6 +139,89 @@ mmr_runner_current_command (const MmrRunner *r)
   if (r->pc < r->script->commands->len)
     return r->script->commands->pdata[r->pc];
   return NULL;
+}
+
+/* ---- run limits ---- */
+
+/* DOC: run-limits-default */
+void
+mmr_run_limits_init_default (MmrRunLimits *limits)
+{
+  limits->max_events = MMR_RUN_DEFAULT_MAX_EVENTS;
+  limits->max_time_us = MMR_RUN_DEFAULT_MAX_TIME_US;
+  limits->max_in_flight = MMR_RUN_DEFAULT_MAX_IN_FLIGHT;
+}
+
+void
+mmr_runner_set_limits (MmrRunner *r, const MmrRunLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+  r->limits = *limits;
+}
+
+const MmrRunLimits *mmr_runner_get_limits (const MmrRunner *r) { return &r->limits; }
+const GError *mmr_runner_get_error (const MmrRunner *r) { return r->error; }
+
+/* Ends the run: DONE, with an error that says where the run was, which
+ * limit stopped it and how to raise it. @limit is the limit's value and
+ * what it counts ("50000000 events"). */
+static void
+stop_at_limit (MmrRunner *r, const char *limit, const char *option,
+               const char *unit)
+{
+  g_assert (r->error == NULL);
+  r->error = g_error_new (MMR_RUNNER_ERROR, MMR_RUNNER_ERROR_LIMIT,
+                          "%s:%u: stopped at the limit of %s; raise it with "
+                          "%s %s (0 for no limit)", r->script->filename,
+                          r->line, limit, option, unit);
+  r->state = RUNNER_DONE;
+}
+
+/* DOC: run-limits-check
+ * Before a world event at @next_us (or a jump of the clock to @next_us):
+ * may it run? FALSE after stopping the run. */
+static gboolean
+within_limits_before (MmrRunner *r, gint64 next_us, gboolean is_event)
+{
+  const MmrRunLimits *l = &r->limits;
+
+  /* A step normally emits an event or more; one that emits none (a tick
+   * of a crashed replica) is still work, so steps count too. */
+  if (is_event && l->max_events > 0
+      && MAX (mmr_world_n_events (r->world), r->n_steps) >= l->max_events)
+    {
+      g_autofree char *what = g_strdup_printf ("%" G_GUINT64_FORMAT
+                                               " events", l->max_events);
+
+      stop_at_limit (r, what, "--max-events", "N");
+      return FALSE;
+    }
+  if (l->max_time_us > 0 && next_us > l->max_time_us)
+    {
+      g_autofree char *d = mmr_duration_format (l->max_time_us);
+      g_autofree char *what = g_strdup_printf ("%s of virtual time", d);
+
+      stop_at_limit (r, what, "--max-time", "DURATION");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* After any step: the messages in flight are within the limit. */
+static void
+check_in_flight (MmrRunner *r)
+{
+  const MmrRunLimits *l = &r->limits;
+
+  if (r->error == NULL && l->max_in_flight > 0
+      && mmr_world_n_in_flight (r->world) > l->max_in_flight)
+    {
+      g_autofree char *what = g_strdup_printf ("%" G_GUINT64_FORMAT
+                                               " messages in flight",
+                                               l->max_in_flight);
+
+      stop_at_limit (r, what, "--max-in-flight", "N");
+    }
 }
 
 /* ---- expectations ---- */
@@ -413,19 +513,27 @@ execute (MmrRunner *r, const MmrCommand *c)
 static gboolean
 advance (MmrRunner *r)
 {
+  gint64 next_us;
+
   if (r->state == RUNNER_SETTLING && mmr_world_is_quiescent (r->world))
     {
       r->state = RUNNER_IDLE;
       return FALSE;
     }
-  if (mmr_world_next_time (r->world) > r->target_us)
+  next_us = mmr_world_next_time (r->world);
+  if (next_us > r->target_us)
     {
+      if (!within_limits_before (r, r->target_us, FALSE))
+        return FALSE;
       if (r->state == RUNNER_SETTLING)
         g_array_append_val (r->unsettled, r->settle_line);
       mmr_world_run_until (r->world, r->target_us);
       r->state = RUNNER_IDLE;
       return FALSE;
     }
+  if (!within_limits_before (r, next_us, TRUE))
+    return FALSE;
+  r->n_steps++;
   mmr_world_step (r->world);
   return TRUE;
 }
@@ -438,15 +546,18 @@ mmr_runner_step (MmrRunner *r)
   if (r->state == RUNNER_RUNNING || r->state == RUNNER_SETTLING)
     {
       advance (r);
-      return TRUE;
+      check_in_flight (r);
+      return r->error == NULL;
     }
   if (r->pc >= r->script->commands->len)
     {
       r->state = RUNNER_DONE;
       return FALSE;
     }
+  r->line = ((const MmrCommand *) r->script->commands->pdata[r->pc])->line;
   execute (r, r->script->commands->pdata[r->pc++]);
-  return TRUE;
+  check_in_flight (r);
+  return r->error == NULL;
 }
 
 gboolean

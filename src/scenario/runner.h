@@ -24,6 +24,29 @@ G_BEGIN_DECLS
 /* Upper bound for a bare "settle": ten virtual minutes. */
 #define MMR_SETTLE_DEFAULT_LIMIT_US (600 * G_USEC_PER_SEC)
 
+#define MMR_RUNNER_ERROR (mmr_runner_error_quark ())
+GQuark mmr_runner_error_quark (void);
+
+typedef enum {
+  MMR_RUNNER_ERROR_LIMIT,    /* a run limit stopped the run */
+} MmrRunnerError;
+
+/* Run limits: a few lines ("run 1000000000s", "antientropy 1us" with
+ * "latency 10s") can ask for hours of work or gigabytes of messages. A
+ * runner stops at the first limit it hits, with an error naming it. */
+typedef struct {
+  guint64 max_events;        /* world events processed; 0 = no limit */
+  gint64  max_time_us;       /* virtual time; 0 = no limit */
+  guint64 max_in_flight;     /* messages in flight at once; 0 = no limit */
+} MmrRunLimits;
+
+/* The defaults: every example, lab and test runs well within them. */
+#define MMR_RUN_DEFAULT_MAX_EVENTS    G_GUINT64_CONSTANT (50000000)
+#define MMR_RUN_DEFAULT_MAX_TIME_US   (G_GINT64_CONSTANT (24) * 3600 * G_USEC_PER_SEC)
+#define MMR_RUN_DEFAULT_MAX_IN_FLIGHT G_GUINT64_CONSTANT (1000000)
+
+void mmr_run_limits_init_default (MmrRunLimits *limits);
+
 typedef struct {
   guint line;
   gboolean ok;
@@ -43,6 +66,19 @@ MmrRunner  *mmr_runner_new_full (const MmrScript *script,
                                  gboolean use_override, guint64 seed_override,
                                  const char *data_dir, GError **error);
 void        mmr_runner_free (MmrRunner *runner);
+
+/* A new runner has the default limits; this replaces them (copied). Set
+ * them before the first step: a limit already passed trips at once. */
+void        mmr_runner_set_limits (MmrRunner *runner,
+                                   const MmrRunLimits *limits);
+const MmrRunLimits *mmr_runner_get_limits (const MmrRunner *runner);
+/* Set once a limit stopped the run (MMR_RUNNER_ERROR,
+ * MMR_RUNNER_ERROR_LIMIT); borrowed; NULL otherwise. After it is set
+ * mmr_runner_step returns FALSE and mmr_runner_is_done is TRUE: a caller
+ * that runs to the end must check it before it trusts any result. The
+ * message is "FILE:LINE: ..." naming the limit, its value and the
+ * command-line option that raises it. */
+const GError *mmr_runner_get_error (const MmrRunner *runner);
 
 MmrWorld   *mmr_runner_get_world     (MmrRunner *runner);
 const MmrScript *mmr_runner_get_script (MmrRunner *runner);
