@@ -12,7 +12,10 @@
  *
  * Invariants: changes.id and snapshots.id grow with virtual time; a
  * snapshot's last_change is the last change it includes; decoding
- * rejects, never trusts, a malformed blob.
+ * rejects, never trusts, a malformed blob. A decoder's data may be NULL
+ * when its length is 0 (sqlite3_column_blob of a NULL or empty column):
+ * each checks the length before computing data + len, since arithmetic
+ * on NULL, even "+ 0", is undefined in C (tests/sim/run-db-null-test.c).
  */
 #include "sim/run-db.h"
 
@@ -123,9 +126,12 @@ gboolean
 mmr_run_db_decode_entries (const guint8 *data, gsize len,
                            const char *register_name, GPtrArray *into)
 {
-  const guint8 *p = data, *end = data + len;
+  const guint8 *p = data, *end;
   guint64 n;
 
+  if (len == 0)               /* no count: not an entries blob */
+    return FALSE;
+  end = data + len;
   if (!mmr_storage_get_varint (&p, end, &n) || n > len)
     return FALSE;
   for (guint64 i = 0; i < n; i++)
@@ -159,9 +165,12 @@ mmr_run_db_encode_dots (GByteArray *out, const MmrDot *dots, guint n)
 gboolean
 mmr_run_db_decode_dots (const guint8 *data, gsize len, GArray *into)
 {
-  const guint8 *p = data, *end = data + len;
+  const guint8 *p = data, *end;
 
   g_array_set_size (into, 0);
+  if (len == 0)               /* see "Invariants": maybe NULL */
+    return TRUE;
+  end = data + len;
   while (p < end)
     {
       MmrDot d;
@@ -195,11 +204,14 @@ gboolean
 mmr_run_db_decode_versions (const guint8 *data, gsize len, GArray *into,
                             GPtrArray *values)
 {
-  const guint8 *p = data, *end = data + len;
+  const guint8 *p = data, *end;
   guint64 n = 0;
 
   g_array_set_size (into, 0);
-  if (len > 0 && (!mmr_storage_get_varint (&p, end, &n) || n > len))
+  if (len == 0)               /* see "Invariants": maybe NULL */
+    return TRUE;
+  end = data + len;
+  if (!mmr_storage_get_varint (&p, end, &n) || n > len)
     return FALSE;
   for (guint64 i = 0; i < n; i++)
     {
