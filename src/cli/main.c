@@ -5,6 +5,8 @@
  *   mmr bench [--quick]
  *   mmr replay RUN.db --at TIME [--json] | --events [--from T] [--to T]
  *   mmr export RUN.db [--shiviz OUT.log] [--jsonl OUT.jsonl]
+ *   mmr check FILE | --random [--seeds N] [--from S] [--shard I/N] [--json]
+ *             [--out DIR]
  *
  * Each subcommand parses its own options with GOptionContext, so
  * "mmr run --help" explains exactly that command.
@@ -26,6 +28,8 @@ static const char *const summary =
   "  replay DB    a run recorded with 'run --record': state at any instant,\n"
   "               events of a time window\n"
   "  export DB    a recorded run as a ShiViz log or as JSON lines\n"
+  "  check        run a scenario (or random worlds) under many seeds with\n"
+  "               every invariant on; shrink what fails (docs/checking.md)\n"
   "  help         show this help\n"
   "\n"
   "Run 'mmr COMMAND --help' for a command's options.\n"
@@ -74,6 +78,8 @@ main (int argc, char **argv)
     return mmr_cmd_replay (argc - 1, argv + 1);
   if (strcmp (cmd, "export") == 0)
     return mmr_cmd_export (argc - 1, argv + 1);
+  if (strcmp (cmd, "check") == 0)
+    return mmr_cmd_check (argc - 1, argv + 1);
   fprintf (stderr, "mmr: unknown command '%s'\n\n%s", cmd, summary);
   return MMR_EXIT_USAGE;
 }
