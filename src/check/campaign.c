@@ -12,8 +12,8 @@
  * mmr_check_script_ends_settled, mmr_check_shard_seeds,
  * mmr_check_parse_shard.
  *
- * Invariants: a run never takes more than its step bound (a run that hits
- * it is reported apart and not judged); a scratch database directory is
+ * Invariants: a run stays within its run limits (a run that hits one is
+ * reported apart and not judged); a scratch database directory is
  * removed however the run ends.
  *
  * Taught in docs/checking.md ("Campaigns at scale").
@@ -35,6 +35,7 @@ mmr_check_run_free (MmrCheckRun *run)
   if (run == NULL)
     return;
   g_ptr_array_unref (run->violations);
+  g_free (run->limit_message);
   g_free (run);
 }
 
@@ -101,11 +102,10 @@ owes_convergence (const MmrScript *script, MmrRunner *runner)
 }
 
 static void
-drive (MmrRunner *runner, MmrInvariants *inv, guint64 max_steps,
-       MmrCheckRun *run)
+drive (MmrRunner *runner, MmrInvariants *inv, MmrCheckRun *run)
 {
   const MmrCommand *last = NULL;
-  guint64 steps = 0;
+  const GError *error;
 
   for (;;)
     {
@@ -116,20 +116,23 @@ drive (MmrRunner *runner, MmrInvariants *inv, guint64 max_steps,
           mmr_invariants_note_command (inv, c);
           last = c;
         }
-      if (++steps > max_steps)
-        {
-          run->hit_limit = TRUE;
-          return;
-        }
       if (!mmr_runner_step (runner))
-        return;
+        break;
+    }
+  error = mmr_runner_get_error (runner);
+  if (error != NULL)
+    {
+      run->hit_limit = TRUE;
+      run->limit_message = g_strdup (error->message);
     }
 }
 
 static MmrCheckRun *
-run_in (const MmrScript *script, guint64 seed, guint64 max_steps,
+run_in (const MmrScript *script, guint64 seed, guint64 max_events,
         const char *data_dir, GError **error)
 {
+  MmrRunLimits limits = { max_events != 0 ? max_events : MMR_CHECK_MAX_EVENTS,
+                          MMR_CHECK_MAX_TIME_US, MMR_CHECK_MAX_IN_FLIGHT };
   g_autoptr (MmrRunner) runner = mmr_runner_new_full (script, TRUE, seed,
                                                       data_dir, error);
   g_autoptr (MmrInvariants) inv = NULL;
@@ -139,11 +142,12 @@ run_in (const MmrScript *script, guint64 seed, guint64 max_steps,
 
   if (runner == NULL)
     return NULL;
+  mmr_runner_set_limits (runner, &limits);
   w = mmr_runner_get_world (runner);
   inv = mmr_invariants_new (w);
   run = g_new0 (MmrCheckRun, 1);
   run->seed = seed;
-  drive (runner, inv, max_steps != 0 ? max_steps : MMR_CHECK_MAX_STEPS, run);
+  drive (runner, inv, run);
   run->n_events = mmr_world_n_events (w);
   if (!run->hit_limit)
     {
@@ -192,7 +196,7 @@ make_scratch_dir (GError **error)
 
 MmrCheckRun *
 mmr_check_run_script (const MmrScript *script, guint64 seed,
-                      guint64 max_steps, GError **error)
+                      guint64 max_events, GError **error)
 {
   g_autofree char *dir = NULL;
   MmrCheckRun *run;
@@ -203,7 +207,7 @@ mmr_check_run_script (const MmrScript *script, guint64 seed,
       if (dir == NULL)
         return NULL;
     }
-  run = run_in (script, seed, max_steps, dir, error);
+  run = run_in (script, seed, max_events, dir, error);
   if (dir != NULL)
     mmr_storage_remove_scratch_dir (dir);
   return run;
@@ -211,13 +215,13 @@ mmr_check_run_script (const MmrScript *script, guint64 seed,
 
 MmrCheckRun *
 mmr_check_run_text (const char *filename, const char *text, guint64 seed,
-                    guint64 max_steps, GError **error)
+                    guint64 max_events, GError **error)
 {
   g_autoptr (MmrScript) script = mmr_script_parse (filename, text, error);
 
   if (script == NULL)
     return NULL;
-  return mmr_check_run_script (script, seed, max_steps, error);
+  return mmr_check_run_script (script, seed, max_events, error);
 }
 
 /* ---- shards ---- */

@@ -1,7 +1,7 @@
 /* campaign.h - run scenarios under many seeds with every invariant on
  *
- * One check run = one scenario, one seed, an MmrInvariants watching, and a
- * bound on the work (a generated world that hits it is a generator bug,
+ * One check run = one scenario, one seed, an MmrInvariants watching, and
+ * run limits on the work (a generated world that hits it is a generator bug,
  * reported apart from violations). A campaign is a range of seeds, split
  * into shards so that a course or a CI fans it out over machines.
  *
@@ -16,13 +16,17 @@
 
 G_BEGIN_DECLS
 
-/* Steps (commands and world events) one check run may take. */
-#define MMR_CHECK_MAX_STEPS 2000000
+/* The run limits of one check run (scenario/runner.h): world events,
+ * virtual time, messages in flight. A generated world needs far less. */
+#define MMR_CHECK_MAX_EVENTS 2000000
+#define MMR_CHECK_MAX_TIME_US (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
+#define MMR_CHECK_MAX_IN_FLIGHT 100000
 
 typedef struct {
   guint64 seed;
   GPtrArray *violations;   /* MmrViolation*, owned, first of each kind */
-  gboolean hit_limit;      /* stopped by the step bound: not judged */
+  gboolean hit_limit;      /* stopped by a run limit: not judged */
+  char *limit_message;     /* the runner's, naming the limit */
   guint64 n_events;
   gboolean settled;        /* ended in heal + settle: convergence owed */
 } MmrCheckRun;
@@ -31,13 +35,13 @@ void mmr_check_run_free (MmrCheckRun *run);
 
 /* Runs @script with @seed (replacing its own) to the end. A script that
  * asks for durability gets a scratch directory of databases, removed
- * afterwards. @max_steps 0: MMR_CHECK_MAX_STEPS. NULL with @error only
+ * afterwards. @max_events 0: MMR_CHECK_MAX_EVENTS. NULL with @error only
  * when the databases cannot be made. */
 MmrCheckRun *mmr_check_run_script (const MmrScript *script, guint64 seed,
-                                   guint64 max_steps, GError **error);
+                                   guint64 max_events, GError **error);
 /* The same from text: NULL with @error when it does not parse. */
 MmrCheckRun *mmr_check_run_text (const char *filename, const char *text,
-                                 guint64 seed, guint64 max_steps,
+                                 guint64 seed, guint64 max_events,
                                  GError **error);
 /* The first violation of @invariant in @run, or NULL. */
 const MmrViolation *mmr_check_run_find (const MmrCheckRun *run,

@@ -21,7 +21,7 @@
  * reused dot cannot hide behind an equal value); every setting line comes
  * before the first "type" or "client" (a header line after them changes
  * meaning, issue 10 defect 4); work is small (loss at most 0.3, runs at
- * most 300 ms), so a run that hits the step bound is a generator bug.
+ * most 300 ms), so a run that hits a run limit is a generator bug.
  *
  * Taught in docs/checking.md ("Random worlds").
  */

@@ -11,8 +11,8 @@
  * invariant, the first event where it broke, and writes a shrunk
  * reproduction with its seed line to DIR (default ./mmr-check-failures/),
  * never over a file that is not one of ours. Exit 0: every invariant held;
- * 1: one broke (or a run hit the step bound: a generator bug, reported
- * apart); 2: bad input, nothing written.
+ * 1: one broke (or a run hit a run limit: for --random a generator bug;
+ * reported apart, with the limit's message); 2: bad input, nothing written.
  *
  * The wall clock is read here, for the rate on the progress line and the
  * summary only; the runs themselves never see it.
@@ -233,13 +233,25 @@ report_violation (Campaign *c, guint64 seed, const char *text,
 }
 
 static void
-report_limit (Campaign *c, guint64 seed)
+report_limit (Campaign *c, guint64 seed, const char *message)
 {
   c->n_limits++;
-  if (c->json == NULL)
-    printf ("step bound: seed %" G_GUINT64_FORMAT " took more than %d steps "
-            "(a generator bug, not a violation: the world is too big)\n",
-            seed, MMR_CHECK_MAX_STEPS);
+  if (c->json != NULL)
+    {
+      json_builder_begin_object (c->json);
+      json_builder_set_member_name (c->json, "seed");
+      json_builder_add_int_value (c->json, (gint64) seed);
+      json_builder_set_member_name (c->json, "invariant");
+      json_builder_add_string_value (c->json, "run-limit");
+      json_builder_set_member_name (c->json, "message");
+      json_builder_add_string_value (c->json, message);
+      json_builder_end_object (c->json);
+      return;
+    }
+  printf ("run limit: seed %" G_GUINT64_FORMAT " (not judged; %s: %s)\n",
+          seed, c->o->random ? "a generator bug, the world is too big"
+                             : "the scenario asks for too much work",
+          message);
 }
 
 /* FALSE on bad input (the scenario does not parse, or databases fail). */
@@ -254,7 +266,7 @@ check_seed (Campaign *c, guint64 seed, GError **error)
   if (run == NULL)
     return FALSE;
   if (run->hit_limit)
-    report_limit (c, seed);
+    report_limit (c, seed, run->limit_message);
   for (guint i = 0; i < run->violations->len; i++)
     report_violation (c, seed, text, run->violations->pdata[i]);
   return TRUE;
@@ -285,7 +297,7 @@ print_summary (Campaign *c, guint64 total)
         fprintf (stderr, "\r%70s\r", "");
       printf ("checked %" G_GUINT64_FORMAT " seeds (%" G_GUINT64_FORMAT "..%"
               G_GUINT64_FORMAT ", shard %u/%u) in %.1f s: %" G_GUINT64_FORMAT
-              " violations, %" G_GUINT64_FORMAT " runs hit the step bound\n",
+              " violations, %" G_GUINT64_FORMAT " runs hit a run limit\n",
               total, c->from, c->from + c->count - 1, c->shard_index,
               c->n_shards, secs, c->n_violations, c->n_limits);
       return;
@@ -309,7 +321,7 @@ print_summary (Campaign *c, guint64 total)
     json_builder_add_int_value (b, (gint64) total);
     json_builder_set_member_name (b, "n_violations");
     json_builder_add_int_value (b, (gint64) c->n_violations);
-    json_builder_set_member_name (b, "step_bound_hits");
+    json_builder_set_member_name (b, "run_limit_hits");
     json_builder_add_int_value (b, (gint64) c->n_limits);
     json_builder_set_member_name (b, "seconds");
     json_builder_add_double_value (b, secs);
@@ -473,8 +485,8 @@ mmr_cmd_check (int argc, char **argv)
       "the invariant and the first event where it broke, and writes a\n"
       "shrunk scenario that reproduces it with 'mmr run'.");
   g_option_context_set_description (ctx,
-      "Exit status: 0 every invariant held, 1 one broke (or a run hit the\n"
-      "step bound), 2 bad input.\n"
+      "Exit status: 0 every invariant held, 1 one broke (or a run hit a run\n"
+      "limit), 2 bad input.\n"
       "Examples: mmr check --random --seeds 1000 --shard 2/4\n"
       "          mmr check docs/examples/demo.mmr --seeds 500 --json");
   g_option_context_add_main_entries (ctx, entries, NULL);

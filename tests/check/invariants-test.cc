@@ -126,8 +126,8 @@ TEST (MmrInvariants, LocalWriteDotMustBeVvEntry)
   a.vv.c[1] = 3;   // the write claims dot B:2 but leaves vv[B] at 3
   mmr_invariants_observe (inv, &a);
   EXPECT_EQ (violation (inv, MMR_INV_VERSION_VECTOR),
-             "#1's write to 'k' got dot #1:2; expected #1:1 (vv[#1] was 0, "
-             "is 3)");
+             "#1's write to 'k' got dot #1:2; expected #1:N with N = vv[#1] "
+             "after it > vv[#1] before it (was 0, is 3)");
 }
 
 TEST (MmrInvariants, VersionVectorGoingBackIsReported)
