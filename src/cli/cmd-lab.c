@@ -5,7 +5,8 @@
  *   mmr lab run --all [--labs-dir DIR] [--answers-dir DIR] [--json]
  *
  * A lab (or answers file) that fails to parse prints FILE:LINE:COL: message
- * and exits 2 before anything runs. Otherwise the exit status is 0 only
+ * and exits 2 before anything runs; with --all, the other labs still run
+ * (and list) and the bad one is reported, exit 2. Otherwise the exit status is 0 only
  * when every step ran, every check held and every question was answered
  * right; 1 otherwise. "--all" grades each lab with its reference answers
  * (LAB_DIR/answers.txt), or with DIR/FOLDER.txt from --answers-dir.
@@ -102,30 +103,23 @@ lab_list (const LabOptions *o)
 
 /* ------------------------------------------------------------------- run */
 
-/* Loads a lab and its answers; NULL after printing the error. @answers
- * NULL: none. @must_exist FALSE: a missing answers file means none. */
+/* Loads a lab and its answers; NULL with @error set. @answers NULL: none.
+ * @must_exist FALSE: a missing answers file means none. */
 static MmrLab *
 load_lab (const char *dir, const char *answers_path, gboolean must_exist,
-          MmrLabAnswers **out_answers)
+          MmrLabAnswers **out_answers, GError **error)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (MmrLab) lab = mmr_lab_load (dir, &error);
+  g_autoptr (MmrLab) lab = mmr_lab_load (dir, error);
 
   *out_answers = NULL;
   if (lab == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return NULL;
-    }
+    return NULL;
   if (answers_path == NULL
       || (!must_exist && !g_file_test (answers_path, G_FILE_TEST_EXISTS)))
     return g_steal_pointer (&lab);
-  *out_answers = mmr_lab_answers_load (lab, answers_path, &error);
+  *out_answers = mmr_lab_answers_load (lab, answers_path, error);
   if (*out_answers == NULL)
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return NULL;
-    }
+    return NULL;
   return g_steal_pointer (&lab);
 }
 
@@ -150,12 +144,17 @@ passed (const MmrLabRunner *runner, const MmrLabAnswers *answers)
 static int
 run_one (const LabOptions *o)
 {
+  g_autoptr (GError) error = NULL;
   g_autoptr (MmrLabAnswers) answers = NULL;
-  g_autoptr (MmrLab) lab = load_lab (o->dirs[0], o->answers, TRUE, &answers);
+  g_autoptr (MmrLab) lab = load_lab (o->dirs[0], o->answers, TRUE, &answers,
+                                     &error);
   g_autoptr (MmrLabRunner) runner = NULL;
 
   if (lab == NULL)
-    return MMR_EXIT_USAGE;
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return MMR_EXIT_USAGE;
+    }
   runner = run_lab (lab);
   if (o->json)
     print_json (mmr_lab_report_json (runner, answers, o->reveal));
@@ -169,12 +168,35 @@ run_one (const LabOptions *o)
   return passed (runner, answers) ? MMR_EXIT_OK : MMR_EXIT_FAILED;
 }
 
+/* A lab of --all that does not load: its error on stderr and, with
+ * --json, an entry of its own, so one bad folder is reported without
+ * hiding the others (issue 10). */
+static int
+report_bad_entry (const MmrLabEntry *e, const GError *error,
+                  JsonArray *reports)
+{
+  fprintf (stderr, "%s\n", error->message);
+  if (reports != NULL)
+    {
+      JsonObject *entry = json_object_new ();
+      JsonObject *lab = json_object_new ();
+
+      json_object_set_string_member (lab, "number", e->number);
+      json_object_set_string_member (lab, "dir", e->dir);
+      json_object_set_object_member (entry, "lab", lab);
+      json_object_set_string_member (entry, "error", error->message);
+      json_array_add_object_element (reports, entry);
+    }
+  return MMR_EXIT_USAGE;
+}
+
 /* One lab of --all; adds its JSON report to @reports when given. */
 static int
 run_entry (const LabOptions *o, const MmrLabEntry *e, JsonArray *reports)
 {
   gboolean color = isatty (STDOUT_FILENO) && reports == NULL;
   g_autofree char *answers_path = NULL;
+  g_autoptr (GError) error = NULL;
   g_autoptr (MmrLabAnswers) answers = NULL;
   g_autoptr (MmrLab) lab = NULL;
   g_autoptr (MmrLabRunner) runner = NULL;
@@ -188,9 +210,10 @@ run_entry (const LabOptions *o, const MmrLabEntry *e, JsonArray *reports)
     }
   else
     answers_path = g_build_filename (e->dir, "answers.txt", NULL);
-  lab = load_lab (e->dir, answers_path, o->answers_dir == NULL, &answers);
+  lab = load_lab (e->dir, answers_path, o->answers_dir == NULL, &answers,
+                  &error);
   if (lab == NULL)
-    return MMR_EXIT_USAGE;
+    return report_bad_entry (e, error, reports);
   runner = run_lab (lab);
   if (reports != NULL)
     {

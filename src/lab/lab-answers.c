@@ -12,7 +12,6 @@
  */
 #include "lab/lab-answers.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -256,18 +255,11 @@ mmr_lab_answers_parse (const MmrLab *lab, const char *filename,
 MmrLabAnswers *
 mmr_lab_answers_load (const MmrLab *lab, const char *path, GError **error)
 {
-  g_autofree char *text = NULL;
-  g_autoptr (GError) local = NULL;
+  /* Read whole, so that a NUL byte is refused where it is instead of
+   * ending the file there (and hiding the answers after it). */
+  g_autofree char *text = mmr_lab_read_text (path, error);
 
-  if (!g_file_get_contents (path, &text, NULL, &local))
-    {
-      int err = local->code == G_FILE_ERROR_NOENT ? ENOENT
-                : local->code == G_FILE_ERROR_ACCES ? EACCES
-                : local->code == G_FILE_ERROR_ISDIR ? EISDIR : EIO;
-
-      g_set_error (error, MMR_LAB_ERROR, MMR_LAB_ERROR_IO,
-                   "%s: cannot read: %s", path, g_strerror (err));
-      return NULL;
-    }
+  if (text == NULL)
+    return NULL;
   return mmr_lab_answers_parse (lab, path, text, error);
 }

@@ -41,7 +41,9 @@ guide_title (const char *dir, const char *folder)
   g_autofree char *text = NULL;
   g_auto (GStrv) lines = NULL;
 
-  if (!g_file_get_contents (path, &text, NULL, NULL))
+  /* Only a guide of this lab: a link out of the folder is not read. */
+  if (!mmr_lab_path_is_inside (dir, path)
+      || (text = mmr_lab_read_text (path, NULL)) == NULL)
     return g_strdup (folder);
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)

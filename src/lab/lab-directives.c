@@ -76,7 +76,9 @@ question_free (MmrLabQuestion *q)
   g_free (q);
 }
 
-/* A path inside the lab folder: relative, no "..". */
+/* A path inside the lab folder: relative, no "..", and still inside once
+ * symlinks are followed - a lab folder someone sends you cannot make the
+ * runner read, and a report quote, a file elsewhere on your machine. */
 static gboolean
 check_relative (Parser *P, const Token *t, char **out_full)
 {
@@ -88,10 +90,14 @@ check_relative (Parser *P, const Token *t, char **out_full)
   full = g_build_filename (P->lab->dir, t->text, NULL);
   if (!g_file_test (full, G_FILE_TEST_IS_REGULAR))
     return fail (P, t->col, "no file '%s' in %s", t->text, P->lab->dir);
+  if (!mmr_lab_path_is_inside (P->lab->dir, full))
+    return fail (P, t->col, "'%s' resolves outside the lab folder", t->text);
   *out_full = g_steal_pointer (&full);
   return TRUE;
 }
 
+/* The guide is read on its first use (a "section"), so a lab without
+ * sections needs none; NUL bytes in it are refused where they are. */
 static gboolean
 load_guide (Parser *P, guint col)
 {
@@ -101,10 +107,23 @@ load_guide (Parser *P, guint col)
   if (P->guide_text != NULL)
     return TRUE;
   full = g_build_filename (P->lab->dir, P->lab->guide, NULL);
-  P->guide_text = mmr_lab_lexer_read_file (full, &error);
-  if (P->guide_text == NULL)
-    return fail (P, col, "cannot read the guide %s", full);
-  return TRUE;
+  if (g_file_test (full, G_FILE_TEST_EXISTS)
+      && !mmr_lab_path_is_inside (P->lab->dir, full))
+    return fail (P, col, "the guide '%s' resolves outside the lab folder",
+                 P->lab->guide);
+  P->guide_text = mmr_lab_read_text (full, &error);
+  if (P->guide_text != NULL)
+    return TRUE;
+  if (error->code == MMR_LAB_ERROR_SYNTAX)
+    {
+      P->error = g_steal_pointer (&error);   /* "GUIDE:LINE:COL: ..." */
+      return FALSE;
+    }
+  /* "FILE: cannot read: REASON": the reason, at the line that needs it. */
+  return fail (P, col, "cannot read the guide %s: %s", full,
+               strstr (error->message, ": cannot read: ") != NULL
+               ? strstr (error->message, ": cannot read: ") + 15
+               : error->message);
 }
 
 /* ------------------------------------------------------------ header part */
@@ -294,11 +313,14 @@ need_step (Parser *P, const Token *cmd)
   return TRUE;
 }
 
+/* The step's text grows in P->text and becomes step->text when the step
+ * closes: appending to a copy per line made a long step quadratic. */
 static void
 append_text (Parser *P, const char *text, gboolean is_block)
 {
-  GString *s = g_string_new (P->step->text);
+  GString *s = P->text;
 
+  g_assert (P->step != NULL && s != NULL);
   /* A section is a block of its own: blank lines around it. */
   if (s->len > 0 && is_block && !g_str_has_suffix (s->str, "\n\n"))
     g_string_append_c (s, '\n');
@@ -306,8 +328,6 @@ append_text (Parser *P, const char *text, gboolean is_block)
   g_string_append_c (s, '\n');
   if (is_block)
     g_string_append_c (s, '\n');
-  g_free (P->step->text);
-  P->step->text = g_string_free (s, FALSE);
 }
 
 void
@@ -316,7 +336,9 @@ mmr_lab_directive_close_step (Parser *P)
   if (P->step == NULL)
     return;
   P->step->last_line = P->line_no - 1;
-  g_strchomp (P->step->text);
+  g_free (P->step->text);
+  P->step->text = g_strchomp (g_string_free (g_steal_pointer (&P->text),
+                                             FALSE));
 }
 
 static gboolean
@@ -346,6 +368,7 @@ dir_step (Parser *P, const Token *cmd)
       (GDestroyNotify) question_free);
   g_ptr_array_add (P->lab->steps, s);
   P->step = s;
+  P->text = g_string_new (NULL);
   P->step_has_lines = FALSE;
   P->step_has_world = FALSE;
   return TRUE;
@@ -389,16 +412,19 @@ mmr_lab_directive_markdown_line (Parser *P, const char *raw)
 
 /* ------------------------------------------------------------- questions */
 
+/* Callers check first that there is a world: a directive used before
+ * what it needs is the lab author's error, never a crash. */
 static const MmrScript *
-current_script (const Parser *P)
+world_script (const Parser *P, int world)
 {
-  return ((MmrLabWorld *) P->lab->worlds->pdata[P->world])->script;
+  g_assert (world >= 0 && (guint) world < P->lab->worlds->len);
+  return ((MmrLabWorld *) P->lab->worlds->pdata[world])->script;
 }
 
 static gboolean
 need_replica (Parser *P, const Token *t, int *out)
 {
-  const MmrWorldConfig *cfg = &current_script (P)->config;
+  const MmrWorldConfig *cfg = &world_script (P, P->world)->config;
   g_autoptr (GString) list = g_string_new (NULL);
 
   for (guint i = 0; i < cfg->n_replicas; i++)
@@ -420,10 +446,13 @@ check_key (Parser *P, const Token *t)
 {
   const char *s = t->text, *dot = strchr (s, '.');
 
-  for (const char *q = s; *q != '\0'; q++)
+  for (const char *q = s; *q != '\0'; q = g_utf8_next_char (q))
     if (!g_ascii_isalnum (*q) && strchr ("_:/-.", *q) == NULL)
-      return fail (P, t->col + (guint) (q - s), "unexpected '%c' in key '%s';"
-                   " a key is made of letters, digits and _ : / -", *q, s);
+      /* Quote the whole character and count columns in characters. */
+      return fail (P, t->col + (guint) g_utf8_pointer_to_offset (s, q),
+                   "unexpected '%.*s' in key '%s'; a key is made of "
+                   "letters, digits and _ : / -",
+                   (int) (g_utf8_next_char (q) - q), q, s);
   if (dot == s || (dot != NULL && (dot[1] == '\0' || strchr (dot + 1, '.'))))
     return fail (P, t->col, "expected a key like cart or user.name, got '%s'",
                  s);
@@ -516,13 +545,15 @@ dir_ask (Parser *P, const Token *cmd)
 static gboolean
 dir_choices (Parser *P, const Token *cmd, MmrLabQuestion *q)
 {
-  const MmrWorldConfig *cfg = &current_script (P)->config;
+  const MmrWorldConfig *cfg;
   const char *start, *p;
   gboolean in_quote = FALSE;
   int depth = 0;
 
+  /* The ask comes first: without one there may be no world at all. */
   if (q == NULL)
     return fail (P, cmd->col, "'choices' must follow its 'ask' line");
+  cfg = &world_script (P, (int) q->world)->config;
   while (is_blank (*P->p))
     P->p++;
   if (*P->p == '\0')

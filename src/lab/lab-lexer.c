@@ -7,7 +7,9 @@
  * the only escapes. Every error is "FILE:LINE:COL: message" and only the
  * first one is kept.
  *
- * Interface (lab-parser-private.h): the mmr_lab_lexer_* functions.
+ * Interface (lab-parser-private.h): the mmr_lab_lexer_* functions; and,
+ * public (lab.h), what every reader of a lab's files shares:
+ * mmr_lab_read_text(), mmr_lab_check_text(), mmr_lab_path_is_inside().
  * Taught in docs/labs.md ("How errors read").
  */
 #include "lab/lab-parser-private.h"
@@ -15,6 +17,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const DIRECTIVES[] = {
@@ -223,10 +226,43 @@ mmr_lab_lexer_fail_unknown_directive (Parser *P, const Token *t)
 
 /* ---------------------------------------------------------------- files */
 
+/* DOC: lab-nul */
+/* A NUL byte would end the C string there and silently drop what follows
+ * (an "expect" that fails, a wrong answer): refuse it where it is, as the
+ * scenario parser does. The column counts characters; an invalid byte
+ * before it counts as one. */
+gboolean
+mmr_lab_check_text (const char *path, const char *text, gsize len,
+                    GError **error)
+{
+  const char *nul = memchr (text, '\0', len);
+  const char *line = text;
+  guint line_no = 1, col = 1;
+
+  if (nul == NULL)
+    return TRUE;
+  for (const char *q = text; q < nul; q++)
+    if (*q == '\n')
+      {
+        line_no++;
+        line = q + 1;
+      }
+  for (const char *q = line; q < nul; col++)
+    {
+      gunichar ch = g_utf8_get_char_validated (q, nul - q);
+
+      q = ch < (gunichar) -2 ? g_utf8_next_char (q) : q + 1;
+    }
+  g_set_error (error, MMR_LAB_ERROR, MMR_LAB_ERROR_SYNTAX,
+               "%s:%u:%u: control character U+0000 is not allowed", path,
+               line_no, col);
+  return FALSE;
+}
+
 /* stdio rather than g_file_get_contents, so that the message carries the
  * system's reason alone, as mmr_script_load does. */
 char *
-mmr_lab_lexer_read_file (const char *path, GError **error)
+mmr_lab_read_text (const char *path, GError **error)
 {
   GString *buf = g_string_new (NULL);
   char chunk[8192];
@@ -251,7 +287,30 @@ mmr_lab_lexer_read_file (const char *path, GError **error)
       g_string_free (buf, TRUE);
       return NULL;
     }
+  if (!mmr_lab_check_text (path, buf->str, buf->len, error))
+    {
+      g_string_free (buf, TRUE);
+      return NULL;
+    }
   return g_string_free (buf, FALSE);
+}
+
+/* DOC: lab-inside */
+/* Compares real paths (symlinks followed, as open() would), component by
+ * component: "/labs/01-a" does not contain "/labs/01-ab/x". */
+gboolean
+mmr_lab_path_is_inside (const char *dir, const char *path)
+{
+  g_autofree char *real_dir = realpath (dir, NULL);
+  g_autofree char *real_path = realpath (path, NULL);
+  gsize n;
+
+  if (real_dir == NULL || real_path == NULL)
+    return FALSE;
+  n = strlen (real_dir);
+  if (n > 0 && real_dir[n - 1] == '/')
+    n--;   /* the root */
+  return strncmp (real_path, real_dir, n) == 0 && real_path[n] == '/';
 }
 
 /* UTF-8 without control characters (tabs aside), as in a scenario. */

@@ -38,6 +38,7 @@ typedef struct {
   guint guide_line;        /* the "guide" line, 0 if none */
   int *line_world;         /* per line: the world of a scenario line, or -1 */
   MmrLabStep *step;        /* the current step, NULL before the first */
+  GString *text;           /* its instructions so far; owned */
   MmrLabQuestion *ask;     /* an ask waiting for its choices line */
   gboolean step_has_lines; /* the current step has scenario lines or asks */
   gboolean step_has_world; /* the current step has a "world" line */
@@ -76,7 +77,6 @@ const char *mmr_lab_lexer_directive_hint (const char *s);
 gboolean mmr_lab_lexer_fail_unknown_directive (Parser *P, const Token *t);
 void     mmr_lab_lexer_cut_comment (char *line);
 gboolean mmr_lab_lexer_check_line (Parser *P, const char *raw);
-char    *mmr_lab_lexer_read_file (const char *path, GError **error);
 
 /* lab-directives.c */
 gboolean mmr_lab_directive_run (Parser *P, const Token *first);

@@ -33,8 +33,8 @@
  * worlds, lab-lexer.c tokenizes and reports errors, lab-directives.c
  * implements each directive (lab-parser-private.h joins them).
  *
- * Interface: mmr_lab_load(), mmr_lab_parse(), mmr_lab_free(),
- * mmr_lab_find_question(), mmr_lab_n_questions(),
+ * Interface: mmr_lab_load(), mmr_lab_parse(), mmr_lab_parse_len(),
+ * mmr_lab_free(), mmr_lab_find_question(), mmr_lab_n_questions(),
  * mmr_lab_question_names().
  *
  * Invariants of a returned lab: a title, concepts, outline sections in
@@ -186,6 +186,12 @@ map_error (Parser *P, const MmrLabWorld *w, const GError *error)
       P->error = g_error_new (MMR_LAB_ERROR, MMR_LAB_ERROR_SYNTAX,
                               "%s:%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT
                               ": %s", full, line, col, rest);
+      return;
+    }
+  if (line - w->n_world_lines > P->n_lines)
+    {
+      /* Past the lab's last line: nothing there to point at. */
+      P->error = g_error_copy (error);
       return;
     }
   P->line_no = (guint) (line - w->n_world_lines);
@@ -344,12 +350,30 @@ mmr_lab_parse (const char *dir, const char *text, GError **error)
   g_free (P.line_world);
   g_free (P.line);
   g_free (P.guide_text);
+  if (P.text != NULL)
+    g_string_free (P.text, TRUE);   /* a step left open by an error */
   if (!ok)
     {
       g_propagate_error (error, P.error);
       return NULL;
     }
   return g_steal_pointer (&lab);
+}
+
+MmrLab *
+mmr_lab_parse_len (const char *dir, const char *text, gsize len,
+                   GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *copy = NULL;
+
+  g_return_val_if_fail (dir != NULL && (text != NULL || len == 0), NULL);
+
+  path = g_build_filename (dir, MMR_LAB_FILE, NULL);
+  if (!mmr_lab_check_text (path, text, len, error))
+    return NULL;
+  copy = g_strndup (text, len);   /* @text need not end with a NUL */
+  return mmr_lab_parse (dir, copy, error);
 }
 
 MmrLab *
@@ -361,7 +385,14 @@ mmr_lab_load (const char *dir, GError **error)
   g_return_val_if_fail (dir != NULL, NULL);
 
   path = g_build_filename (dir, MMR_LAB_FILE, NULL);
-  text = mmr_lab_lexer_read_file (path, error);
+  if (g_file_test (path, G_FILE_TEST_EXISTS)
+      && !mmr_lab_path_is_inside (dir, path))
+    {
+      g_set_error (error, MMR_LAB_ERROR, MMR_LAB_ERROR_IO,
+                   "%s: resolves outside the lab folder", path);
+      return NULL;
+    }
+  text = mmr_lab_read_text (path, error);
   if (text == NULL)
     return NULL;
   return mmr_lab_parse (dir, text, error);

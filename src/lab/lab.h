@@ -107,7 +107,22 @@ MmrLab *mmr_lab_load (const char *dir, GError **error);
 /* The same with the lab file's text given (for tests); the other files
  * are still read from @dir. */
 MmrLab *mmr_lab_parse (const char *dir, const char *text, GError **error);
+/* The same with a length: a NUL byte in @text is an error at its place,
+ * not the end of the text (what mmr_lab_load and the fuzzer use). */
+MmrLab *mmr_lab_parse_len (const char *dir, const char *text, gsize len,
+                           GError **error);
 void    mmr_lab_free  (MmrLab *lab);
+
+/* What every reader of a lab's files (lab file, guide, answers) shares.
+ * mmr_lab_read_text: the whole file, or MMR_LAB_ERROR_IO "FILE: cannot
+ * read: REASON", or MMR_LAB_ERROR_SYNTAX "FILE:LINE:COL: control
+ * character U+0000 is not allowed" (mmr_lab_check_text's verdict).
+ * mmr_lab_path_is_inside: @path, symlinks followed, is inside @dir (both
+ * must exist). */
+char    *mmr_lab_read_text      (const char *path, GError **error);
+gboolean mmr_lab_check_text     (const char *path, const char *text,
+                                 gsize len, GError **error);
+gboolean mmr_lab_path_is_inside (const char *dir, const char *path);
 
 guint   mmr_lab_n_questions   (const MmrLab *lab);
 /* NULL when the lab has no question @id ("2.1"). */

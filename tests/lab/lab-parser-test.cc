@@ -2,6 +2,11 @@
 // exact error messages, guide sections and answer syntax.
 #include "lab-helpers.h"
 
+#include <cstdio>
+#include <ctime>
+#include <cstring>
+#include <unistd.h>
+
 extern "C" {
 #include "lab/lab-guide.h"
 #include "lab/lab-question.h"
@@ -409,4 +414,224 @@ TEST_F (LabAnswerSyntax, WordsNumbersAndVectors)
              "error at 6: replica 'A' appears twice");
   EXPECT_EQ (key (MMR_LAB_ASK_VV, "A:1"),
              "error at 0: expected a version vector like {A:2, B:1} or {}");
+}
+
+// ---- issue 10, defect 6: hostile lab folders ----
+
+// Every directive (and the two kinds of plain line) placed before what it
+// needs: a title, a step, a world, an ask. Each is refused with its
+// place; none may crash. "choices" before any world used to read world -1.
+TEST_F (LabParser, EveryDirectiveBeforeWhatItNeedsIsRefused)
+{
+  const ErrorCase cases[] = {
+    { "lab \"T\"\nchoices a | b\n",
+      "DIR/lab.mmrlab:2:1: 'choices' must follow its 'ask' line" },
+    { "lab \"T\"\nconcepts a\noutline 3\nstep \"s\"\nchoices a | b\n",
+      "DIR/lab.mmrlab:5:1: 'choices' must follow its 'ask' line" },
+    { "lab \"T\"\nworld two.mmr\nchoices yes | no\n",
+      "DIR/lab.mmrlab:3:1: 'choices' must follow its 'ask' line" },
+    { "choices a | b\n",
+      "DIR/lab.mmrlab:1:1: a lab file starts with lab \"Title\"" },
+    { "lab \"T\"\nask \"?\" converged\n",
+      "DIR/lab.mmrlab:2:1: 'ask' belongs inside a step; start one with "
+      "step \"Title\"" },
+    { "lab \"T\"\nstep \"s\"\nask \"?\" value A k\n",
+      "DIR/lab.mmrlab:3:1: a question needs a world; add 'world FILE.mmr' "
+      "before it" },
+    { "lab \"T\"\nsection \"Step 1: writes\"\n",
+      "DIR/lab.mmrlab:2:1: 'section' belongs inside a step; start one with "
+      "step \"Title\"" },
+    { "lab \"T\"\n> text\n",
+      "DIR/lab.mmrlab:2:1: '>' lines are a step's instructions; start a "
+      "step first with step \"Title\"" },
+    { "> text\n", "DIR/lab.mmrlab:1:1: a lab file starts with lab \"Title\"" },
+    { "lab \"T\"\nA put k v\n",
+      "DIR/lab.mmrlab:2:1: unknown directive 'A'; expected one of: ask, "
+      "choices, concepts, guide, implement, lab, outline, section, step, "
+      "world (scenario lines belong inside a step)" },
+    { "lab \"T\"\nstep \"s\"\nA put k v\n",
+      "DIR/lab.mmrlab:3:1: a scenario line needs a world; add 'world "
+      "FILE.mmr' before it" },
+    { "world two.mmr\n",
+      "DIR/lab.mmrlab:1:1: a lab file starts with lab \"Title\"" },
+    { "lab \"T\"\nstep \"s\"\nconcepts a\n",
+      "DIR/lab.mmrlab:3:1: 'concepts' belongs before the first step" },
+    { "lab \"T\"\nstep \"s\"\noutline 3\n",
+      "DIR/lab.mmrlab:3:1: 'outline' belongs before the first step" },
+    { "lab \"T\"\nstep \"s\"\nguide guide.md\n",
+      "DIR/lab.mmrlab:3:1: 'guide' belongs before the first step" },
+    { "lab \"T\"\nstep \"s\"\nworld two.mmr\nask \"?\" converged\n"
+      "world two.mmr\n",
+      "DIR/lab.mmrlab:5:1: 'world' must come before the step's scenario "
+      "lines and questions, once per step" },
+    { "lab \"T\"\nconcepts a\noutline 3\nworld two.mmr\nstep \"s\"\n"
+      "ask \"?\" converged\nstep \"t\"\nchoices yes | no\n",
+      "DIR/lab.mmrlab:8:1: 'choices' must follow its 'ask' line" },
+  };
+
+  for (const ErrorCase &c : cases)
+    EXPECT_EQ (error_of (c.text), c.message) << "lab text:\n" << c.text;
+}
+
+TEST_F (LabParser, ASectionWithoutAGuideIsRefused)
+{
+  g_remove (lab.path ("guide.md").c_str ());
+  EXPECT_EQ (error_of ("lab \"T\"\nstep \"s\"\nsection \"A\"\n"),
+             "DIR/lab.mmrlab:3:9: cannot read the guide DIR/guide.md: "
+             "No such file or directory");
+}
+
+// The bytes of @text, NUL bytes included, as a file of the lab.
+static void
+write_bytes (const TempLab &lab, const char *name, const std::string &text)
+{
+  ASSERT_TRUE (g_file_set_contents (lab.path (name).c_str (), text.data (),
+                                    (gssize) text.size (), nullptr));
+}
+
+static std::string
+load_error (const TempLab &lab)
+{
+  GError *error = nullptr;
+  MmrLab *l = mmr_lab_load (lab.dir.c_str (), &error);
+  std::string msg = error != nullptr ? error->message : "(no error)";
+
+  mmr_lab_free (l);
+  g_clear_error (&error);
+  for (size_t at; (at = msg.find (lab.dir)) != std::string::npos;)
+    msg.replace (at, lab.dir.size (), "DIR");
+  return msg;
+}
+
+// A NUL byte used to end the text there: what followed it (here a step
+// whose expect fails) silently vanished.
+TEST_F (LabParser, ANulByteIsRefusedWhereItIs)
+{
+  std::string text = std::string (HEAD) + "step \"s\"\n> é";
+  text += '\0';
+  text += "x\nexpect A k = never\n";
+  write_bytes (lab, "lab.mmrlab", text);
+  EXPECT_EQ (load_error (lab), "DIR/lab.mmrlab:6:4: control character "
+                               "U+0000 is not allowed");
+
+  GError *error = nullptr;
+  EXPECT_EQ (mmr_lab_parse_len (lab.dir.c_str (), text.data (), text.size (),
+                                &error), nullptr);
+  ASSERT_NE (error, nullptr);
+  EXPECT_EQ (error->code, MMR_LAB_ERROR_SYNTAX);
+  g_clear_error (&error);
+
+  // In the guide, too: the sections after it would vanish.
+  std::string guide = "# G\n\nab";
+  guide += '\0';
+  guide += "\n## Step 1: writes\nText.\n";
+  write_bytes (lab, "guide.md", guide);
+  lab.write ("lab.mmrlab", std::string (HEAD) + "step \"s\"\n"
+                           "section \"Step 1: writes\"\n");
+  EXPECT_EQ (load_error (lab), "DIR/guide.md:3:3: control character U+0000 "
+                               "is not allowed");
+}
+
+// A message quotes whole characters: 'é', never its first byte alone.
+TEST_F (LabParser, ErrorsQuoteWholeCharacters)
+{
+  std::string msg = error_of (std::string (HEAD) + "step \"s\"\nask \"?\" value A köln\n");
+  EXPECT_EQ (msg, "DIR/lab.mmrlab:6:18: unexpected 'ö' in key 'köln'; a key "
+                  "is made of letters, digits and _ : / -");
+  EXPECT_TRUE (g_utf8_validate (msg.c_str (), -1, nullptr));
+  msg = error_of (std::string (HEAD) + "step \"s\"\nask \"?\" value A ök€\n");
+  EXPECT_EQ (msg, "DIR/lab.mmrlab:6:17: unexpected 'ö' in key 'ök€'; a key "
+                  "is made of letters, digits and _ : / -");
+}
+
+// A file a lab names must resolve inside the lab folder, symlinks
+// followed: a student's folder cannot read /etc/passwd into a report.
+TEST_F (LabParser, SymlinksOutOfTheLabFolderAreRefused)
+{
+  TempLab outside;
+  outside.write ("far.mmr", TWO_REPLICAS);
+  outside.write ("guide.md", GUIDE);
+  ASSERT_EQ (symlink (outside.path ("far.mmr").c_str (),
+                      lab.path ("link.mmr").c_str ()), 0);
+  ASSERT_EQ (symlink (outside.dir.c_str (), lab.path ("sub").c_str ()), 0);
+  ASSERT_EQ (symlink ("two.mmr", lab.path ("alias.mmr").c_str ()), 0);
+
+  EXPECT_EQ (error_of ("lab \"T\"\nworld link.mmr\n"),
+             "DIR/lab.mmrlab:2:7: 'link.mmr' resolves outside the lab "
+             "folder");
+  EXPECT_EQ (error_of ("lab \"T\"\nworld sub/far.mmr\n"),
+             "DIR/lab.mmrlab:2:7: 'sub/far.mmr' resolves outside the lab "
+             "folder");
+  EXPECT_EQ (error_of ("lab \"T\"\nimplement link.mmr\n"),
+             "DIR/lab.mmrlab:2:11: 'link.mmr' resolves outside the lab "
+             "folder");
+  EXPECT_EQ (error_of ("lab \"T\"\nguide sub/guide.md\n"),
+             "DIR/lab.mmrlab:2:7: 'sub/guide.md' resolves outside the lab "
+             "folder");
+  // The default guide, read by the first section.
+  g_remove (lab.path ("guide.md").c_str ());
+  ASSERT_EQ (symlink (outside.path ("guide.md").c_str (),
+                      lab.path ("guide.md").c_str ()), 0);
+  EXPECT_EQ (error_of (std::string (HEAD) + "step \"s\"\n"
+                       "section \"Step 1: writes\"\n"),
+             "DIR/lab.mmrlab:6:9: the guide 'guide.md' resolves outside the "
+             "lab folder");
+  // A link that stays inside is an ordinary file of the lab.
+  MmrLab *l = parse ("lab \"T\"\nconcepts a\noutline 3\nworld alias.mmr\n"
+                     "step \"s\"\nA put k v\n");
+  ASSERT_NE (l, nullptr);
+  mmr_lab_free (l);
+  g_remove (lab.path ("link.mmr").c_str ());
+  g_remove (lab.path ("sub").c_str ());
+  g_remove (lab.path ("alias.mmr").c_str ());
+}
+
+// The lab file itself, linked from elsewhere, is refused as well.
+TEST_F (LabParser, ALabFileLinkedFromOutsideIsRefused)
+{
+  TempLab outside;
+  outside.write ("lab.mmrlab", std::string (HEAD) + "step \"s\"\n");
+  ASSERT_EQ (symlink (outside.path ("lab.mmrlab").c_str (),
+                      lab.path ("lab.mmrlab").c_str ()), 0);
+  EXPECT_EQ (load_error (lab), "DIR/lab.mmrlab: resolves outside the lab "
+                               "folder");
+  g_remove (lab.path ("lab.mmrlab").c_str ());
+}
+
+// A section starting with a million blank lines: trimming them used to
+// move the whole body once per line (quadratic: hours). The time is
+// printed for the issue's notes; meson's timeout is the bound.
+TEST_F (LabParser, AGuideOfAMillionBlankLinesLoadsInLinearTime)
+{
+  std::string guide = "# G\n## Step 1: writes\n";
+  guide.append (1000000, '\n');
+  guide += "Text.\n";
+  guide.append (1000000, '\n');
+  guide += "## Next\n";
+  lab.write ("guide.md", guide);
+  gint64 t0 = g_get_monotonic_time ();
+  std::clock_t c0 = std::clock ();
+  MmrLab *l = parse (std::string (HEAD) + "step \"s\"\n"
+                     "section \"Step 1: writes\"\nsection \"Next\"\n");
+  std::clock_t c1 = std::clock ();
+  gint64 t1 = g_get_monotonic_time ();
+  ASSERT_NE (l, nullptr);
+  EXPECT_STREQ (((MmrLabStep *) l->steps->pdata[0])->text, "Text.");
+  mmr_lab_free (l);
+  std::printf ("guide of 2,000,000 blank lines loaded in %.3f s "
+               "(%.3f s of CPU)\n", (double) (t1 - t0) / 1e6,
+               (double) (c1 - c0) / CLOCKS_PER_SEC);
+}
+
+// A step of 200,000 "> " lines: each line used to copy the whole text.
+TEST_F (LabParser, AStepOfManyInstructionLinesLoadsInLinearTime)
+{
+  std::string text = std::string (HEAD) + "step \"s\"\n";
+  for (int i = 0; i < 200000; i++)
+    text += "> line\n";
+  MmrLab *l = parse (text);
+  ASSERT_NE (l, nullptr);
+  EXPECT_EQ (strlen (((MmrLabStep *) l->steps->pdata[0])->text),
+             200000u * 5 - 1);
+  mmr_lab_free (l);
 }

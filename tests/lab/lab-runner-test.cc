@@ -339,6 +339,26 @@ TEST_F (LabRun, AnswersFilesAreCheckedBeforeGrading)
     }
 }
 
+// A NUL byte used to end the answers there: a wrong answer after it went
+// unread (issue 10, defect 6).
+TEST_F (LabRun, ANulByteInAnAnswersFileIsRefused)
+{
+  run ("step \"s\"\nask \"?\" converged\nask \"?\" lost-count\n");
+  std::string text = "1.1 = yes ";
+  text += '\0';
+  text += "\n1.2 = 7\n";
+  std::string path = lab.path ("a.txt");
+  ASSERT_TRUE (g_file_set_contents (path.c_str (), text.data (),
+                                    (gssize) text.size (), nullptr));
+  GError *error = nullptr;
+  EXPECT_EQ (mmr_lab_answers_load (parsed, path.c_str (), &error), nullptr);
+  ASSERT_NE (error, nullptr);
+  EXPECT_EQ (error->code, MMR_LAB_ERROR_SYNTAX);
+  EXPECT_EQ (std::string (error->message),
+             path + ":1:11: control character U+0000 is not allowed");
+  g_error_free (error);
+}
+
 TEST_F (LabRun, JsonHidesTheRunsAnswerUntilAnswered)
 {
   run ("step \"s\"\n> Read *this*.\nA put k v\nexpect A k = v\n"

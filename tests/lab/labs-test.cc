@@ -262,6 +262,51 @@ TEST (MmrLabs, ABrokenLabExitsTwoWithItsLocation)
              std::string::npos) << r.out;
 }
 
+// issue 10, defect 6: a lab folder that used to crash the parser ("choices"
+// before any world) is listed with its error, and every other lab still
+// lists and runs; the exit status is 2 because one is bad.
+TEST (MmrLabs, OneBadLabFolderDoesNotStopTheOthers)
+{
+  TempLab labs;
+  labs.write ("01-bad/lab.mmrlab", "lab \"T\"\nchoices a | b\n");
+  labs.write ("02-good/w.mmr", "replicas A B\n");
+  labs.write ("02-good/lab.mmrlab",
+              "lab \"Good\"\nconcepts c\noutline 1\nworld w.mmr\n"
+              "step \"s\"\nA put k v\nsettle\nexpect B k = v\n"
+              "ask \"?\" converged\n");
+  labs.write ("02-good/answers.txt", "1.1 = yes\n");
+  std::string bad = labs.dir + "/01-bad/lab.mmrlab:2:1: 'choices' must "
+                    "follow its 'ask' line";
+
+  Result r = mmr ({ "lab", "list", "--labs-dir", labs.dir });
+  EXPECT_EQ (r.status, 2) << r.err;
+  EXPECT_EQ (r.out, "01  01-bad\n    error: " + bad + "\n"
+                    "02  Good\n    c  (outline §1)\n");
+
+  r = mmr ({ "lab", "run", "--all", "--labs-dir", labs.dir });
+  EXPECT_EQ (r.status, 2);
+  EXPECT_EQ (r.err, bad + "\n");
+  EXPECT_NE (r.out.find ("02  Good"), std::string::npos) << r.out;
+  EXPECT_NE (r.out.find ("1 of 2 labs passed"), std::string::npos) << r.out;
+
+  r = mmr ({ "lab", "run", "--all", "--labs-dir", labs.dir, "--json" });
+  EXPECT_EQ (r.status, 2);
+  JsonParser *p = json_parser_new ();
+  ASSERT_TRUE (json_parser_load_from_data (p, r.out.c_str (), -1, nullptr))
+    << r.out;
+  JsonArray *all = json_node_get_array (json_parser_get_root (p));
+  ASSERT_EQ (json_array_get_length (all), 2u);
+  JsonObject *first = json_array_get_object_element (all, 0);
+  EXPECT_STREQ (json_object_get_string_member (first, "error"), bad.c_str ());
+  EXPECT_STREQ (json_object_get_string_member (
+                    json_object_get_object_member (first, "lab"), "dir"),
+                (labs.dir + "/01-bad").c_str ());
+  JsonObject *second = json_array_get_object_element (all, 1);
+  EXPECT_TRUE (json_object_get_boolean_member (
+      json_object_get_object_member (second, "summary"), "passed"));
+  g_object_unref (p);
+}
+
 TEST (MmrLabs, UsageErrorsExitTwo)
 {
   struct
