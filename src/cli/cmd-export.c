@@ -3,28 +3,52 @@
  *   mmr export RUN.db --shiviz OUT.log   a log the ShiViz visualiser opens
  *   mmr export RUN.db --jsonl OUT.jsonl  one event per line (trace format)
  *
- * Both may be given at once. Each output is written to OUT.part and
- * renamed when complete (sim/replay-export.c); a bad run database exits 2
- * with "mmr export: RUN.db: <problem>" and writes nothing.
+ * Both may be given at once. Outputs follow store/output-guard.h, checked
+ * before anything is read or written: never over RUN.db, an existing file
+ * replaced only when it is an export of the same kind (or with --force).
+ * Each output is written to OUT.part and renamed when complete
+ * (sim/replay-export.c); SIGINT/SIGTERM remove the .part. A bad run
+ * database exits 2 with "mmr export: RUN.db: <problem>" and writes
+ * nothing.
  */
 #include <stdio.h>
 
 #include "cli/cli.h"
 #include "sim/replay.h"
+#include "sim/trace.h"
+#include "store/output-guard.h"
+#include "store/part-file.h"
 
 typedef struct {
   char *shiviz;
   char *jsonl;
+  gboolean force;
   char **files;
 } ExportOptions;
+
+static gboolean
+check_outputs (const ExportOptions *o, GError **error)
+{
+  g_autoptr (MmrOutputGuard) guard = mmr_output_guard_new (o->force);
+
+  mmr_output_guard_add_input (guard, o->files[0], "run database");
+  return (o->shiviz == NULL
+          || mmr_output_guard_check (guard, o->shiviz,
+                                     &mmr_replay_shiviz_format, error))
+         && (o->jsonl == NULL
+             || mmr_output_guard_check (guard, o->jsonl, &mmr_trace_format,
+                                        error));
+}
 
 static int
 export_file (const ExportOptions *o)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (MmrReplay) rp = mmr_replay_open (o->files[0], &error);
+  g_autoptr (MmrReplay) rp = NULL;
 
-  if (rp == NULL
+  mmr_part_file_install_cleanup ();
+  if (!check_outputs (o, &error)
+      || (rp = mmr_replay_open (o->files[0], &error)) == NULL
       || (o->shiviz != NULL
           && !mmr_replay_export_shiviz (rp, o->shiviz, &error))
       || (o->jsonl != NULL
@@ -46,6 +70,8 @@ mmr_cmd_export (int argc, char **argv)
       "OUT.log" },
     { "jsonl", 'j', 0, G_OPTION_ARG_FILENAME, &o.jsonl,
       "Write every event as one JSON line", "OUT.jsonl" },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &o.force,
+      "Replace output files that mmr did not write", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,
       NULL },
     { NULL }

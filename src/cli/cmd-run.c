@@ -2,16 +2,20 @@
  *
  * The scenario is parsed whole before anything runs; a parse error prints
  * FILE:LINE:COL: message and exits 2 without creating any output file.
- * A trace is written to OUT.jsonl.part and renamed when the run completes,
- * so an interrupted run never leaves a truncated trace under the real name.
- * The same holds for --record (sim/recorder.h). Bad output places are
- * found before the run starts, and exit 2.
+ *
+ * Outputs (--trace, --record, --data) follow store/output-guard.h, checked
+ * before the run: never over the scenario, an existing file replaced only
+ * when mmr wrote it (or with --force), a foreign one refused untouched
+ * with exit 2. A trace is written to OUT.jsonl.part and renamed when the
+ * run completes, as --record is (sim/recorder.h), so an interrupted or
+ * failed run never leaves a truncated output under the real name, and
+ * SIGINT/SIGTERM remove the .part files (store/part-file.h).
  *
  * Replica databases: with --data DIR each replica writes through to
  * DIR/NAME.db as it runs (durability sync unless the scenario says
- * otherwise); replica databases of an earlier run there are replaced, any
- * other file is refused untouched. Without --data, a scenario that asks
- * for durability gets a temporary directory, removed afterwards.
+ * otherwise), with DIR locked against a second run (run-data-dir.c).
+ * Without --data, a scenario that asks for durability gets a temporary
+ * directory, removed afterwards.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,9 +29,10 @@
 #include "scenario/runner.h"
 #include "scenario/script.h"
 #include "sim/recorder.h"
+#include "sim/run-db.h"
 #include "sim/trace.h"
-#include "store/durable-store.h"
-#include "store/storage.h"
+#include "store/output-guard.h"
+#include "store/part-file.h"
 
 typedef struct {
   char *seed;
@@ -35,6 +40,7 @@ typedef struct {
   char *trace;
   char *record;
   char *data;
+  gboolean force;
   char **files;
 } RunOptions;
 
@@ -51,82 +57,24 @@ parse_seed (const char *text, guint64 *out)
 }
 
 static int
-storage_failure (const GError *error)
+failure (const GError *error)
 {
   fprintf (stderr, "mmr run: %s\n", error->message);
   return MMR_EXIT_USAGE;
 }
 
-static char *
-replica_db_path (const char *dir, MmrWorld *w, guint r)
-{
-  g_autofree char *file = g_strconcat (mmr_world_replica_name (w, r), ".db",
-                                       NULL);
-
-  return g_build_filename (dir, file, NULL);
-}
-
-/* Before the run: the directory exists or can be made, and any replica
- * database already there is one (never overwrite someone else's file). */
+/* Rules 1-4 of store/output-guard.h for --trace and --record, before
+ * anything is written. */
 static gboolean
-check_data_dir (const char *dir, MmrWorld *w, GError **error)
+check_outputs (const RunOptions *o, MmrOutputGuard *guard, GError **error)
 {
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      int e = errno;
-
-      g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_IO,
-                   "%s: cannot create the data directory: %s", dir,
-                   g_strerror (e));
-      return FALSE;
-    }
-  for (guint r = 0; r < mmr_world_n_replicas (w); r++)
-    {
-      g_autofree char *path = replica_db_path (dir, w, r);
-      MmrDurableStore *store;
-
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        continue;
-      store = mmr_durable_store_open (path, error);
-      if (store == NULL)
-        return FALSE;
-      mmr_durable_store_close (store);
-    }
-  return TRUE;
-}
-
-/* A replica database of an earlier run is replaced: remove it and its
- * WAL files (check_data_dir proved it is one of ours). */
-static void
-remove_replica_files (const char *dir, MmrWorld *w)
-{
-  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint r = 0; r < mmr_world_n_replicas (w); r++)
-    {
-      g_autofree char *path = replica_db_path (dir, w, r);
-
-      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-        {
-          g_autofree char *f = g_strconcat (path, suffixes[i], NULL);
-
-          g_unlink (f);
-        }
-    }
-}
-
-
-/* DOC: run-data-dir */
-static gboolean
-write_readme (const char *dir, GError **error)
-{
-  static const char readme[] =
-    "Replica databases written by 'mmr run --data' (docs/storage.md).\n"
-    "Each replica wrote through to NAME.db as it ran (durability sync\n"
-    "unless the scenario chose async); reopen one with mmr_durable_store.\n";
-  g_autofree char *readme_path = g_build_filename (dir, "README", NULL);
-
-  return g_file_set_contents (readme_path, readme, -1, error);
+  mmr_output_guard_add_input (guard, o->files[0], "scenario");
+  return (o->trace == NULL
+          || mmr_output_guard_check (guard, o->trace, &mmr_trace_format,
+                                     error))
+         && (o->record == NULL
+             || mmr_output_guard_check (guard, o->record,
+                                        &mmr_run_db_output_format, error));
 }
 
 /* Runs to the end; on a terminal, a long run shows how far it has got
@@ -154,18 +102,62 @@ run_with_progress (MmrRunner *runner)
     fprintf (stderr, "\r%60s\r", "");
 }
 
+/* The replica databases' folder: DIR for --data (durability sync unless
+ * the scenario chose), a scratch one when the scenario asks for
+ * durability, none otherwise. */
+static gboolean
+open_data_dir (const RunOptions *o, const char *holder, MmrScript *script,
+               gboolean use_seed, guint64 seed, MmrOutputGuard *guard,
+               MmrRunDataDir **out, GError **error)
+{
+  /* A scratch world only to name the replicas' files. */
+  g_autoptr (MmrRunner) probe = mmr_runner_new (script, use_seed, seed);
+  MmrWorld *w = mmr_runner_get_world (probe);
+
+  *out = NULL;
+  if (o->data != NULL)
+    {
+      *out = mmr_run_data_dir_open (o->data, w, guard, holder, error);
+      if (*out != NULL && script->config.durability == MMR_DURABILITY_NONE)
+        script->config.durability = MMR_DURABILITY_SYNC;
+      return *out != NULL;
+    }
+  if (script->config.durability == MMR_DURABILITY_NONE)
+    return TRUE;
+  *out = mmr_run_data_dir_new_scratch (w, error);
+  return *out != NULL;
+}
+
+/* Writes the report: the run went through and every output is in place. */
 static int
-run_file (const RunOptions *o, gboolean use_seed, guint64 seed)
+report (const RunOptions *o, MmrRunner *runner)
+{
+  g_autofree char *out = o->json ? mmr_report_json_string (runner, TRUE)
+                                 : mmr_report_text (runner,
+                                                    isatty (STDOUT_FILENO));
+
+  fputs (out, stdout);
+  if (o->json)
+    fputc ('\n', stdout);
+  return mmr_runner_n_failed (runner) > 0 ? MMR_EXIT_FAILED : MMR_EXIT_OK;
+}
+
+/* Every output is written to a .part or a tracked file until the run has
+ * completed; the g_autoptr cleanups run in reverse order of declaration,
+ * so on any early return the observers go first, then the runner (which
+ * closes the databases), then the .part files and the data directory. */
+static int
+run_file (const RunOptions *o, const char *holder, gboolean use_seed,
+          guint64 seed)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (MmrScript) script = mmr_script_load (o->files[0], &error);
+  g_autoptr (MmrOutputGuard) guard = mmr_output_guard_new (o->force);
+  g_autoptr (MmrRunDataDir) data = NULL;
   g_autoptr (MmrRunner) runner = NULL;
-  g_autoptr (MmrTraceWriter) tw = NULL;
+  g_autoptr (MmrPartFile) trace = NULL;
   g_autoptr (MmrRecorder) rec = NULL;
-  g_autofree char *part = NULL;
-  g_autofree char *temp_dir = NULL;
-  FILE *trace = NULL;
-  g_autofree char *out = NULL;
+  g_autoptr (MmrTraceWriter) tw = NULL;
   int rc;
 
   if (script == NULL)
@@ -173,33 +165,16 @@ run_file (const RunOptions *o, gboolean use_seed, guint64 seed)
       fprintf (stderr, "%s\n", error->message);
       return MMR_EXIT_USAGE;
     }
-  {
-    /* A scratch world only to name the replicas' files. */
-    g_autoptr (MmrRunner) probe = mmr_runner_new (script, use_seed, seed);
-
-    if (o->data != NULL)
-      {
-        if (!check_data_dir (o->data, mmr_runner_get_world (probe), &error))
-          return storage_failure (error);
-        remove_replica_files (o->data, mmr_runner_get_world (probe));
-        if (script->config.durability == MMR_DURABILITY_NONE)
-          script->config.durability = MMR_DURABILITY_SYNC;
-      }
-  }
-  if (o->data == NULL && script->config.durability != MMR_DURABILITY_NONE)
-    {
-      temp_dir = g_dir_make_tmp ("mmr-run-XXXXXX", &error);
-      if (temp_dir == NULL)
-        return storage_failure (error);
-    }
+  if (!check_outputs (o, guard, &error)
+      || !open_data_dir (o, holder, script, use_seed, seed, guard, &data,
+                         &error))
+    return failure (error);
   runner = mmr_runner_new_full (script, use_seed, seed,
-                                o->data != NULL ? o->data : temp_dir, &error);
+                                data != NULL
+                                ? mmr_run_data_dir_get_path (data) : NULL,
+                                &error);
   if (runner == NULL)
-    {
-      if (temp_dir != NULL)
-        mmr_storage_remove_scratch_dir (temp_dir);
-      return storage_failure (error);
-    }
+    return failure (error);
   if (o->record != NULL)
     {
       MmrRecorderInfo info = { script->filename, script->source,
@@ -208,45 +183,25 @@ run_file (const RunOptions *o, gboolean use_seed, guint64 seed)
       rec = mmr_recorder_new (mmr_runner_get_world (runner), o->record,
                               &info, &error);
       if (rec == NULL)
-        return storage_failure (error);
+        return failure (error);
     }
   if (o->trace != NULL)
     {
-      part = g_strconcat (o->trace, ".part", NULL);
-      trace = g_fopen (part, "w");
+      trace = mmr_part_file_open (o->trace, &error);
       if (trace == NULL)
-        {
-          fprintf (stderr, "mmr run: cannot write trace %s: %s\n", o->trace,
-                   g_strerror (errno));
-          return MMR_EXIT_USAGE;
-        }
-      tw = mmr_trace_writer_new (mmr_runner_get_world (runner), trace);
+        return failure (error);
+      tw = mmr_trace_writer_new (mmr_runner_get_world (runner),
+                                 mmr_part_file_get_stream (trace));
     }
   run_with_progress (runner);
-  if (trace != NULL)
-    {
-      g_clear_pointer (&tw, mmr_trace_writer_free);
-      if (fclose (trace) != 0 || g_rename (part, o->trace) != 0)
-        {
-          fprintf (stderr, "mmr run: cannot write trace %s: %s\n", o->trace,
-                   g_strerror (errno));
-          g_unlink (part);
-          return MMR_EXIT_USAGE;
-        }
-    }
-  if (rec != NULL && !mmr_recorder_finish (rec, &error))
-    return storage_failure (error);
-  if (o->data != NULL && !write_readme (o->data, &error))
-    return storage_failure (error);
-  out = o->json ? mmr_report_json_string (runner, TRUE)
-                : mmr_report_text (runner, isatty (STDOUT_FILENO));
-  fputs (out, stdout);
-  if (o->json)
-    fputc ('\n', stdout);
-  rc = mmr_runner_n_failed (runner) > 0 ? MMR_EXIT_FAILED : MMR_EXIT_OK;
+  g_clear_pointer (&tw, mmr_trace_writer_free);
+  if ((trace != NULL && !mmr_part_file_commit (trace, 0, &error))
+      || (rec != NULL && !mmr_recorder_finish (rec, &error))
+      || (data != NULL && o->data != NULL
+          && !mmr_run_data_dir_finish (data, &error)))
+    return failure (error);
+  rc = report (o, runner);
   g_clear_pointer (&runner, mmr_runner_free);    /* closes the databases */
-  if (temp_dir != NULL)
-    mmr_storage_remove_scratch_dir (temp_dir);
   return rc;
 }
 
@@ -267,6 +222,8 @@ mmr_cmd_run (int argc, char **argv)
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o.data,
       "Keep each replica's database in DIR/NAME.db (written through as "
       "the run goes)", "DIR" },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &o.force,
+      "Replace output files that mmr did not write", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,
       "FILE" },
     { NULL }
@@ -274,6 +231,8 @@ mmr_cmd_run (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = g_option_context_new (
       "FILE - run a scenario");
   g_autoptr (GError) error = NULL;
+  g_autofree char *holder = g_strjoinv (" ", argv);
+  g_autofree char *holder_cmd = g_strconcat ("mmr ", holder, NULL);
   guint64 seed = 0;
   int rc;
 
@@ -283,6 +242,8 @@ mmr_cmd_run (int argc, char **argv)
       "lost writes, metrics and each 'expect' line with ok or FAIL.\n"
       "The same scenario and seed always give the same run.");
   g_option_context_set_description (ctx,
+      "Outputs never replace the scenario, nor a file mmr did not write\n"
+      "(unless --force); --data DIR is locked while the run goes.\n"
       "Exit status: 0 every expectation holds, 1 one failed, 2 bad input.\n"
       "Example: mmr run docs/examples/demo.mmr --seed 7 --json");
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -300,7 +261,10 @@ mmr_cmd_run (int argc, char **argv)
       rc = mmr_cli_usage_error ("run", m);
     }
   else
-    rc = run_file (&o, o.seed != NULL, seed);
+    {
+      mmr_part_file_install_cleanup ();
+      rc = run_file (&o, holder_cmd, o.seed != NULL, seed);
+    }
   g_free (o.seed);
   g_free (o.trace);
   g_free (o.record);

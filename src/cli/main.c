@@ -1,10 +1,10 @@
 /* main.c - the mmr command: dispatch to subcommands
  *
  *   mmr run FILE [--seed N] [--json] [--trace OUT.jsonl] [--record OUT.db]
- *           [--data DIR]
+ *           [--data DIR] [--force]
  *   mmr bench [--quick]
  *   mmr replay RUN.db --at TIME [--json] | --events [--from T] [--to T]
- *   mmr export RUN.db [--shiviz OUT.log] [--jsonl OUT.jsonl]
+ *   mmr export RUN.db [--shiviz OUT.log] [--jsonl OUT.jsonl] [--force]
  *   mmr check FILE | --random [--seeds N] [--from S] [--shard I/N] [--json]
  *             [--out DIR]
  *

@@ -30,9 +30,9 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "sim/view.h"
 #include "sim/run-db.h"
 #include "sim/view.h"
+#include "store/part-file.h"
 
 #define COMMIT_ROWS 65536
 
@@ -403,7 +403,10 @@ mmr_recorder_new (MmrWorld *world, const char *path,
       mmr_recorder_free (rec);
       return NULL;
     }
-  /* A .part file is ours: the leftover of an interrupted recording. */
+  /* The caller checked with store/output-guard.h that @path and its .part
+   * may be replaced; a .part is tracked so that SIGINT/SIGTERM removes
+   * it (store/part-file.h). */
+  mmr_part_file_track (rec->part);
   g_unlink (rec->part);
   rec->db = mmr_storage_open (rec->part, &mmr_run_db_format,
                               MMR_STORAGE_OPEN_FRESH, NULL, &rec->error);
@@ -479,8 +482,10 @@ mmr_recorder_finish (MmrRecorder *rec, GError **error)
                    "%s: cannot write: %s", rec->path, g_strerror (e));
     }
   if (rec->error != NULL)
+    g_unlink (rec->part);
+  mmr_part_file_untrack (rec->part);
+  if (rec->error != NULL)
     {
-      g_unlink (rec->part);
       g_propagate_error (error, g_steal_pointer (&rec->error));
       return FALSE;
     }
@@ -497,6 +502,7 @@ mmr_recorder_free (MmrRecorder *rec)
     {
       close_db (rec);
       g_unlink (rec->part);
+      mmr_part_file_untrack (rec->part);
     }
   g_clear_error (&rec->error);
   g_byte_array_unref (rec->buf);

@@ -10,7 +10,10 @@
  *
  * The file is written as PATH.part and renamed to PATH by
  * mmr_recorder_finish, so a run that fails or is interrupted never
- * leaves a half-written database under the real name.
+ * leaves a half-written database under the real name; the .part is
+ * tracked for removal on SIGINT/SIGTERM (store/part-file.h). Whether
+ * PATH may be replaced is the caller's to check first
+ * (store/output-guard.h with mmr_run_db_output_format).
  *
  * Observers cannot fail, so the first storage error (a full disk) stops
  * the recording; mmr_recorder_finish then reports it.

@@ -19,8 +19,10 @@
  * replica - and no others - satisfies it; world events (partition, heal,
  * config) have no clock and are left out.
  *
- * Both exports write OUT.part and rename it, so OUT is either the whole
- * export or untouched.
+ * Both exports write OUT.part and rename it (store/part-file.h), so OUT is
+ * either the whole export or untouched; whether OUT may be replaced at all
+ * is the caller's question (store/output-guard.h, with
+ * mmr_replay_shiviz_format and mmr_trace_format).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +31,7 @@
 
 #include "sim/replay-private.h"
 #include "sim/trace.h"
+#include "store/part-file.h"
 
 typedef struct {
   FILE *file;
@@ -47,42 +50,25 @@ put_line (Writer *w)
   g_string_truncate (w->line, 0);
 }
 
-static gboolean
-io_error (GError **error, const char *out, int e)
-{
-  g_set_error (error, MMR_STORAGE_ERROR,
-               e == ENOSPC ? MMR_STORAGE_ERROR_FULL : MMR_STORAGE_ERROR_IO,
-               "%s: cannot write: %s", out, g_strerror (e));
-  return FALSE;
-}
-
 /* Runs @each over every event into OUT.part, then renames it to @out. */
 static gboolean
 export_to (MmrReplay *rp, const char *out, const char *header,
            MmrObserverFunc each, GError **error)
 {
-  g_autofree char *part = g_strconcat (out, ".part", NULL);
+  g_autoptr (MmrPartFile) part = mmr_part_file_open (out, error);
   Writer w = { 0 };
   gboolean ok;
 
-  w.file = g_fopen (part, "w");
-  if (w.file == NULL)
-    return io_error (error, out, errno);
+  if (part == NULL)
+    return FALSE;
+  w.file = mmr_part_file_get_stream (part);
   w.line = g_string_new (header);
   w.names = mmr_replay_replica_names (rp);
   if (header != NULL)
     put_line (&w);
   ok = mmr_replay_foreach_event (rp, G_MININT64, G_MAXINT64, each, &w, error);
-  if (fclose (w.file) != 0 && w.error == 0)
-    w.error = errno;
   g_string_free (w.line, TRUE);
-  if (ok && w.error == 0 && g_rename (part, out) != 0)
-    w.error = errno;
-  if (ok && w.error != 0)
-    ok = io_error (error, out, w.error);
-  if (!ok)
-    g_unlink (part);
-  return ok;
+  return ok && mmr_part_file_commit (part, w.error, error);
 }
 
 static void
@@ -170,6 +156,11 @@ shiviz_cb (const MmrEvent *ev, gpointer user_data)
   g_string_append_c (w->line, '}');
   put_line (w);
 }
+
+/* A log of ours starts with the regex line and the empty line. */
+const MmrOutputFormat mmr_replay_shiviz_format = {
+  "ShiViz log", 0, MMR_SHIVIZ_REGEX "\n\n", NULL
+};
 
 gboolean
 mmr_replay_export_shiviz (MmrReplay *replay, const char *out, GError **error)

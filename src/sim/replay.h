@@ -20,6 +20,7 @@
 
 #include <glib.h>
 
+#include "store/output-guard.h"
 #include "store/storage.h"
 #include "core/event.h"
 #include "sim/view.h"
@@ -60,6 +61,9 @@ gboolean    mmr_replay_export_jsonl  (MmrReplay *replay, const char *out,
  * empty delimiter line, then two lines per event of a replica. */
 gboolean    mmr_replay_export_shiviz (MmrReplay *replay, const char *out,
                                       GError **error);
+
+/* How a ShiViz log of ours starts (store/output-guard.h). */
+extern const MmrOutputFormat mmr_replay_shiviz_format;
 
 /* The regex ShiViz must use for the log: its default parser. */
 #define MMR_SHIVIZ_REGEX "(?<event>.*)\\n(?<host>\\S*) (?<clock>{.*})"

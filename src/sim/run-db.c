@@ -25,6 +25,10 @@ const MmrStorageFormat mmr_run_db_format = {
   MMR_RUN_DB_APPLICATION_ID, MMR_RUN_DB_SCHEMA_VERSION, "run database"
 };
 
+const MmrOutputFormat mmr_run_db_output_format = {
+  "run database", MMR_RUN_DB_APPLICATION_ID, NULL, NULL
+};
+
 /* DOC: run-db-schema */
 const char mmr_run_db_schema_sql[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"

@@ -25,6 +25,7 @@
 #include <glib.h>
 
 #include "sim/view.h"
+#include "store/output-guard.h"
 #include "store/storage.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,8 @@ G_BEGIN_DECLS
 #define MMR_RUN_DB_APPLICATION_ID 0x4D4D5252u   /* 'MMRR' */
 
 extern const MmrStorageFormat mmr_run_db_format;
+/* The same, for store/output-guard.h. */
+extern const MmrOutputFormat mmr_run_db_output_format;
 /* Every CREATE statement of the schema, in one string. */
 extern const char mmr_run_db_schema_sql[];
 

@@ -6,6 +6,8 @@
  */
 #include "sim/trace.h"
 
+const MmrOutputFormat mmr_trace_format = { "trace", 0, "{\"seq\":", NULL };
+
 static void
 append_string (GString *out, const char *s)
 {

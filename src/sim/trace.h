@@ -14,8 +14,13 @@
 #include <glib.h>
 
 #include "sim/world.h"
+#include "store/output-guard.h"
 
 G_BEGIN_DECLS
+
+/* How a trace file starts: its first event's first key (an empty trace,
+ * of a run without events, is an empty file). For store/output-guard.h. */
+extern const MmrOutputFormat mmr_trace_format;
 
 /* One line, no newline. Fields a kind does not use are left out. */
 char *mmr_event_to_json (const MmrEvent *event, const char *const *names);

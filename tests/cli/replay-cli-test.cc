@@ -204,9 +204,10 @@ TEST_F (ReplayCliTest, DataDirectoryHoldsEachReplicasDatabase)
                                     -1, nullptr));
   r = mmr ({ "run", "docs/examples/demo.mmr", "--data", data });
   EXPECT_EQ (r.status, 2);
-  EXPECT_EQ (r.err, "mmr run: " + data + "/A.db: not a replica database:"
-                    " not an SQLite database at all (it does not start with"
-                    " \"SQLite format 3\")\n");
+  EXPECT_EQ (r.err, "mmr run: " + data + "/A.db: will not replace it: it is"
+                    " not a replica database that mmr wrote; move it away,"
+                    " give another file name, or pass --force to replace"
+                    " it\n");
   EXPECT_EQ (read_all (data + "/A.db"), "my notes");
 }
 
