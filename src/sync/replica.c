@@ -161,6 +161,26 @@ push_register (MmrReplica *r, const char *name, const MmrRegister *reg,
                     metadata, name, dot, value, &reg->vv);
 }
 
+/* A push carries the register, not the write: after LWW rejected the
+ * write the message holds the version that beat it, and its SEND must
+ * name that one (a trace reader follows the dot). With several siblings
+ * the write is among them; with none visible (cannot happen after a
+ * write) the SEND names no version. */
+static void
+push_carried (MmrReplica *r, const char *name, const MmrRegister *reg,
+              MmrDot written)
+{
+  const MmrVersion *carried = NULL;
+  MmrDot none = { 0, 0 };
+
+  for (guint i = 0; i < reg->n_siblings; i++)
+    if (mmr_dot_compare (reg->siblings[i].dot, written) == 0
+        || (carried == NULL && reg->n_siblings == 1))
+      carried = &reg->siblings[i];
+  push_register (r, name, reg, carried != NULL ? carried->dot : none,
+                 carried != NULL ? carried->value : NULL);
+}
+
 /* The value a record-granularity write builds on: the visible version
  * that LWW order ranks highest (with siblings, the write replaces them
  * all, keeping the other fields of that one). */
@@ -213,7 +233,7 @@ write_register (MmrReplica *r, const char *name, const char *value,
   mmr_merge_result_clear (&res);
   mmr_replica_persist (r, name, TRUE);  /* sync: committed before the ack */
   r->env->changed (r->env_data, r->index, name);
-  push_register (r, name, reg, dot, value);
+  push_carried (r, name, reg, dot);
 }
 
 /* Field granularity: deleting a whole record deletes every field of it
@@ -311,17 +331,14 @@ mmr_replica_read (MmrReplica *r, const char *name,
   r->env->emit (r->env_data, &ev);
 }
 
-/* @out_reg (may be NULL) receives the local register. */
 static gboolean
 merge_into (MmrReplica *r, const char *name, const MmrRegister *incoming,
-            int from, MmrRegister **out_reg)
+            int from)
 {
   MmrRegister *reg = mmr_store_ensure (r->store, name);
   MmrMergeResult res;
   gboolean changed;
 
-  if (out_reg != NULL)
-    *out_reg = reg;
   mmr_merge_result_init (&res);
   mmr_register_merge (reg, &r->policy, incoming, &res);
   if (res.conflict)
@@ -341,14 +358,17 @@ gboolean
 mmr_replica_merge_register (MmrReplica *r, const char *name,
                             const MmrRegister *incoming, int from)
 {
-  return merge_into (r, name, incoming, from, NULL);
+  return merge_into (r, name, incoming, from);
 }
 
-/* @mine: the local register a one-register STATE was merged into, or
- * NULL to look it up. */
+/* Emitted before the message is applied, so that the CONFLICT and RESOLVE
+ * events of its merges follow the DELIVER that caused them and carry the
+ * receive in their vector clock (world_emit joins the sender's clock into
+ * the DELIVER). A one-register STATE names its register and the vector it
+ * will have after the merge: the join of both (mmr_register_merge). */
 static void
 emit_deliver (MmrReplica *r, guint from, guint64 msg_id, gsize n_bytes,
-              const MmrMessage *msg, const MmrRegister *mine)
+              const MmrMessage *msg)
 {
   MmrEvent ev = { 0 };
 
@@ -363,33 +383,31 @@ emit_deliver (MmrReplica *r, guint from, guint64 msg_id, gsize n_bytes,
     {
       const MmrWireRegister *w = msg->registers->pdata[0];
 
-      if (mine == NULL)
-        mine = mmr_store_lookup (r->store, w->name);
+      const MmrRegister *mine = mmr_store_lookup (r->store, w->name);
+
       ev.key = w->name;
       if (w->reg->n_siblings == 1)
         {
           ev.dot = w->reg->siblings[0].dot;
           ev.value = w->reg->siblings[0].value;
         }
+      ev.vv = w->reg->vv;
       if (mine != NULL)
-        ev.vv = mine->vv;
+        mmr_version_vector_join (&ev.vv, &mine->vv);
     }
   r->env->emit (r->env_data, &ev);
 }
 
-/* @out_last receives the local register merged last (NULL if none). */
 static gboolean
-merge_all (MmrReplica *r, const MmrMessage *msg, guint from,
-           MmrRegister **out_last)
+merge_all (MmrReplica *r, const MmrMessage *msg, guint from)
 {
   gboolean changed = FALSE;
 
-  *out_last = NULL;
   for (guint i = 0; i < msg->registers->len; i++)
     {
       const MmrWireRegister *w = msg->registers->pdata[i];
 
-      changed |= merge_into (r, w->name, w->reg, (int) from, out_last);
+      changed |= merge_into (r, w->name, w->reg, (int) from);
     }
   return changed;
 }
@@ -400,8 +418,6 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
 {
   g_autoptr (GError) error = NULL;
   MmrMessage *msg = r->rx;
-  MmrRegister *merged = NULL;
-  gboolean changed = FALSE;
 
   if (!mmr_wire_decode_into (bytes, msg, &error))
     {
@@ -418,16 +434,15 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
     }
   mmr_lamport_receive (&r->lamport, msg->lamport);
   mmr_hlc_receive (&r->hlc, msg->hlc, physical_now (r));
+  emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg);
   switch (msg->type)
     {
     case MMR_MSG_STATE:
-      changed = merge_all (r, msg, from, &merged);
-      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
+      merge_all (r, msg, from);
       if (msg->exchange != 0)     /* a FULL exchange: ship ours back */
         mmr_antientropy_answer_full (r, from, msg);
       break;
     case MMR_MSG_DIGEST:
-      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
       mmr_antientropy_answer_digest (r, from, msg);
       break;
     case MMR_MSG_DIGEST_REPLY:
@@ -435,32 +450,27 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
         {
           gboolean same = mmr_antientropy_reply_matches (r, msg);
 
-          changed = merge_all (r, msg, from, &merged);
-          emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
+          merge_all (r, msg, from);
           mmr_replica_note_recovery_reply (r, from);
           mmr_replica_exchange_reply (r, from, msg->exchange,
                                       MMR_REPLY_REGISTERS, same);
           break;
         }
-      changed = merge_all (r, msg, from, &merged);
-      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
+      merge_all (r, msg, from);
       mmr_antientropy_finish (r, from, msg);
       break;
     case MMR_MSG_MERKLE:
-      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
       mmr_antientropy_merkle (r, from, msg);
       break;
     case MMR_MSG_CRDT:
     case MMR_MSG_CRDT_DIGEST:
     case MMR_MSG_CRDT_REPLY:
     case MMR_MSG_CRDT_ACK:
-      emit_deliver (r, from, msg_id, g_bytes_get_size (bytes), msg, merged);
       mmr_replica_receive_crdt (r, from, msg);
       break;
     default:
       g_assert_not_reached ();
     }
-  (void) changed;
 }
 
 void

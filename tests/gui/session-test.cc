@@ -60,11 +60,11 @@ TEST (MmrSession, LogHoldsEveryEngineEventInOrder)
     ASSERT_EQ (ev (p.s, i)->seq, i);
   EXPECT_EQ (ev (p.s, 14)->kind, MMR_EV_PARTITION);
   EXPECT_STREQ (ev (p.s, 14)->detail, "partition A B | C");
-  EXPECT_EQ (ev (p.s, 58)->kind, MMR_EV_CONFLICT);
-  EXPECT_STREQ (ev (p.s, 58)->key, "cart");
-  ASSERT_EQ (ev (p.s, 58)->n_versions, 2u);
-  EXPECT_STREQ (ev (p.s, 58)->versions[0].value, "milk,flour");
-  EXPECT_STREQ (ev (p.s, 58)->versions[1].value, "eggs");
+  EXPECT_EQ (ev (p.s, 59)->kind, MMR_EV_CONFLICT);
+  EXPECT_STREQ (ev (p.s, 59)->key, "cart");
+  ASSERT_EQ (ev (p.s, 59)->n_versions, 2u);
+  EXPECT_STREQ (ev (p.s, 59)->versions[0].value, "milk,flour");
+  EXPECT_STREQ (ev (p.s, 59)->versions[1].value, "eggs");
 }
 
 TEST (MmrSession, StepIsOneEngineStep)
@@ -299,14 +299,14 @@ TEST (MmrSession, RunToConflictStopsAtTheConflict)
   ASSERT_TRUE (mmr_session_run_to_conflict (p.s));
   n = mmr_session_get_n_events (p.s);
   /* The delivery that met the concurrent write is one engine step:
-   * CONFLICT and RESOLVE while merging, then DELIVER, then the onward
+   * DELIVER, then CONFLICT and RESOLVE while merging, then the onward
    * push of the merged register. */
   EXPECT_EQ (n, 62u);
-  EXPECT_EQ (ev (p.s, 58)->kind, MMR_EV_CONFLICT);
-  EXPECT_EQ (ev (p.s, 59)->kind, MMR_EV_RESOLVE);
-  EXPECT_EQ (ev (p.s, 60)->kind, MMR_EV_DELIVER);
+  EXPECT_EQ (ev (p.s, 58)->kind, MMR_EV_DELIVER);
+  EXPECT_EQ (ev (p.s, 59)->kind, MMR_EV_CONFLICT);
+  EXPECT_EQ (ev (p.s, 60)->kind, MMR_EV_RESOLVE);
   EXPECT_EQ (ev (p.s, 61)->kind, MMR_EV_SEND);
-  for (guint i = 0; i < 58; i++)
+  for (guint i = 0; i < 59; i++)
     EXPECT_NE (ev (p.s, i)->kind, MMR_EV_CONFLICT) << i;
 }
 

@@ -193,15 +193,15 @@ TEST_F (MmrWindowTest, ClickingAnEventSelectsItWithItsDetails)
   frame = mmr_diagram_view_get_frame (diagram);
   ASSERT_TRUE (mmr_diagram_event_point (session (), frame,
                                         gtk_widget_get_width (dw),
-                                        gtk_widget_get_height (dw), 58, &x, &y));
+                                        gtk_widget_get_height (dw), 59, &x, &y));
   EXPECT_EQ (mmr_diagram_hit (session (), frame, gtk_widget_get_width (dw),
                               gtk_widget_get_height (dw), x + 2, y - 1),
-             58u);
-  mmr_diagram_view_select_event (diagram, 58);
-  EXPECT_EQ (mmr_diagram_view_get_selected (diagram), 58u);
-  details = mmr_diagram_describe_event (session (), 58);
+             59u);
+  mmr_diagram_view_select_event (diagram, 59);
+  EXPECT_EQ (mmr_diagram_view_get_selected (diagram), 59u);
+  details = mmr_diagram_describe_event (session (), 59);
   std::string text (details);
-  EXPECT_NE (text.find ("event 58: conflict at A with C, time 231.772ms"), std::string::npos)
+  EXPECT_NE (text.find ("event 59: conflict at A with C, time 231.772ms"), std::string::npos)
       << text;
   EXPECT_NE (text.find ("version vector {A:2, C:1}"), std::string::npos) << text;
   EXPECT_NE (text.find ("HLC 231772.0"), std::string::npos) << text;
