@@ -424,6 +424,13 @@ prepare (CheckOptions *o, Campaign *c)
     return usage ("--replicas and --strategy go with --random");
   if (o->out == NULL)
     o->out = g_strdup ("mmr-check-failures");
+  if (g_file_test (o->out, G_FILE_TEST_EXISTS)
+      && !g_file_test (o->out, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *m = g_strdup_printf (
+          "--out %s exists and is not a directory", o->out);
+      return usage (m);
+    }
   if (!o->random)
     {
       gsize len;

@@ -40,6 +40,10 @@ TEST (MmrCheckCli, BadInputExitsTwoNamingTheOption)
   r = mmr ({ "check" });
   EXPECT_EQ (r.status, 2);
   EXPECT_NE (r.err.find ("no scenario file given"), std::string::npos);
+  r = mmr ({ "check", "--random", "--out", "README.md" });
+  EXPECT_EQ (r.status, 2);
+  EXPECT_NE (r.err.find ("--out README.md exists and is not a directory"),
+             std::string::npos) << r.err;
   r = mmr ({ "check", "--seeds", "0", "docs/examples/demo.mmr" });
   EXPECT_EQ (r.status, 2);
   EXPECT_NE (r.err.find ("--seeds expects a whole number >= 1"),
