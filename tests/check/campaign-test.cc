@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <vector>
 #include <string>
 
 extern "C" {
@@ -178,4 +179,60 @@ TEST (MmrShrink, SetSeedReplacesOrAddsTheSeedLine)
 
   EXPECT_STREQ (a, "replicas A B\nseed 77\nA put k v\n");
   EXPECT_STREQ (b, "# x\nreplicas A B\nseed 78\nA put k v\n");
+}
+
+// Every scenario the docs and labs teach from keeps every invariant under
+// 30 seeds each.
+TEST (MmrCheckRun, EveryExampleAndLabScenarioHoldsEveryInvariant)
+{
+  const char *globs[] = { "docs/examples", "labs" };
+  guint n_files = 0;
+
+  for (const char *top : globs)
+    {
+      g_autofree char *root = g_build_filename (MMR_SOURCE_ROOT, top, nullptr);
+      std::vector<std::string> dirs = { root };
+      g_autoptr (GDir) d = g_dir_open (root, 0, nullptr);
+
+      ASSERT_NE (d, nullptr) << root;
+      for (const char *n; (n = g_dir_read_name (d)) != nullptr;)
+        {
+          g_autofree char *p = g_build_filename (root, n, nullptr);
+
+          if (g_file_test (p, G_FILE_TEST_IS_DIR))
+            dirs.push_back (p);
+        }
+      for (const std::string &dir : dirs)
+        {
+          g_autoptr (GDir) dd = g_dir_open (dir.c_str (), 0, nullptr);
+
+          for (const char *n; dd && (n = g_dir_read_name (dd)) != nullptr;)
+            {
+              if (!g_str_has_suffix (n, ".mmr"))
+                continue;
+              g_autofree char *p = g_build_filename (dir.c_str (), n, nullptr);
+              g_autoptr (GError) error = nullptr;
+              g_autoptr (MmrScript) s = mmr_script_load (p, &error);
+
+              ASSERT_NE (s, nullptr) << error->message;
+              n_files++;
+              for (guint64 seed = 0; seed < 30; seed++)
+                {
+                  g_autoptr (MmrCheckRun) run = mmr_check_run_script (
+                      s, seed, 0, &error);
+
+                  ASSERT_NE (run, nullptr) << p << ": " << error->message;
+                  EXPECT_FALSE (run->hit_limit) << p;
+                  for (guint i = 0; i < run->violations->len; i++)
+                    {
+                      const MmrViolation *v
+                          = (const MmrViolation *) run->violations->pdata[i];
+                      ADD_FAILURE () << p << " seed " << seed << ": "
+                                     << v->invariant << ": " << v->message;
+                    }
+                }
+            }
+        }
+    }
+  EXPECT_GE (n_files, 20u);
 }
