@@ -4,10 +4,13 @@
  *   mmr-inspector --export-diagram OUT FILE    render the space-time diagram
  *   mmr-inspector --export-topology OUT FILE   render the topology
  *        [--events N]  run only the first N events (default: to the end)
+ *        [--force]     replace an OUT that is not an export of ours
  *   mmr-inspector --bench                      frame times on a large run
  *
  * The export and bench modes never open a display (cairo only), so they
- * work on a server or in CI. Exit status: 0 on success, 2 on bad input
+ * work on a server or in CI. Exports follow store/output-guard.h: never
+ * over the scenario, an existing OUT replaced only when it is an export
+ * of ours (or with --force). Exit status: 0 on success, 2 on bad input
  * (a scenario's errors are reported as FILE:LINE:COL: message).
  */
 #include <string.h>
@@ -16,6 +19,8 @@
 #include "mmr-export.h"
 #include "mmr-gui-bench.h"
 #include "mmr-session.h"
+#include "store/output-guard.h"
+#include "store/part-file.h"
 
 typedef struct {
   char *diagram;
@@ -23,6 +28,7 @@ typedef struct {
   gint64 events;
   gboolean bench;
   gboolean dark;
+  gboolean force;
   char **files;
 } Options;
 
@@ -46,13 +52,36 @@ fail (const char *message)
   return 2;
 }
 
+/* store/output-guard.h's rules, before anything is written: never over
+ * the scenario; an existing file only if it is an export of ours. */
+static gboolean
+check_outputs (const Options *o, GError **error)
+{
+  g_autoptr (MmrOutputGuard) guard = mmr_output_guard_new (o->force);
+  const char *outs[] = { o->diagram, o->topology };
+
+  mmr_output_guard_add_input (guard, o->files[0], "scenario");
+  for (guint i = 0; i < G_N_ELEMENTS (outs); i++)
+    {
+      const MmrOutputFormat *f = outs[i] != NULL
+                                 ? mmr_export_output_format (outs[i]) : NULL;
+
+      /* A wrong extension is reported by the export itself. */
+      if (f != NULL && !mmr_output_guard_check (guard, outs[i], f, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 export_all (const Options *o)
 {
   g_autoptr (MmrSession) session = mmr_session_new ();
   g_autoptr (GError) error = NULL;
 
-  if (!mmr_session_load_file (session, o->files[0], &error))
+  mmr_part_file_install_cleanup ();
+  if (!check_outputs (o, &error)
+      || !mmr_session_load_file (session, o->files[0], &error))
     return fail (error->message);
   if (o->events >= 0)
     mmr_session_run_to_event (session, (guint64) o->events);
@@ -94,6 +123,8 @@ headless_main (int argc, char **argv)
       "Run only the first N events (default: the whole scenario)", "N" },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &o.dark,
       "Render with the dark style", NULL },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
+      "Replace an output file that is not an export of ours", NULL },
     { "bench", 0, 0, G_OPTION_ARG_NONE, &o.bench,
       "Time one frame of each view on a large run", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,

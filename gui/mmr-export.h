@@ -9,6 +9,7 @@
 
 #include "mmr-diagram-view.h"
 #include "mmr-session.h"
+#include "store/output-guard.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,10 @@ typedef enum {
   MMR_EXPORT_ERROR_FORMAT,   /* the file name is neither .png nor .svg */
   MMR_EXPORT_ERROR_WRITE,    /* cairo could not write the file */
 } MmrExportError;
+
+/* How an export of ours at @path (.png or .svg) is recognised, for
+ * store/output-guard.h; NULL for another extension. */
+const MmrOutputFormat *mmr_export_output_format (const char *path);
 
 /* Size of a diagram export: wide enough to read, one band per lane. */
 void     mmr_export_diagram_size (MmrSession *session, int *width,

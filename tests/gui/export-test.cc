@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <cairo.h>
+#include <unistd.h>
 
 extern "C" {
 #include "mmr-diagram-view.h"
@@ -250,4 +251,81 @@ TEST_F (MmrExport, CommandLineRefusesBadInputWithStatus2)
   EXPECT_TRUE (g_str_has_prefix (err.c_str (), ("mmr-inspector: " + path ("missing.mmr")).c_str ()))
       << err;
   EXPECT_FALSE (g_file_test (png.c_str (), G_FILE_TEST_EXISTS));
+}
+
+namespace {
+
+std::string
+file_sha256 (const std::string &path)
+{
+  g_autofree char *data = nullptr;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path.c_str (), &data, &len, nullptr))
+    return "<missing>";
+  g_autofree char *sum = g_compute_checksum_for_data (
+      G_CHECKSUM_SHA256, (const guchar *) data, len);
+  return sum;
+}
+
+}  // namespace
+
+/* store/output-guard.h's rules for the command line: an export of ours
+ * is replaced, anything else only with --force, the scenario never. */
+TEST_F (MmrExport, CommandLineReplacesOnlyItsOwnExports)
+{
+  std::string out, err, png = path ("d.png"), svg = path ("t.svg");
+  std::string scenario = path ("s.mmr");
+  std::string demo = source_path ("docs/examples/demo.mmr");
+  g_autofree char *text = nullptr;
+  const std::string hint = " that mmr wrote; move it away, give another "
+                           "file name, or pass --force to replace it\n";
+
+  ASSERT_TRUE (g_file_get_contents (demo.c_str (), &text, nullptr, nullptr));
+  ASSERT_TRUE (g_file_set_contents (scenario.c_str (), text, -1, nullptr));
+  for (int i = 0; i < 2; i++)
+    {
+      EXPECT_EQ (run_inspector ({ "--export-diagram", png, scenario }, &out,
+                                &err), 0) << err;
+      EXPECT_EQ (run_inspector ({ "--export-topology", svg, scenario }, &out,
+                                &err), 0) << err;
+    }
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png.c_str ());
+  EXPECT_EQ (cairo_surface_status (s), CAIRO_STATUS_SUCCESS)
+      << "the marked PNG still reads";
+  cairo_surface_destroy (s);
+
+  // Someone's pictures: refused untouched, replaced with --force.
+  std::string photo = path ("photo.png"), notes = path ("notes.svg");
+  ASSERT_TRUE (g_file_set_contents (photo.c_str (), "\x89PNG\r\n\x1a\n"
+                                    "not ours", -1, nullptr));
+  ASSERT_TRUE (g_file_set_contents (notes.c_str (), "<?xml version=\"1.0\"?>"
+                                    "\n<svg/>\n", -1, nullptr));
+  std::string before = file_sha256 (photo);
+  EXPECT_EQ (run_inspector ({ "--export-diagram", photo, scenario }, &out,
+                            &err), 2);
+  EXPECT_EQ (err, "mmr-inspector: " + photo + ": will not replace it: it is"
+                  " not a drawing (PNG)" + hint);
+  EXPECT_EQ (file_sha256 (photo), before);
+  before = file_sha256 (notes);
+  EXPECT_EQ (run_inspector ({ "--export-topology", notes, scenario }, &out,
+                            &err), 2);
+  EXPECT_EQ (err, "mmr-inspector: " + notes + ": will not replace it: it is"
+                  " not a drawing (SVG)" + hint);
+  EXPECT_EQ (file_sha256 (notes), before);
+  EXPECT_EQ (run_inspector ({ "--export-diagram", photo, "--force",
+                              scenario }, &out, &err), 0) << err;
+  EXPECT_NE (file_sha256 (photo), before);
+
+  // The scenario itself, under another name: never, even with --force.
+  std::string link = path ("link.png");
+  ASSERT_EQ (symlink (scenario.c_str (), link.c_str ()), 0);
+  before = file_sha256 (scenario);
+  EXPECT_EQ (run_inspector ({ "--export-diagram", link, "--force",
+                              scenario }, &out, &err), 2);
+  EXPECT_EQ (err, "mmr-inspector: " + link + ": will not write the drawing"
+                  " (PNG) there: it is the scenario this command reads; give"
+                  " another file name\n");
+  EXPECT_EQ (file_sha256 (scenario), before);
+  EXPECT_FALSE (g_file_test ((png + ".part").c_str (), G_FILE_TEST_EXISTS));
 }
