@@ -70,19 +70,13 @@ mmr_check_script_ends_settled (const MmrScript *script)
   return c->kind == MMR_CMD_HEAL && c->link_from < 0;
 }
 
+/* Exactly when "mmr run" makes a scratch database folder (a durability
+ * line in the header), so that a shrunk file reproduces under "mmr run"
+ * as it failed here. */
 static gboolean
 needs_databases (const MmrScript *script)
 {
-  if (script->config.durability != MMR_DURABILITY_NONE)
-    return TRUE;
-  for (guint i = 0; i < script->commands->len; i++)
-    {
-      const MmrCommand *c = script->commands->pdata[i];
-
-      if (c->kind == MMR_CMD_DURABILITY && c->count != MMR_DURABILITY_NONE)
-        return TRUE;
-    }
-  return FALSE;
+  return script->config.durability != MMR_DURABILITY_NONE;
 }
 
 /* The last settle ran to quiescence, anti-entropy is on, everyone is up. */
