@@ -30,8 +30,12 @@
  *                       seen (by the events' vector clocks: seen implies
  *                       happened-before) is shown; LWW- and MV-Register:
  *                       the value shown was set, and (MV) every set that
- *                       no other set happened after is shown. OR-Map is
- *                       not covered. Skipped after a crash that lost CRDT
+ *                       no other set happened after is shown. OR-Map,
+ *                       when nothing of the key was removed: each field
+ *                       shown is what its operations make it (counter
+ *                       fields the sum, set fields the union, register
+ *                       fields one value set); fields are not required
+ *                       to be shown. Skipped after a crash that lost CRDT
  *                       memory (durability other than sync).
  *
  * Interface: invariants.h (mmr_invariants_finish and the three
@@ -479,6 +483,94 @@ expect_elements (MmrInvariants *inv, const char *key, MmrCrdtType type,
     }
 }
 
+/* What the ops on @field of OR-Map @key make it show, by the same rules
+ * as the standalone types: incr sums, add unions (shown "{a,b}"), set
+ * shows one of the values set. NULL when an op removes anything (the
+ * observed-remove of fields is not specified here). */
+static gboolean
+ormap_field_ok (const MmrInvariants *inv, const char *key, const char *field,
+                const char *shown)
+{
+  gint64 sum = 0;
+  gboolean is_counter = FALSE, is_set = FALSE, set_match = FALSE;
+  g_autoptr (GPtrArray) added = g_ptr_array_new ();
+  gsize flen = strlen (field);
+
+  for (guint i = 0; i < inv->ops->len; i++)
+    {
+      const CheckOp *op = inv->ops->pdata[i];
+      const char *arg = op->arg;
+
+      if (strcmp (op->key, key) != 0 || arg == NULL
+          || strncmp (arg, field, flen) != 0 || arg[flen] != '=')
+        continue;
+      arg += flen + 1;
+      if (strcmp (op->op, "incr") == 0)
+        {
+          is_counter = TRUE;
+          sum += g_ascii_strtoll (arg, NULL, 10);
+        }
+      else if (strcmp (op->op, "add") == 0)
+        {
+          is_set = TRUE;
+          if (!has_value (added, arg))
+            g_ptr_array_add (added, (gpointer) arg);
+        }
+      else if (strcmp (op->op, "set") == 0)
+        set_match |= strcmp (arg, shown) == 0;
+    }
+  if (is_counter)
+    {
+      g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, sum);
+
+      return strcmp (want, shown) == 0;
+    }
+  if (is_set)
+    {
+      GString *want = g_string_new ("{");
+      gboolean ok;
+
+      g_ptr_array_sort (added, str_ptr_cmp);
+      for (guint i = 0; i < added->len; i++)
+        g_string_append_printf (want, "%s%s", i > 0 ? "," : "",
+                                (const char *) added->pdata[i]);
+      g_string_append_c (want, '}');
+      ok = strcmp (want->str, shown) == 0;
+      g_string_free (want, TRUE);
+      return ok;
+    }
+  return set_match;
+}
+
+static void
+check_ormap (MmrInvariants *inv, const char *key, const GPtrArray *values)
+{
+  for (guint i = 0; i < inv->ops->len; i++)
+    {
+      const CheckOp *op = inv->ops->pdata[i];
+
+      if (strcmp (op->key, key) == 0 && strcmp (op->op, "rem") == 0)
+        return;
+    }
+  for (guint i = 0; i < values->len; i++)
+    {
+      const char *fv = values->pdata[i];
+      const char *eq = strchr (fv, '=');
+      g_autofree char *field = eq != NULL ? g_strndup (fv, (gsize) (eq - fv))
+                                          : g_strdup (fv);
+
+      if (eq == NULL || !ormap_field_ok (inv, key, field, eq + 1))
+        {
+          g_autofree char *why = g_strdup_printf (
+              "'%s' is not what the operations on field '%s' make it (sum "
+              "of incr, union of add, one of the values set)", fv, field);
+
+          crdt_wrong (inv, key, MMR_CRDT_ORMAP, values, why);
+          return;
+        }
+    }
+}
+
 void
 mmr_invariants_check_crdt (MmrInvariants *inv, const char *key,
                            MmrCrdtType type, const GPtrArray *values)
@@ -505,8 +597,11 @@ mmr_invariants_check_crdt (MmrInvariants *inv, const char *key,
           && values->len != 1)
         crdt_wrong (inv, key, type, values, "a set register shows one value");
       return;
+    case MMR_CRDT_ORMAP:
+      check_ormap (inv, key, values);
+      return;
     default:
-      return;   /* OR-Map: not specified here (docs/checking.md) */
+      return;
     }
 }
 

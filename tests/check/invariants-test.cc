@@ -419,3 +419,28 @@ TEST (MmrCheckRun, ConvergenceIsOwedOnlyAfterHealThenSettle)
   EXPECT_FALSE (mmr_check_script_ends_settled (b));
   EXPECT_FALSE (mmr_check_script_ends_settled (c));
 }
+
+TEST (MmrInvariants, OrMapFieldsFollowTheirOperations)
+{
+  g_autoptr (MmrInvariants) inv = mmr_invariants_new (nullptr);
+  MmrEvent a = op_event (0, 0, "m", "incr visits=2", 1);
+  MmrEvent b = op_event (1, 1, "m", "incr visits=3", 1);
+  MmrEvent c = op_event (2, 0, "m", "add tags=e2", 2);
+  MmrEvent d = op_event (3, 1, "m", "add tags=e1", 2);
+  MmrEvent e = op_event (4, 1, "m", "set name=v1", 3);
+  g_autoptr (GPtrArray) shown = g_ptr_array_new ();
+
+  for (MmrEvent *ev : { &a, &b, &c, &d, &e })
+    mmr_invariants_observe (inv, ev);
+  g_ptr_array_add (shown, (gpointer) "name=v1");
+  g_ptr_array_add (shown, (gpointer) "tags={e1,e2}");
+  g_ptr_array_add (shown, (gpointer) "visits=5");
+  mmr_invariants_check_crdt (inv, "m", MMR_CRDT_ORMAP, shown);
+  EXPECT_EQ (mmr_invariants_find (inv, MMR_INV_CRDT_SPEC), nullptr);
+  shown->pdata[2] = (gpointer) "visits=3";
+  mmr_invariants_check_crdt (inv, "m", MMR_CRDT_ORMAP, shown);
+  EXPECT_EQ (violation (inv, MMR_INV_CRDT_SPEC),
+             "ormap 'm' shows {name=v1, tags={e1,e2}, visits=3}; 'visits=3' "
+             "is not what the operations on field 'visits' make it (sum of "
+             "incr, union of add, one of the values set)");
+}
