@@ -34,6 +34,7 @@ typedef struct {
   gboolean json;
   gboolean reveal;
   char **dirs;
+  MmrRunLimits limits;
 } LabOptions;
 
 static void
@@ -123,13 +124,22 @@ load_lab (const char *dir, const char *answers_path, gboolean must_exist,
   return g_steal_pointer (&lab);
 }
 
+/* NULL with @error when a run limit stopped the lab: then no report,
+ * and exit 2 as for a lab that cannot run at all. */
 static MmrLabRunner *
-run_lab (const MmrLab *lab)
+run_lab (const LabOptions *o, const MmrLab *lab, GError **error)
 {
-  MmrLabRunner *runner = mmr_lab_runner_new (lab);
+  g_autoptr (MmrLabRunner) runner = mmr_lab_runner_new (lab);
 
+  mmr_lab_runner_set_limits (runner, &o->limits);
   mmr_lab_runner_run (runner);
-  return runner;
+  if (mmr_lab_runner_get_error (runner) != NULL)
+    {
+      g_propagate_error (error,
+                         g_error_copy (mmr_lab_runner_get_error (runner)));
+      return NULL;
+    }
+  return g_steal_pointer (&runner);
 }
 
 static gboolean
@@ -155,7 +165,11 @@ run_one (const LabOptions *o)
       fprintf (stderr, "%s\n", error->message);
       return MMR_EXIT_USAGE;
     }
-  runner = run_lab (lab);
+  if ((runner = run_lab (o, lab, &error)) == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return MMR_EXIT_USAGE;
+    }
   if (o->json)
     print_json (mmr_lab_report_json (runner, answers, o->reveal));
   else
@@ -214,7 +228,8 @@ run_entry (const LabOptions *o, const MmrLabEntry *e, JsonArray *reports)
                   &error);
   if (lab == NULL)
     return report_bad_entry (e, error, reports);
-  runner = run_lab (lab);
+  if ((runner = run_lab (o, lab, &error)) == NULL)
+    return report_bad_entry (e, error, reports);
   if (reports != NULL)
     {
       json_array_add_element (reports,
@@ -359,13 +374,16 @@ cmd_run (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   int rc;
 
+  mmr_run_limits_init_default (&o.limits);
+  g_option_context_add_group (ctx, mmr_run_limits_option_group_new (&o.limits));
   g_option_context_set_summary (ctx,
       "Runs every step of the lab in LAB_DIR (labs/NN-topic), evaluates its\n"
       "checks and computes each question's answer from the run, then grades\n"
       "the answers given with --answers. Format: docs/labs.md.");
   g_option_context_set_description (ctx,
       "Exit status: 0 every check holds and every answer is right,\n"
-      "1 a check failed or an answer is wrong or missing, 2 bad input.\n"
+      "1 a check failed or an answer is wrong or missing, 2 bad input or\n"
+      "a run limit hit (see --help-limits).\n"
       "Example: mmr lab run labs/02-version-vectors --answers my-answers.txt");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_set_prgname ("mmr lab run");

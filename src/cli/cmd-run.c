@@ -42,6 +42,7 @@ typedef struct {
   char *data;
   gboolean force;
   char **files;
+  MmrRunLimits limits;
 } RunOptions;
 
 static gboolean
@@ -185,6 +186,7 @@ run_file (const RunOptions *o, const char *holder, gboolean use_seed,
       if (rec == NULL)
         return failure (error);
     }
+  mmr_runner_set_limits (runner, &o->limits);
   if (o->trace != NULL)
     {
       trace = mmr_part_file_open (o->trace, &error);
@@ -195,6 +197,10 @@ run_file (const RunOptions *o, const char *holder, gboolean use_seed,
     }
   run_with_progress (runner);
   g_clear_pointer (&tw, mmr_trace_writer_free);
+  /* A run limit stopped the run: a failure like any other, found before
+   * any output is put in place. */
+  if (mmr_runner_get_error (runner) != NULL)
+    return failure (mmr_runner_get_error (runner));
   if ((trace != NULL && !mmr_part_file_commit (trace, 0, &error))
       || (rec != NULL && !mmr_recorder_finish (rec, &error))
       || (data != NULL && o->data != NULL
@@ -236,6 +242,8 @@ mmr_cmd_run (int argc, char **argv)
   guint64 seed = 0;
   int rc;
 
+  mmr_run_limits_init_default (&o.limits);
+  g_option_context_add_group (ctx, mmr_run_limits_option_group_new (&o.limits));
   g_option_context_set_summary (ctx,
       "Runs the scenario FILE (.mmr, see docs/scenario-language.md) on\n"
       "simulated replicas and prints each replica's final state, conflicts,\n"
@@ -244,7 +252,8 @@ mmr_cmd_run (int argc, char **argv)
   g_option_context_set_description (ctx,
       "Outputs never replace the scenario, nor a file mmr did not write\n"
       "(unless --force); --data DIR is locked while the run goes.\n"
-      "Exit status: 0 every expectation holds, 1 one failed, 2 bad input.\n"
+      "Exit status: 0 every expectation holds, 1 one failed, 2 bad input\n"
+      "or a run limit hit (see --help-limits).\n"
       "Example: mmr run docs/examples/demo.mmr --seed 7 --json");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_set_prgname ("mmr run");

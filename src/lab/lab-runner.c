@@ -13,8 +13,13 @@
  * folder, removed with the world: a lab never touches the student's
  * files.
  *
- * Interface: mmr_lab_runner_new/free(), _step(), _run_step(), _run(), the
- * getters. Invariant: results[i]->is_done for every i < step index.
+ * A world's run obeys the run limits (scenario/runner.h): one that hits
+ * a limit stops the whole lab, with the limit's message pointing at the
+ * lab or world file line that ran into it (mmr_lab_runner_get_error).
+ *
+ * Interface: mmr_lab_runner_new/free(), _set_limits(), _step(),
+ * _run_step(), _run(), _get_error(), the getters. Invariant:
+ * results[i]->is_done for every i < step index.
  * Taught in docs/labs.md ("How a lab runs").
  */
 #include "lab/lab-runner.h"
@@ -37,6 +42,8 @@ struct _MmrLabRunner {
   guint n_seen;            /* expectations of scenario already collected */
   guint n_unsettled_seen;
   guint n_failed;
+  MmrRunLimits limits;     /* for every world's runner */
+  GError *error;           /* a run limit stopped the lab; NULL otherwise */
 };
 
 static void
@@ -73,6 +80,7 @@ mmr_lab_runner_new (const MmrLab *lab)
 
   r->lab = lab;
   r->world = -1;
+  mmr_run_limits_init_default (&r->limits);
   r->results = g_ptr_array_new_with_free_func ((GDestroyNotify) result_free);
   for (guint i = 0; i < lab->steps->len; i++)
     {
@@ -114,8 +122,20 @@ mmr_lab_runner_free (MmrLabRunner *r)
     return;
   drop_world (r);
   g_ptr_array_unref (r->results);
+  g_clear_error (&r->error);
   g_free (r);
 }
+
+void
+mmr_lab_runner_set_limits (MmrLabRunner *r, const MmrRunLimits *limits)
+{
+  g_return_if_fail (limits != NULL);
+  r->limits = *limits;
+  if (r->scenario != NULL)
+    mmr_runner_set_limits (r->scenario, limits);
+}
+
+const GError *mmr_lab_runner_get_error (const MmrLabRunner *r) { return r->error; }
 
 const MmrLab *mmr_lab_runner_get_lab (const MmrLabRunner *r) { return r->lab; }
 guint mmr_lab_runner_get_step_index (const MmrLabRunner *r) { return r->s; }
@@ -235,6 +255,8 @@ start_world (MmrLabRunner *r, int world)
   if (error == NULL)
     r->scenario = mmr_runner_new_full (script, FALSE, 0, r->data_dir,
                                        &error);
+  if (r->scenario != NULL)
+    mmr_runner_set_limits (r->scenario, &r->limits);
   if (r->scenario == NULL)
     {
       g_autofree char *text = g_strdup_printf ("world %s",
@@ -280,6 +302,27 @@ end_step (MmrLabRunner *r)
   r->is_started = FALSE;
 }
 
+/* The scenario runner stopped at a limit while running the command at
+ * script line @line: the same message, at the lab's or the world file's
+ * line instead of the assembled script's. */
+static void
+stop_at_limit (MmrLabRunner *r, guint line)
+{
+  const MmrLabWorld *w = current_world (r);
+  const GError *e = mmr_runner_get_error (r->scenario);
+  g_autofree char *prefix = g_strdup_printf ("%s:%u: ", w->script->filename,
+                                             line);
+  g_autofree char *world_path = g_build_filename (r->lab->dir, w->path,
+                                                  NULL);
+  gboolean in_world_file = line <= w->n_world_lines;
+
+  g_return_if_fail (g_str_has_prefix (e->message, prefix));
+  r->error = g_error_new (e->domain, e->code, "%s:%u: %s",
+                          in_world_file ? world_path : r->lab->path,
+                          in_world_file ? line : line - w->n_world_lines,
+                          e->message + strlen (prefix));
+}
+
 /* DOC: lab-stops */
 gboolean
 mmr_lab_runner_step (MmrLabRunner *r)
@@ -289,7 +332,7 @@ mmr_lab_runner_step (MmrLabRunner *r)
   const MmrCommand *c;
   guint stop;
 
-  if (r->s >= r->lab->steps->len)
+  if (r->s >= r->lab->steps->len || r->error != NULL)
     return FALSE;
   if (!r->is_started)
     {
@@ -310,8 +353,15 @@ mmr_lab_runner_step (MmrLabRunner *r)
   c = mmr_runner_current_command (r->scenario);
   if (c != NULL && c->line <= stop)
     {
+      guint line = c->line;
+
       mmr_runner_step (r->scenario);
       collect_checks (r);
+      if (mmr_runner_get_error (r->scenario) != NULL)
+        {
+          stop_at_limit (r, line);
+          return FALSE;
+        }
     }
   else if (r->q < step->questions->len)
     answer_question (r, res->outcomes->pdata[r->q++]);

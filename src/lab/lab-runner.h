@@ -49,6 +49,16 @@ typedef struct _MmrLabRunner MmrLabRunner;
 MmrLabRunner *mmr_lab_runner_new  (const MmrLab *lab);
 void          mmr_lab_runner_free (MmrLabRunner *runner);
 
+/* Every world's scenario runner gets these limits (copied; default:
+ * mmr_run_limits_init_default). */
+void     mmr_lab_runner_set_limits (MmrLabRunner *runner,
+                                    const MmrRunLimits *limits);
+/* Set when a world's run hit a limit (MMR_RUNNER_ERROR_LIMIT), as
+ * "FILE:LINE: ..." naming the lab or world file line; the lab then stops:
+ * mmr_lab_runner_step returns FALSE and its results are incomplete.
+ * Borrowed; NULL otherwise. */
+const GError *mmr_lab_runner_get_error (const MmrLabRunner *runner);
+
 /* One unit of work; FALSE when the lab has finished. */
 gboolean mmr_lab_runner_step     (MmrLabRunner *runner);
 /* Runs to the end of the current step; FALSE when there was none. */

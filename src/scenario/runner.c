@@ -134,6 +134,8 @@ gboolean mmr_runner_is_done (const MmrRunner *r) { return r->state == RUNNER_DON
 const MmrCommand *
 mmr_runner_current_command (const MmrRunner *r)
 {
+  if (r->state == RUNNER_DONE)   /* finished, or stopped at a limit */
+    return NULL;
   if (r->state == RUNNER_RUNNING || r->state == RUNNER_SETTLING)
     return r->script->commands->pdata[r->pc - 1];
   if (r->pc < r->script->commands->len)
@@ -142,15 +144,6 @@ mmr_runner_current_command (const MmrRunner *r)
 }
 
 /* ---- run limits ---- */
-
-/* DOC: run-limits-default */
-void
-mmr_run_limits_init_default (MmrRunLimits *limits)
-{
-  limits->max_events = MMR_RUN_DEFAULT_MAX_EVENTS;
-  limits->max_time_us = MMR_RUN_DEFAULT_MAX_TIME_US;
-  limits->max_in_flight = MMR_RUN_DEFAULT_MAX_IN_FLIGHT;
-}
 
 void
 mmr_runner_set_limits (MmrRunner *r, const MmrRunLimits *limits)

@@ -69,7 +69,7 @@ TEST (MmrRunLimits, DefaultsAreDocumentedValues)
   MmrRunLimits l;
 
   mmr_run_limits_init_default (&l);
-  EXPECT_EQ (l.max_events, 50000000u);
+  EXPECT_EQ (l.max_events, 10000000u);
   EXPECT_EQ (l.max_time_us, G_GINT64_CONSTANT (86400000000));
   EXPECT_EQ (l.max_in_flight, 1000000u);
 }
