@@ -14,7 +14,8 @@
  *     bytes, whatever that message held before.
  *
  * Not part of the default build; docs/wire-format.md ("Fuzzing") shows the
- * one clang command that builds it.
+ * one clang command that builds it, and fuzz/build-fuzzers.sh builds it
+ * with the other targets.
  */
 #include <string.h>
 

@@ -1,0 +1,79 @@
+#!/bin/sh
+# build-fuzzers.sh - builds the libFuzzer targets with clang and seeds
+# their corpora (docs/checking.md, "Fuzzing").
+#
+#   fuzz/build-fuzzers.sh CLANG SOURCE_ROOT OUT_DIR
+#
+# The engine (src/core .. src/lab) is compiled once more, with clang and
+# coverage, AddressSanitizer and UBSan, into OUT_DIR/obj; an object is
+# rebuilt when its source changed, all of them when any header did. Each
+# target links fuzz/NAME.c with every object. The seeds are copied from
+# docs/examples and labs on every build (OUT_DIR/seeds/NAME, a few dozen
+# small files); what a fuzzer finds goes to OUT_DIR/corpus/NAME, never
+# into the source tree.
+set -eu
+
+clang=$1
+src=$(cd "$2" && pwd)
+out=$(mkdir -p "$3" && cd "$3" && pwd)
+obj=$out/obj
+flags="-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
+  -std=c11 -D_GNU_SOURCE -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74
+  -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 -I$src/src
+  $(pkg-config --cflags glib-2.0 gobject-2.0 json-glib-1.0 sqlite3)"
+libs="$(pkg-config --libs glib-2.0 gobject-2.0 json-glib-1.0 sqlite3) -lm"
+
+# --- seeds -----------------------------------------------------------
+seeds=$out/seeds
+rm -rf "$seeds" "$out/lab-dir"
+mkdir -p "$seeds/scenario" "$seeds/run" "$seeds/lab" "$seeds/wire" \
+  "$out/lab-dir" "$out/corpus/scenario" "$out/corpus/run" \
+  "$out/corpus/lab" "$out/corpus/wire"
+for f in "$src"/docs/examples/*.mmr "$src"/labs/*/*.mmr; do
+  name=$(basename "$(dirname "$f")")-$(basename "$f")
+  cp "$f" "$seeds/scenario/$name"
+  cp "$f" "$seeds/run/$name"
+done
+# The lab target parses its input as a lab file of one folder holding
+# every lab's worlds, starter files, and guides joined as one guide.md.
+for d in "$src"/labs/*/; do
+  n=$(basename "$d")
+  [ -f "$d/lab.mmrlab" ] && cp "$d/lab.mmrlab" "$seeds/lab/$n.mmrlab"
+  for f in "$d"*.mmr; do
+    [ -e "$out/lab-dir/$(basename "$f")" ] || cp "$f" "$out/lab-dir/"
+  done
+  [ -f "$d/guide.md" ] && cat "$d/guide.md" >> "$out/lab-dir/guide.md"
+  [ -d "$d/starter" ] && mkdir -p "$out/lab-dir/starter" \
+    && cp "$d"/starter/* "$out/lab-dir/starter/"
+done
+
+# --- objects ---------------------------------------------------------
+mkdir -p "$obj"
+all=
+if [ ! -e "$obj/.stamp" ] \
+   || [ -n "$(find "$src/src" "$src/fuzz" -name '*.h' -newer "$obj/.stamp" \
+              | head -n 1)" ]; then
+  all=yes
+fi
+objects=
+for c in "$src"/src/core/*.c "$src"/src/crdt/*.c "$src"/src/store/*.c \
+         "$src"/src/net/*.c "$src"/src/sync/*.c "$src"/src/sim/*.c \
+         "$src"/src/scenario/*.c "$src"/src/lab/*.c; do
+  o=$obj/$(basename "$(dirname "$c")")-$(basename "$c" .c).o
+  if [ -n "$all" ] || [ ! -e "$o" ] || [ "$c" -nt "$o" ]; then
+    # shellcheck disable=SC2086
+    "$clang" $flags -fsanitize=fuzzer-no-link,address,undefined \
+      -c "$c" -o "$o"
+  fi
+  objects="$objects $o"
+done
+touch "$obj/.stamp"
+
+# --- targets ---------------------------------------------------------
+for t in scenario-fuzz lab-fuzz run-fuzz wire-fuzz; do
+  # shellcheck disable=SC2086
+  "$clang" $flags -Wall -Wextra -Werror \
+    -DMMR_FUZZ_LAB_DIR="\"$out/lab-dir\"" \
+    -fsanitize=fuzzer,address,undefined "$src/fuzz/$t.c" $objects $libs \
+    -o "$out/$t"
+done
