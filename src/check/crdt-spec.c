@@ -15,13 +15,15 @@
  *                        add that no remove of it happened after (by the
  *                        events' vector clocks: to have seen an add, a
  *                        remove must happen after it) is shown;
- *   lwwreg               one value, and it was set;
+ *   lwwreg               the value of the set with the largest stamp
+ *                        (ts, logical, replica, value): the stamp from the
+ *                        scenario's clock (docs/crdts.md), read at the OP;
  *   mvreg                every value shown was set; every set that no
  *                        other set happened after is shown;
  *   ormap                when nothing of the key was removed: each field
  *                        shown is what its operations make it (counter
  *                        fields the sum, set fields the union, register
- *                        fields one value set).
+ *                        fields the set with the largest stamp).
  *
  * Skipped after a crash that lost CRDT memory (durability other than
  * sync): acknowledged operations may then be gone legitimately.
@@ -127,6 +129,51 @@ check_set (MmrInvariants *inv, const char *key, MmrCrdtType type,
       }
 }
 
+/* LWW order of two sets: (ts, logical, replica, value). */
+static int
+lww_cmp (const CheckOp *a, const char *va, const CheckOp *b, const char *vb)
+{
+  if (a->ts != b->ts)
+    return a->ts < b->ts ? -1 : 1;
+  if (a->ts_logical != b->ts_logical)
+    return a->ts_logical < b->ts_logical ? -1 : 1;
+  if (a->replica != b->replica)
+    return a->replica < b->replica ? -1 : 1;
+  return strcmp (va, vb);
+}
+
+/* The value the LWW-largest "set" of @key shows (for an OR-Map field,
+ * @field's; NULL for a plain register); NULL when none was set. */
+static const char *
+lww_winner (const MmrInvariants *inv, const char *key, const char *field)
+{
+  const CheckOp *best = NULL;
+  const char *best_v = NULL;
+  gsize flen = field != NULL ? strlen (field) : 0;
+
+  for (guint i = 0; i < inv->ops->len; i++)
+    {
+      const CheckOp *op = inv->ops->pdata[i];
+      const char *v = op->arg;
+
+      if (strcmp (op->key, key) != 0 || strcmp (op->op, "set") != 0
+          || v == NULL)
+        continue;
+      if (field != NULL)
+        {
+          if (strncmp (v, field, flen) != 0 || v[flen] != '=')
+            continue;
+          v += flen + 1;
+        }
+      if (best == NULL || lww_cmp (op, v, best, best_v) > 0)
+        {
+          best = op;
+          best_v = v;
+        }
+    }
+  return best_v;
+}
+
 /* Did @a happen before @b? By the events' vector clocks. */
 static gboolean
 happened_before (const CheckOp *a, const CheckOp *b)
@@ -200,7 +247,8 @@ ormap_field_ok (const MmrInvariants *inv, const char *key, const char *field,
                 const char *shown)
 {
   gint64 sum = 0;
-  gboolean is_counter = FALSE, is_set = FALSE, set_match = FALSE;
+  gboolean is_counter = FALSE, is_set = FALSE;
+  const char *winner = lww_winner (inv, key, field);
   g_autoptr (GPtrArray) added = g_ptr_array_new ();
   gsize flen = strlen (field);
 
@@ -224,8 +272,6 @@ ormap_field_ok (const MmrInvariants *inv, const char *key, const char *field,
           if (!has_value (added, arg))
             g_ptr_array_add (added, (gpointer) arg);
         }
-      else if (strcmp (op->op, "set") == 0)
-        set_match |= strcmp (arg, shown) == 0;
     }
   if (is_counter)
     {
@@ -247,7 +293,7 @@ ormap_field_ok (const MmrInvariants *inv, const char *key, const char *field,
       g_string_free (want, TRUE);
       return ok;
     }
-  return set_match;
+  return winner != NULL && strcmp (winner, shown) == 0;
 }
 
 static void
@@ -271,7 +317,7 @@ check_ormap (MmrInvariants *inv, const char *key, const GPtrArray *values)
         {
           g_autofree char *why = g_strdup_printf (
               "'%s' is not what the operations on field '%s' make it (sum "
-              "of incr, union of add, one of the values set)", fv, field);
+              "of incr, union of add, the LWW-largest set)", fv, field);
 
           crdt_wrong (inv, key, MMR_CRDT_ORMAP, values, why);
           return;
@@ -301,9 +347,15 @@ mmr_invariants_check_crdt (MmrInvariants *inv, const char *key,
     case MMR_CRDT_MV_REGISTER:
       expect_elements (inv, key, type, must, may);
       check_set (inv, key, type, values, must, may);
-      if (type == MMR_CRDT_LWW_REGISTER && g_hash_table_size (may) > 0
-          && values->len != 1)
-        crdt_wrong (inv, key, type, values, "a set register shows one value");
+      if (type == MMR_CRDT_LWW_REGISTER)
+        {
+          const char *w = lww_winner (inv, key, NULL);
+          g_autofree char *why = g_strdup_printf (
+              "the set with the largest stamp wrote '%s'", w);
+
+          if (w != NULL && (values->len != 1 || strcmp (values->pdata[0], w)))
+            crdt_wrong (inv, key, type, values, why);
+        }
       return;
     case MMR_CRDT_ORMAP:
       check_ormap (inv, key, values);

@@ -25,6 +25,8 @@ typedef struct {
   MmrVersionVector clock;   /* the event's vector clock: what it had seen */
   guint64 seq;
   gboolean present_before;  /* arg was visible at the replica just before */
+  gint64 ts;                /* the LWW stamp a set gets (check_lww_stamp) */
+  guint32 ts_logical;
 } CheckOp;
 
 /* What a replica held for one register at its last change. */

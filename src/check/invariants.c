@@ -521,6 +521,37 @@ note_strategy (MmrInvariants *inv)
   inv->durability = cfg->durability;
 }
 
+/* The stamp an LWW write of a CRDT gets: the writing replica's clock
+ * chosen by the scenario's "clock" (physical: its skewed reading; lamport:
+ * the counter; hlc: (l, c)), read at the OP event, where the replica has
+ * just ticked it for this write. Without a world, the event's HLC. */
+static void
+check_lww_stamp (MmrInvariants *inv, const MmrEvent *ev, CheckOp *op)
+{
+  gint64 pt;
+  guint64 lamport;
+  MmrHlc hlc;
+
+  op->ts = ev->hlc.l;
+  op->ts_logical = ev->hlc.c;
+  if (inv->world == NULL)
+    return;
+  mmr_world_get_clocks (inv->world, op->replica, &pt, &lamport, &hlc);
+  switch (mmr_world_get_config (inv->world)->clock)
+    {
+    case MMR_CLOCK_PHYSICAL:
+      op->ts = pt;
+      op->ts_logical = 0;
+      break;
+    case MMR_CLOCK_LAMPORT:
+      op->ts = (gint64) lamport;
+      op->ts_logical = 0;
+      break;
+    default:
+      break;
+    }
+}
+
 static void
 note_op (MmrInvariants *inv, const MmrEvent *ev)
 {
@@ -535,6 +566,7 @@ note_op (MmrInvariants *inv, const MmrEvent *ev)
   op->arg = space != NULL ? g_strdup (space + 1) : NULL;
   op->clock = ev->clock;
   op->seq = ev->seq;
+  check_lww_stamp (inv, ev, op);
   before = g_hash_table_lookup (inv->crdt_before[op->replica], ev->key);
   for (guint i = 0; before != NULL && op->arg != NULL && i < before->len; i++)
     op->present_before |= strcmp (before->pdata[i], op->arg) == 0;
