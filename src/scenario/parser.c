@@ -6,7 +6,8 @@
  * the world's starting configuration; everything else becomes a list of
  * commands that the runner replays in order.
  *
- * How a line is read:
+ * How a line is read (a UTF-8 byte order mark that begins the file is
+ * dropped first, and refused anywhere else):
  *   1. it ends at '\n'; a '\r' just before is dropped, so CRLF files work;
  *   2. it must be UTF-8 without control characters (tabs aside), so every
  *      message can quote what it saw, the source can be stored as JSON and
@@ -158,6 +159,7 @@ typedef struct {
   guint seed_line;
   guint granularity_line;
   guint first_action_line;
+  MmrClockSource clock;    /* after the header: the clock at this line */
   GHashTable *clients;     /* client name -> replica index + 1 */
   GHashTable *types;       /* key -> MmrCrdtType + 1 (declared CRDT keys) */
 } Parser;
@@ -704,6 +706,10 @@ add_command (Parser *P, MmrCommand *c)
   g_ptr_array_add (P->script->commands, c);
 }
 
+/* DOC: header-end
+ * The header ends at the first action, a declaration ("type", "client")
+ * included: from there on the configuration is final, and a setting is a
+ * command that runs at its place in the run. */
 static void
 begin_action (Parser *P)
 {
@@ -711,6 +717,7 @@ begin_action (Parser *P)
     return;
   P->in_header = FALSE;
   P->first_action_line = P->line_no;
+  P->clock = P->script->config.clock;
 }
 
 /* DOC: header-folding
@@ -892,9 +899,20 @@ cmd_durability (Parser *P, const Token *cmd)
       || (i = parse_choice (P, &t, words, 3, "none, sync or async")) < 0
       || !expect_end (P))
     return FALSE;
+  /* DOC: durability-mid-run
+   * The databases are opened with the world, as the header says: a run
+   * started without them cannot begin writing through halfway (the
+   * writes acknowledged so far are on no disk), nor can one stop. A run
+   * with databases may switch between sync and async. */
   if (!P->in_header && i == 0)
-    return fail (P, t.col, "'durability none' must come before the first "
-                 "action: the databases are opened when the run starts");
+    return fail (P, cmd->col, "'durability none' must come before the first "
+                 "action (line %u): the databases are opened when the run "
+                 "starts", P->first_action_line);
+  if (!P->in_header && P->script->config.durability == MMR_DURABILITY_NONE)
+    return fail (P, cmd->col, "'durability %s' must come before the first "
+                 "action (line %u) unless the header chooses sync or async: "
+                 "the databases are opened when the run starts", words[i],
+                 P->first_action_line);
   c = command_new (P, MMR_CMD_DURABILITY, cmd);
   c->count = i;
   emit_setting (P, c);
@@ -964,6 +982,23 @@ cmd_clock (Parser *P, const Token *cmd)
                             "physical, lamport or hlc")) < 0
       || !expect_end (P))
     return FALSE;
+  /* DOC: clock-mid-run
+   * Physical and HLC stamps are both microseconds of the replica's clock,
+   * so a run may switch between them and old and new stamps still
+   * compare. A Lamport stamp is a counter: mixed with microseconds, LWW
+   * would let any older write beat a newer one. */
+  if (!P->in_header && (values[i] == MMR_CLOCK_LAMPORT)
+                       != (P->clock == MMR_CLOCK_LAMPORT))
+    return fail (P, cmd->col, values[i] == MMR_CLOCK_LAMPORT
+                 ? "'clock %s' must come before the first action (line %u): "
+                   "Lamport stamps are counters and do not compare with the "
+                   "stamps in microseconds already written"
+                 : "'clock %s' must come before the first action (line %u): "
+                   "its stamps are microseconds and do not compare with the "
+                   "Lamport stamps already written",
+                 words[i], P->first_action_line);
+  if (!P->in_header)
+    P->clock = values[i];
   c = command_new (P, MMR_CMD_CLOCK, cmd);
   c->clock = values[i];
   emit_setting (P, c);
@@ -1897,6 +1932,10 @@ load_line (Parser *P, const char *start, gsize len)
       if (ch != '\t' && g_unichar_iscntrl (ch))
         return fail (P, col_at (P, q), "control character U+%04X is not "
                      "allowed", ch);
+      /* Invisible: inside a word it would make "A" an unknown replica. */
+      if (ch == 0xFEFF)
+        return fail (P, col_at (P, q), "a byte order mark (U+FEFF) may "
+                     "only begin the file");
     }
   cut_comment (P->line);
   P->p = P->line;
@@ -1928,9 +1967,19 @@ parse_text (const char *filename, const char *text, gsize len,
 {
   g_autoptr (MmrScript) script = g_new0 (MmrScript, 1);
   Parser P = { 0 };
-  const char *start = text, *end = text + len;
+  const char *start, *end = text + len;
   gboolean ok = TRUE;
 
+  /* DOC: bom
+   * Editors on Windows may begin a UTF-8 file with a byte order mark. It
+   * says nothing in UTF-8 and is no part of the scenario: dropped before
+   * line 1, whose columns then count from its first real character. */
+  if (len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+    {
+      text += 3;
+      len -= 3;
+    }
+  start = text;
   script->filename = g_strdup (filename);
   script->source = g_strndup (text, len);
   mmr_world_config_init (&script->config);

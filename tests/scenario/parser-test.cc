@@ -302,6 +302,56 @@ TEST (MmrScriptParser, SettingsAfterTheFirstActionAreCommands)
   EXPECT_EQ (cmd (s, 11)->us, 0);
 }
 
+TEST (MmrScriptParser, SettingsValidMidRunStayCommandsAfterADeclaration)
+{
+  Script s = parse_ok ("replicas A B\n"
+                       "durability async\n"
+                       "type likes pncounter\n"
+                       "client alice at A\n"
+                       "durability sync\n"
+                       "strategy siblings\n"
+                       "clock physical\n"
+                       "clock hlc\n"
+                       "causality dvv\n"
+                       "antientropy merkle\n"
+                       "antientropy 50ms\n");
+
+  ASSERT_NE (s, nullptr);
+  EXPECT_EQ (s->config.durability, MMR_DURABILITY_ASYNC);
+  ASSERT_EQ (s->commands->len, 9u);
+  EXPECT_EQ (cmd (s, 2)->kind, MMR_CMD_DURABILITY);
+  EXPECT_EQ (cmd (s, 2)->count, (gint64) MMR_DURABILITY_SYNC);
+  EXPECT_EQ (cmd (s, 2)->line, 5u);
+  EXPECT_EQ (cmd (s, 4)->kind, MMR_CMD_CLOCK);
+  EXPECT_EQ (cmd (s, 5)->clock, MMR_CLOCK_HLC);
+  EXPECT_EQ (cmd (s, 6)->kind, MMR_CMD_CAUSALITY);
+  EXPECT_EQ (cmd (s, 7)->kind, MMR_CMD_AE_MODE);
+  EXPECT_EQ (cmd (s, 8)->kind, MMR_CMD_ANTIENTROPY);
+}
+
+TEST (MmrScriptParser, LamportMayBeRepeatedMidRunWhenTheHeaderChoseIt)
+{
+  Script s = parse_ok ("replicas A B\nclock lamport\nrun 1s\n"
+                       "clock lamport\n");
+
+  ASSERT_NE (s, nullptr);
+  EXPECT_EQ (s->config.clock, MMR_CLOCK_LAMPORT);
+  ASSERT_EQ (s->commands->len, 2u);
+  EXPECT_EQ (cmd (s, 1)->clock, MMR_CLOCK_LAMPORT);
+}
+
+TEST (MmrScriptParser, AByteOrderMarkMayBeginTheFile)
+{
+  Script s = parse_ok ("\xEF\xBB\xBFreplicas A B\nA put k v\n");
+
+  ASSERT_NE (s, nullptr);
+  EXPECT_EQ (s->config.n_replicas, 2u);
+  ASSERT_EQ (s->commands->len, 1u);
+  EXPECT_EQ (cmd (s, 0)->line, 2u);
+  EXPECT_EQ (cmd (s, 0)->col, 1u);
+  EXPECT_STREQ (s->source, "replicas A B\nA put k v\n");
+}
+
 TEST (MmrScriptParser, PutAndDelSplitKeyAndField)
 {
   Script s = parse_ok ("replicas A B C\n"
@@ -620,6 +670,50 @@ TEST (MmrScriptParser, ErrorMessagesAreExact)
       "s.mmr:3:1: 'seed' must come before the first action (line 2)" },
     { "replicas A B\nA put x y\ngranularity record\n",
       "s.mmr:3:1: 'granularity' must come before the first action (line 2)" },
+    // every header-only setting after the first action, whatever the
+    // action: a declaration (type, client) ends the header too
+    { "replicas A B\ntype likes pncounter\nseed 3\n",
+      "s.mmr:3:1: 'seed' must come before the first action (line 2)" },
+    { "replicas A B\nclient alice at A\ngranularity record\n",
+      "s.mmr:3:1: 'granularity' must come before the first action (line 2)" },
+    { "replicas A B\ncrash A\nreplicas C D\n",
+      "s.mmr:3:1: the replicas are already declared on line 1" },
+    { "replicas A B\ntype likes pncounter\ndurability sync\n",
+      "s.mmr:3:1: 'durability sync' must come before the first action "
+      "(line 2) unless the header chooses sync or async: the databases are "
+      "opened when the run starts" },
+    { "replicas A B\nclient alice at A\n  durability async\n",
+      "s.mmr:3:3: 'durability async' must come before the first action "
+      "(line 2) unless the header chooses sync or async: the databases are "
+      "opened when the run starts" },
+    { "replicas A B\ndurability none\nrestart A\ndurability sync\n",
+      "s.mmr:4:1: 'durability sync' must come before the first action "
+      "(line 3) unless the header chooses sync or async: the databases are "
+      "opened when the run starts" },
+    { "replicas A B\ndurability sync\nA put k v\ndurability none\n",
+      "s.mmr:4:1: 'durability none' must come before the first action "
+      "(line 3): the databases are opened when the run starts" },
+    { "replicas A B\ntype n gcounter\nclock lamport\n",
+      "s.mmr:3:1: 'clock lamport' must come before the first action "
+      "(line 2): Lamport stamps are counters and do not compare with the "
+      "stamps in microseconds already written" },
+    { "replicas A B\nclock lamport\nrun 1s\nclock hlc\n",
+      "s.mmr:4:1: 'clock hlc' must come before the first action (line 3): "
+      "its stamps are microseconds and do not compare with the Lamport "
+      "stamps already written" },
+    { "replicas A B\nA put k v\nclock hlc\nclock lamport\n",
+      "s.mmr:4:1: 'clock lamport' must come before the first action "
+      "(line 2): Lamport stamps are counters and do not compare with the "
+      "stamps in microseconds already written" },
+    // a byte order mark only at the very start
+    { "\xEF\xBB\xBFreplicas A A\n",
+      "s.mmr:1:12: replica 'A' is declared twice" },
+    { "replicas A B\n\xEF\xBB\xBF" "A put k v\n",
+      "s.mmr:2:1: a byte order mark (U+FEFF) may only begin the file" },
+    { "replicas A B\nA put k \xEF\xBB\xBFv\n",
+      "s.mmr:2:9: a byte order mark (U+FEFF) may only begin the file" },
+    { "\xEF\xBB\xBF\xEF\xBB\xBFreplicas A B\n",
+      "s.mmr:1:1: a byte order mark (U+FEFF) may only begin the file" },
     { "replicas A B\ngranularity row\n",
       "s.mmr:2:13: expected record or field, got 'row'" },
     { "replicas A B\nseed -1\n",
