@@ -281,7 +281,9 @@ make_runner (MmrSession *self)
 
   if (self->script->config.durability == MMR_DURABILITY_NONE)
     return mmr_runner_new (self->script, TRUE, self->seed);
-  dir = g_dir_make_tmp ("mmr-inspector-XXXXXX", NULL);
+  dir = mmr_storage_make_scratch_dir (
+      "mmr-inspector-XXXXXX", (const char *const *) self->script->config.names,
+      self->script->config.n_replicas, NULL);
   r = dir != NULL ? mmr_runner_new_full (self->script, TRUE, self->seed, dir,
                                          NULL)
                   : NULL;

@@ -23,6 +23,7 @@
 #include "lab/lab-report.h"
 #include "lab/lab-runner.h"
 #include "lab/lab.h"
+#include "store/part-file.h"
 
 #define DEFAULT_LABS_DIR "labs"
 
@@ -425,7 +426,11 @@ mmr_cmd_lab (int argc, char **argv)
   if (strcmp (argv[1], "list") == 0)
     return cmd_list (argc - 1, argv + 1);
   if (strcmp (argv[1], "run") == 0)
-    return cmd_run (argc - 1, argv + 1);
+    {
+      /* A durable world's scratch databases go on SIGINT/SIGTERM too. */
+      mmr_part_file_install_cleanup ();
+      return cmd_run (argc - 1, argv + 1);
+    }
   fprintf (stderr, "mmr lab: unknown command '%s'\n\n%s", argv[1], usage);
   return MMR_EXIT_USAGE;
 }

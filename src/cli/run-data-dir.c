@@ -81,8 +81,8 @@ static const MmrOutputFormat readme_format = {
 
 struct _MmrRunDataDir {
   char *dir;
-  gboolean made_dir;          /* this run created it: remove on failure */
-  gboolean is_scratch;        /* removed whatever happens */
+  gboolean made_dir;          /* --data made it: remove on failure */
+  gboolean is_scratch;        /* no --data: removed whatever happens */
   MmrDirLock *lock;
   GPtrArray *files;          /* every database file path, tracked */
 };
@@ -272,13 +272,12 @@ mmr_run_data_dir_free (MmrRunDataDir *d)
       mmr_part_file_untrack (mmr_dir_lock_get_path (d->lock));
       mmr_dir_lock_release (d->lock);
     }
+  if (d->is_scratch)
+    mmr_storage_remove_scratch_dir (d->dir);
   if (d->made_dir)
     {
       mmr_part_file_untrack (d->dir);
-      if (d->is_scratch)
-        mmr_storage_remove_scratch_dir (d->dir);
-      else
-        g_rmdir (d->dir);
+      g_rmdir (d->dir);
     }
   g_ptr_array_unref (d->files);
   g_free (d->dir);
@@ -292,12 +291,13 @@ mmr_run_data_dir_new_scratch (MmrWorld *world, GError **error)
   g_autoptr (MmrRunDataDir) d = g_new0 (MmrRunDataDir, 1);
 
   d->files = g_ptr_array_new_with_free_func (g_free);
-  d->dir = g_dir_make_tmp ("mmr-run-XXXXXX", error);
+  d->dir = mmr_storage_make_scratch_dir ("mmr-run-XXXXXX",
+                                         mmr_world_replica_names (world),
+                                         mmr_world_n_replicas (world),
+                                         error);
   if (d->dir == NULL)
     return NULL;
-  d->made_dir = d->is_scratch = TRUE;
-  mmr_part_file_track_dir (d->dir);
-  list_files (d, world);
+  d->is_scratch = TRUE;
   return g_steal_pointer (&d);
 }
 

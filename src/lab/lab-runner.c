@@ -251,7 +251,9 @@ start_world (MmrLabRunner *r, int world)
   r->n_seen = r->n_unsettled_seen = 0;
   script = current_world (r)->script;
   if (wants_durability (script))
-    r->data_dir = g_dir_make_tmp ("mmr-lab-XXXXXX", &error);
+    r->data_dir = mmr_storage_make_scratch_dir (
+        "mmr-lab-XXXXXX", (const char *const *) script->config.names,
+        script->config.n_replicas, &error);
   if (error == NULL)
     r->scenario = mmr_runner_new_full (script, FALSE, 0, r->data_dir,
                                        &error);

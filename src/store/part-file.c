@@ -7,7 +7,8 @@
  * why the handler is safe).
  *
  * Interface: mmr_part_file_open, _get_stream, _commit, _free; the
- * cleanup list: _track, _track_dir, _untrack, _install_cleanup.
+ * cleanup list: _track, _track_dir, _untrack, _untrack_under,
+ * _install_cleanup.
  *
  * Invariants: a path is tracked from before its file is created until
  * after it is renamed or removed, so the handler can never miss one; the
@@ -95,6 +96,29 @@ mmr_part_file_untrack (const char *path)
   block_signals (&old);
   untrack_in (tracked_files, path);
   untrack_in (tracked_dirs, path);
+  sigprocmask (SIG_SETMASK, &old, NULL);
+}
+
+static void
+untrack_prefix (GPtrArray *list, const char *prefix)
+{
+  for (guint i = 0; list != NULL && i < list->len;)
+    if (g_str_has_prefix (list->pdata[i], prefix))
+      g_ptr_array_remove_index (list, i);
+    else
+      i++;
+}
+
+void
+mmr_part_file_untrack_under (const char *dir)
+{
+  g_autofree char *prefix = g_strconcat (dir, G_DIR_SEPARATOR_S, NULL);
+  sigset_t old;
+
+  block_signals (&old);
+  untrack_prefix (tracked_files, prefix);
+  untrack_in (tracked_files, dir);
+  untrack_in (tracked_dirs, dir);
   sigprocmask (SIG_SETMASK, &old, NULL);
 }
 

@@ -47,6 +47,8 @@ void         mmr_part_file_free       (MmrPartFile *part);
 void mmr_part_file_track         (const char *path);
 void mmr_part_file_track_dir     (const char *dir);
 void mmr_part_file_untrack       (const char *path);
+/* Forgets @dir and every tracked path inside it. */
+void mmr_part_file_untrack_under (const char *dir);
 void mmr_part_file_install_cleanup (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrPartFile, mmr_part_file_free)

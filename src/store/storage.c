@@ -36,6 +36,8 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "store/part-file.h"
+
 G_DEFINE_QUARK (mmr-storage-error-quark, mmr_storage_error)
 
 #define SQLITE_HEADER_SIZE 100
@@ -448,6 +450,29 @@ mmr_storage_check_integrity (sqlite3 *db, const char *path, GError **error)
   return TRUE;
 }
 
+/* DOC: storage-scratch-dir */
+char *
+mmr_storage_make_scratch_dir (const char *tmpl, const char *const *names,
+                              guint n_names, GError **error)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  char *dir = g_dir_make_tmp (tmpl, error);
+
+  if (dir == NULL)
+    return NULL;
+  mmr_part_file_track_dir (dir);
+  for (guint r = 0; r < n_names; r++)
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *file = g_strconcat (names[r], ".db", suffixes[i],
+                                             NULL);
+        g_autofree char *path = g_build_filename (dir, file, NULL);
+
+        mmr_part_file_track (path);
+      }
+  return dir;
+}
+
 void
 mmr_storage_remove_scratch_dir (const char *dir)
 {
@@ -463,4 +488,5 @@ mmr_storage_remove_scratch_dir (const char *dir)
   if (d != NULL)
     g_dir_close (d);
   g_rmdir (dir);
+  mmr_part_file_untrack_under (dir);
 }

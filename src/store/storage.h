@@ -122,9 +122,18 @@ gsize    mmr_storage_vv_encode (const MmrVersionVector *vv, guint8 *out);
 gboolean mmr_storage_vv_decode (const guint8 *data, gsize len,
                                 MmrVersionVector *out);
 
-/* Removes a temporary directory of replica databases made for one run
- * (g_dir_make_tmp): its files, one level deep, then the directory. Only
- * for directories this process created; never for a user's --data. */
+/* A temporary directory for the databases of the replicas @names (made
+ * with g_dir_make_tmp and @tmpl, e.g. "mmr-lab-XXXXXX"), tracked with
+ * every file SQLite makes there (NAME.db, -wal, -shm, -journal) so that
+ * SIGINT/SIGTERM remove it all once a command has called
+ * mmr_part_file_install_cleanup (store/part-file.h). */
+char    *mmr_storage_make_scratch_dir (const char *tmpl,
+                                       const char *const *names,
+                                       guint n_names, GError **error);
+/* Removes a temporary directory of replica databases made for one run:
+ * its files, one level deep, then the directory, and forgets them for
+ * the signal handler. Only for directories this process created; never
+ * for a user's --data. */
 void     mmr_storage_remove_scratch_dir (const char *dir);
 
 G_END_DECLS

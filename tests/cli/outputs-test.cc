@@ -7,6 +7,7 @@
 #include "../mmr-command.h"
 
 #include <csignal>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -390,9 +391,14 @@ public:
   // Polls the filesystem until @file exists (or the run has ended).
   bool wait_for (const std::string &file)
   {
+    return wait_until ([&] { return exists (file); });
+  }
+
+  bool wait_until (const std::function<bool ()> &done)
+  {
     gint64 give_up = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
     int status;
-    while (!exists (file))
+    while (!done ())
       {
         if (waitpid (pid, &status, WNOHANG) == pid)
           {
@@ -466,6 +472,51 @@ TEST_F (OutputsTest, SigtermLeavesNoPartNoDatabaseAndNoScratchDirectory)
     EXPECT_TRUE (run.terminate ());
   }
   EXPECT_FALSE (exists (trace + ".part"));
+  Result left = spawn ({ "ls", "-A", tmp });
+  EXPECT_EQ (left.out, "") << "scratch files were left behind";
+}
+
+// Some directory in @tmp holds A.db: the scratch directory is made, and
+// tracked for the signal handler since before A.db was created.
+bool
+has_scratch_db (const std::string &tmp)
+{
+  GDir *d = g_dir_open (tmp.c_str (), 0, nullptr);
+  const char *name;
+  bool found = false;
+  while (d != nullptr && !found && (name = g_dir_read_name (d)) != nullptr)
+    found = exists (tmp + "/" + name + "/A.db");
+  if (d != nullptr)
+    g_dir_close (d);
+  return found;
+}
+
+// "mmr lab run" gives a durable world a scratch directory of databases
+// (store/storage.h, mmr_storage_make_scratch_dir): SIGTERM removes it.
+TEST_F (OutputsTest, SigtermDuringALabRunLeavesNoScratchDirectory)
+{
+  std::string lab = path ("lab");
+  std::string tmp = path ("tmp");
+  ASSERT_EQ (g_mkdir (lab.c_str (), 0755), 0);
+  ASSERT_EQ (g_mkdir (tmp.c_str (), 0755), 0);
+  ASSERT_TRUE (g_file_set_contents ((lab + "/w.mmr").c_str (),
+                                    "replicas A B C D E\n"
+                                    "durability sync\n"
+                                    "antientropy 1ms\n"
+                                    "latency 1ms\n"
+                                    "A put k v\n", -1, nullptr));
+  ASSERT_TRUE (g_file_set_contents ((lab + "/lab.mmrlab").c_str (),
+                                    "lab \"Long\"\n"
+                                    "concepts crash\n"
+                                    "outline §1\n"
+                                    "world w.mmr\n"
+                                    "step \"Long\"\n"
+                                    "run 3600s\n", -1, nullptr));
+  {
+    LongRun run ({ "lab", "run", lab }, tmp);
+    ASSERT_TRUE (run.wait_until ([&] { return has_scratch_db (tmp); }));
+    EXPECT_TRUE (run.terminate ());
+  }
   Result left = spawn ({ "ls", "-A", tmp });
   EXPECT_EQ (left.out, "") << "scratch files were left behind";
 }
