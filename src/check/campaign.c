@@ -14,7 +14,8 @@
  *
  * Invariants: a run stays within its run limits (a run that hits one is
  * reported apart and not judged); a scratch database directory is
- * removed however the run ends.
+ * removed however the run ends, SIGINT and SIGTERM included (it is
+ * tracked by store/part-file.h while it exists).
  *
  * Taught in docs/checking.md ("Campaigns at scale").
  */
@@ -27,6 +28,7 @@
 #include <glib/gstdio.h>
 
 #include "scenario/runner.h"
+#include "store/part-file.h"
 #include "store/storage.h"
 
 void
@@ -188,6 +190,33 @@ make_scratch_dir (GError **error)
   return g_dir_make_tmp ("mmr-check-XXXXXX", error);
 }
 
+/* The scratch folder and every file the replicas' databases may make in
+ * it, for the SIGINT/SIGTERM cleanup (store/part-file.h); @track FALSE
+ * forgets them again. */
+static void
+track_scratch (const char *dir, const MmrScript *script, gboolean track)
+{
+  static const char *const suffixes[] = { ".db", ".db-wal", ".db-shm",
+                                          ".db-journal" };
+
+  for (guint r = 0; r < script->config.n_replicas; r++)
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *base = g_strconcat (script->config.names[r],
+                                             suffixes[i], NULL);
+        g_autofree char *f = g_build_filename (dir, base, NULL);
+
+        if (track)
+          mmr_part_file_track (f);
+        else
+          mmr_part_file_untrack (f);
+      }
+  if (track)
+    mmr_part_file_track_dir (dir);
+  else
+    mmr_part_file_untrack (dir);
+}
+
 MmrCheckRun *
 mmr_check_run_script (const MmrScript *script, guint64 seed,
                       guint64 max_events, GError **error)
@@ -200,10 +229,14 @@ mmr_check_run_script (const MmrScript *script, guint64 seed,
       dir = make_scratch_dir (error);
       if (dir == NULL)
         return NULL;
+      track_scratch (dir, script, TRUE);
     }
   run = run_in (script, seed, max_events, dir, error);
   if (dir != NULL)
-    mmr_storage_remove_scratch_dir (dir);
+    {
+      mmr_storage_remove_scratch_dir (dir);
+      track_scratch (dir, script, FALSE);
+    }
   return run;
 }
 

@@ -30,6 +30,7 @@
 #include "check/shrink.h"
 #include "check/world-gen.h"
 #include "cli/cli.h"
+#include "store/part-file.h"
 
 #define OUR_MARK "# mmr check:"
 #define SHRINK_MAX_RUNS 400
@@ -498,6 +499,7 @@ mmr_cmd_check (int argc, char **argv)
       "          mmr check docs/examples/demo.mmr --seeds 500 --json");
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_set_prgname ("mmr check");
+  mmr_part_file_install_cleanup ();
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     rc = usage (error->message);
   else if ((rc = prepare (&o, &c)) < 0)
