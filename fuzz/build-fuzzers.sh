@@ -24,27 +24,38 @@ flags="-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
 libs="$(pkg-config --libs glib-2.0 gobject-2.0 json-glib-1.0 sqlite3) -lm"
 
 # --- seeds -----------------------------------------------------------
+# Built aside and swapped in, so that a fuzzer running meanwhile from this
+# folder hardly notices.
 seeds=$out/seeds
-rm -rf "$seeds" "$out/lab-dir"
-mkdir -p "$seeds/scenario" "$seeds/run" "$seeds/lab" "$seeds/wire" \
-  "$out/lab-dir" "$out/corpus/scenario" "$out/corpus/run" \
+labdir=$out/lab-dir
+rm -rf "$seeds.new" "$labdir.new"
+mkdir -p "$seeds.new/scenario" "$seeds.new/run" "$seeds.new/lab" \
+  "$seeds.new/wire" "$labdir.new" "$out/corpus/scenario" "$out/corpus/run" \
   "$out/corpus/lab" "$out/corpus/wire"
 for f in "$src"/docs/examples/*.mmr "$src"/labs/*/*.mmr; do
   name=$(basename "$(dirname "$f")")-$(basename "$f")
-  cp "$f" "$seeds/scenario/$name"
-  cp "$f" "$seeds/run/$name"
+  cp "$f" "$seeds.new/scenario/$name"
+  cp "$f" "$seeds.new/run/$name"
 done
 # The lab target parses its input as a lab file of one folder holding
-# every lab's worlds, starter files, and guides joined as one guide.md.
+# every lab's worlds (the first of a name), starter files, and guides
+# joined as one guide.md.
 for d in "$src"/labs/*/; do
   n=$(basename "$d")
-  [ -f "$d/lab.mmrlab" ] && cp "$d/lab.mmrlab" "$seeds/lab/$n.mmrlab"
+  if [ -f "$d/lab.mmrlab" ]; then cp "$d/lab.mmrlab" "$seeds.new/lab/$n.mmrlab"; fi
   for f in "$d"*.mmr; do
-    [ -e "$out/lab-dir/$(basename "$f")" ] || cp "$f" "$out/lab-dir/"
+    [ -e "$labdir.new/$(basename "$f")" ] || cp "$f" "$labdir.new/"
   done
-  [ -f "$d/guide.md" ] && cat "$d/guide.md" >> "$out/lab-dir/guide.md"
-  [ -d "$d/starter" ] && mkdir -p "$out/lab-dir/starter" \
-    && cp "$d"/starter/* "$out/lab-dir/starter/"
+  if [ -f "$d/guide.md" ]; then cat "$d/guide.md" >> "$labdir.new/guide.md"; fi
+  if [ -d "$d/starter" ]; then
+    mkdir -p "$labdir.new/starter" && cp "$d"/starter/* "$labdir.new/starter/"
+  fi
+done
+for d in "$seeds" "$labdir"; do
+  rm -rf "$d.old"
+  if [ -e "$d" ]; then mv "$d" "$d.old"; fi
+  mv "$d.new" "$d"
+  rm -rf "$d.old"
 done
 
 # --- objects ---------------------------------------------------------

@@ -14,14 +14,21 @@
  *   - a lab has a title, a step, and every question a world with its
  *     replicas, as lab-parser.c promises;
  *   - an answers file made of the same bytes parses or fails the same
- *     way: "FILE:LINE:COL: ...".
+ *     way: "FILE:LINE:COL: ...";
+ *   - a lab that parses also runs, with small run limits, to its end or
+ *     to a limit (MMR_RUNNER_ERROR_LIMIT), and its text and JSON reports
+ *     are valid UTF-8, every answer revealed.
  *
  * Built with clang by fuzz/build-fuzzers.sh; docs/checking.md
  * ("Fuzzing") has the command that builds and runs it.
  */
 #include "fuzz-contract.h"
 
+#include <json-glib/json-glib.h>
+
 #include "lab/lab-answers.h"
+#include "lab/lab-report.h"
+#include "lab/lab-runner.h"
 #include "lab/lab.h"
 
 #ifndef MMR_FUZZ_LAB_DIR
@@ -75,6 +82,33 @@ check_answers (const MmrLab *lab, const guint8 *data, size_t size)
     fuzz_check_located (error->message, "answers.txt");
 }
 
+/* Small: a lab's worlds are small, and thousands of labs a second run. */
+static void
+check_run (const MmrLab *lab)
+{
+  MmrRunLimits limits = { 20000, G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC,
+                          2000 };
+  g_autoptr (MmrLabRunner) runner = mmr_lab_runner_new (lab);
+  g_autofree char *text = NULL;
+  g_autoptr (JsonNode) json = NULL;
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autofree char *json_text = NULL;
+  const GError *stop;
+
+  mmr_lab_runner_set_limits (runner, &limits);
+  mmr_lab_runner_run (runner);
+  stop = mmr_lab_runner_get_error (runner);
+  g_assert (stop == NULL
+            || g_error_matches (stop, MMR_RUNNER_ERROR,
+                                MMR_RUNNER_ERROR_LIMIT));
+  text = mmr_lab_report_text (runner, NULL, TRUE, FALSE);
+  g_assert (g_utf8_validate (text, -1, NULL));
+  json = mmr_lab_report_json (runner, NULL, TRUE);
+  json_generator_set_root (gen, json);
+  json_text = json_generator_to_data (gen, NULL);
+  g_assert (g_utf8_validate (json_text, -1, NULL));
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
@@ -96,5 +130,6 @@ LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
   g_assert (error == NULL);
   check_lab (lab);
   check_answers (lab, data, size);
+  check_run (lab);
   return 0;
 }
