@@ -128,19 +128,28 @@ per_write (guint64 total, guint64 writes)
                           writes);
 }
 
+/* The same figure as the report's: from the heal to the moment the
+ * replicas came to agree (the runner's convergence watch), not to the
+ * last change, which may be one no reader can see. */
 static char *
-converge_text (MmrWorld *world, guint diverging)
+converge_text (MmrMetricsPanel *self, MmrWorld *world, guint diverging)
 {
   const MmrMetrics *m = mmr_world_get_metrics (world);
+  MmrRunner *runner = self->watch.session != NULL
+                      ? mmr_session_get_runner (self->watch.session) : NULL;
+  gint64 since = runner != NULL && mmr_runner_get_world (runner) == world
+                 ? mmr_convergence_watch_since_us (
+                       mmr_runner_get_convergence_watch (runner))
+                 : -1;
   g_autofree char *heal = NULL;
   g_autofree char *took = NULL;
 
   if (m->last_heal_us < 0)
     return g_strdup ("— (no heal yet)");
   heal = mmr_duration_format (m->last_heal_us);
-  if (diverging > 0 || !mmr_world_is_quiescent (world))
+  if (diverging > 0 || since < 0 || !mmr_world_is_quiescent (world))
     return g_strdup_printf ("converging… (healed at %s)", heal);
-  took = mmr_duration_format (MAX (0, m->last_change_us - m->last_heal_us));
+  took = mmr_duration_format (MAX (0, since - m->last_heal_us));
   return g_strdup_printf ("%s (healed at %s)", took, heal);
 }
 
@@ -173,7 +182,7 @@ update_numbers (MmrMetricsPanel *self, MmrWorld *world)
   set_value (self, M_DIVERGING,
              g_strdup_printf ("%u%s", diverging,
                               diverging == 0 ? " (replicas agree)" : ""));
-  set_value (self, M_CONVERGE, converge_text (world, diverging));
+  set_value (self, M_CONVERGE, converge_text (self, world, diverging));
 }
 
 static void

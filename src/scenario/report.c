@@ -262,18 +262,29 @@ member_double (JsonBuilder *b, const char *name, double v)
   json_builder_add_double_value (b, v);
 }
 
+/* From the last heal to the moment every replica came to show the same
+ * state and kept showing it; -1 when nothing was healed or the run ends
+ * diverged. Replicas that already agreed at the heal converged 0s after
+ * it. Not the last state change: changes a reader cannot see (LWW folding
+ * a losing write into the vector) may come after agreement. */
 static gint64
-converge_after_heal (const MmrMetrics *m)
+converge_after_heal (MmrRunner *runner)
 {
-  if (m->last_heal_us < 0)
+  const MmrMetrics *m = mmr_world_get_metrics (mmr_runner_get_world (runner));
+  gint64 since = mmr_convergence_watch_since_us (
+      mmr_runner_get_convergence_watch (runner));
+
+  if (m->last_heal_us < 0 || since < 0)
     return -1;
-  return MAX (0, m->last_change_us - m->last_heal_us);
+  return MAX (0, since - m->last_heal_us);
 }
 
 static void
-add_metrics (JsonBuilder *b, MmrWorld *w)
+add_metrics (JsonBuilder *b, MmrRunner *runner)
 {
+  MmrWorld *w = mmr_runner_get_world (runner);
   const MmrMetrics *m = mmr_world_get_metrics (w);
+  gint64 conv = converge_after_heal (runner);
 
   json_builder_set_member_name (b, "metrics");
   json_builder_begin_object (b);
@@ -297,8 +308,8 @@ add_metrics (JsonBuilder *b, MmrWorld *w)
   member_double (b, "causality_bytes_per_write_history",
                  per_write (m->meta_history_bytes, m->push_messages));
   json_builder_set_member_name (b, "converge_after_heal_us");
-  if (converge_after_heal (m) >= 0)
-    json_builder_add_int_value (b, converge_after_heal (m));
+  if (conv >= 0)
+    json_builder_add_int_value (b, conv);
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
@@ -342,7 +353,7 @@ mmr_report_json (MmrRunner *runner)
   add_conflicts (b, runner);
   add_lost (b, runner);
   add_expectations (b, runner);
-  add_metrics (b, w);
+  add_metrics (b, runner);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -391,10 +402,10 @@ text_replicas (GString *s, MmrWorld *w, const Colors *c)
 }
 
 static void
-text_metrics (GString *s, MmrWorld *w)
+text_metrics (GString *s, MmrRunner *runner)
 {
-  const MmrMetrics *m = mmr_world_get_metrics (w);
-  gint64 conv = converge_after_heal (m);
+  const MmrMetrics *m = mmr_world_get_metrics (mmr_runner_get_world (runner));
+  gint64 conv = converge_after_heal (runner);
 
   g_string_append_printf (s,
       "metrics: %" G_GUINT64_FORMAT " writes, %" G_GUINT64_FORMAT
@@ -491,7 +502,7 @@ mmr_report_text (MmrRunner *runner, gboolean use_color)
                               lw->value != NULL ? "put" : "del", lw->key,
                               lw->value != NULL ? lw->value : "", t);
     }
-  text_metrics (s, w);
+  text_metrics (s, runner);
   if (ex->len > 0)
     g_string_append (s, "\nexpectations:\n");
   for (guint i = 0; i < ex->len; i++)

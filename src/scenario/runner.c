@@ -42,6 +42,7 @@ struct _MmrRunner {
   MmrWorld *world;
   MmrWriteLog *writes;
   MmrConflictLog *conflicts;
+  MmrConvergenceWatch *convergence;
   guint64 seed;
   guint pc;                 /* next command */
   RunnerState state;
@@ -97,6 +98,7 @@ mmr_runner_new_full (const MmrScript *script, gboolean use_override,
   r->world = world;
   r->writes = mmr_write_log_new (r->world);
   r->conflicts = mmr_conflict_log_new (r->world);
+  r->convergence = mmr_convergence_watch_new (r->world);
   r->expectations = g_ptr_array_new_with_free_func (
       (GDestroyNotify) expectation_free);
   r->unsettled = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -113,6 +115,7 @@ mmr_runner_free (MmrRunner *r)
     return;
   mmr_write_log_free (r->writes);
   mmr_conflict_log_free (r->conflicts);
+  mmr_convergence_watch_free (r->convergence);
   mmr_world_free (r->world);
   g_ptr_array_unref (r->expectations);
   g_array_unref (r->unsettled);
@@ -125,6 +128,7 @@ MmrWorld *mmr_runner_get_world (MmrRunner *r) { return r->world; }
 const MmrScript *mmr_runner_get_script (MmrRunner *r) { return r->script; }
 MmrWriteLog *mmr_runner_get_write_log (MmrRunner *r) { return r->writes; }
 MmrConflictLog *mmr_runner_get_conflict_log (MmrRunner *r) { return r->conflicts; }
+MmrConvergenceWatch *mmr_runner_get_convergence_watch (MmrRunner *r) { return r->convergence; }
 guint64 mmr_runner_get_seed (const MmrRunner *r) { return r->seed; }
 GPtrArray *mmr_runner_get_expectations (MmrRunner *r) { return r->expectations; }
 guint mmr_runner_n_failed (const MmrRunner *r) { return r->n_failed; }

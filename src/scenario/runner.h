@@ -17,6 +17,7 @@
 #include "scenario/script.h"
 #include "sim/checker.h"
 #include "sim/conflict-log.h"
+#include "sim/convergence-watch.h"
 #include "sim/world.h"
 
 G_BEGIN_DECLS
@@ -89,6 +90,7 @@ MmrWorld   *mmr_runner_get_world     (MmrRunner *runner);
 const MmrScript *mmr_runner_get_script (MmrRunner *runner);
 MmrWriteLog *mmr_runner_get_write_log (MmrRunner *runner);
 MmrConflictLog *mmr_runner_get_conflict_log (MmrRunner *runner);
+MmrConvergenceWatch *mmr_runner_get_convergence_watch (MmrRunner *runner);
 guint64     mmr_runner_get_seed      (const MmrRunner *runner);
 
 /* Does one unit of work; FALSE when the script has finished. */
