@@ -5,6 +5,9 @@
  *   mmr-inspector --export-topology OUT FILE   render the topology
  *        [--events N]  run only the first N events (default: to the end)
  *        [--force]     replace an OUT that is not an export of ours
+ *   [--max-events N] [--max-time DURATION] [--max-in-flight N]
+ *                   the run limits (docs/scenario-language.md); an export
+ *                   whose run hits one writes nothing and exits 2
  *   mmr-inspector --bench                      frame times on a large run
  *
  * The export and bench modes never open a display (cairo only), so they
@@ -30,6 +33,7 @@ typedef struct {
   gboolean dark;
   gboolean force;
   char **files;
+  MmrRunLimits limits;
 } Options;
 
 static gboolean
@@ -80,6 +84,7 @@ export_all (const Options *o)
   g_autoptr (GError) error = NULL;
 
   mmr_part_file_install_cleanup ();
+  mmr_session_set_limits (session, &o->limits);
   if (!check_outputs (o, &error)
       || !mmr_session_load_file (session, o->files[0], &error))
     return fail (error->message);
@@ -87,6 +92,8 @@ export_all (const Options *o)
     mmr_session_run_to_event (session, (guint64) o->events);
   else
     mmr_session_run_to_end (session);
+  if (mmr_session_get_error (session) != NULL)
+    return fail (mmr_session_get_error (session)->message);
   if (o->diagram != NULL)
     {
       MmrDiagramFrame frame;
@@ -135,7 +142,10 @@ headless_main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   int status;
 
+  mmr_run_limits_init_default (&o.limits);
   g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_group (ctx,
+                              mmr_run_limits_option_group_new (&o.limits));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return fail (error->message);
   if (o.bench)

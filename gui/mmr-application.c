@@ -7,16 +7,21 @@
  * window, the icon) come from the GResource under /org/mmrlab/Inspector,
  * which GtkApplication also searches for gtk/help-overlay.ui and icons.
  *
+ * The run limits (--max-events, --max-time, --max-in-flight) are options
+ * of the application, given to every window's session.
+ *
  * Interface: mmr_application_new.
  *
  * Taught in docs/inspector.md.
  */
 #include "mmr-application.h"
 
+#include "mmr-session.h"
 #include "mmr-window.h"
 
 struct _MmrApplication {
   GtkApplication parent_instance;
+  MmrRunLimits limits;      /* --max-events ...: every window's runs */
 };
 
 G_DEFINE_FINAL_TYPE (MmrApplication, mmr_application, GTK_TYPE_APPLICATION)
@@ -99,6 +104,8 @@ mmr_application_activate (GApplication *app)
 {
   MmrWindow *window = mmr_window_new (GTK_APPLICATION (app));
 
+  mmr_session_set_limits (mmr_window_get_session (window),
+                          &MMR_APPLICATION (app)->limits);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -112,6 +119,8 @@ mmr_application_open (GApplication *app, GFile **files, int n_files,
       MmrWindow *window = mmr_window_new (GTK_APPLICATION (app));
       g_autofree char *path = g_file_get_path (files[i]);
 
+      mmr_session_set_limits (mmr_window_get_session (window),
+                              &MMR_APPLICATION (app)->limits);
       gtk_window_present (GTK_WINDOW (window));
       if (path != NULL)
         mmr_window_open (window, path);
@@ -131,7 +140,10 @@ mmr_application_class_init (MmrApplicationClass *klass)
 static void
 mmr_application_init (MmrApplication *self)
 {
-  (void) self;
+  mmr_run_limits_init_default (&self->limits);
+  g_application_add_option_group (G_APPLICATION (self),
+                                  mmr_run_limits_option_group_new (
+                                      &self->limits));
 }
 
 MmrApplication *

@@ -799,6 +799,9 @@ mmr_lab_panel_load (MmrLabPanel *self, const char *lab_dir, GError **error)
   self->lab = lab;
   self->name = g_path_get_basename (lab->dir);
   self->runner = mmr_lab_runner_new (lab);
+  if (self->session != NULL)
+    mmr_lab_runner_set_limits (self->runner,
+                               mmr_session_get_limits (self->session));
   self->answers = mmr_lab_answers_new (lab);
   read_progress (self, &step, &ran);
   /* replay the steps already done: the world is deterministic */

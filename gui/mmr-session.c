@@ -73,6 +73,7 @@ struct _MmrSession {
   MmrRunner *runner;             /* owned */
   char *filename;
   guint64 seed;
+  MmrRunLimits limits;           /* for every runner made */
 
   /* the event log */
   GPtrArray *chunks;             /* MmrSessionEvent[CHUNK_SIZE] */
@@ -274,7 +275,7 @@ world_of (MmrSession *self)
  * a fresh temporary folder per world (the live one and every time-travel
  * replay), as "mmr run" does; removed when the session goes. */
 static MmrRunner *
-make_runner (MmrSession *self)
+make_runner_unlimited (MmrSession *self)
 {
   g_autofree char *dir = NULL;
   MmrRunner *r;
@@ -290,6 +291,17 @@ make_runner (MmrSession *self)
   if (dir != NULL)
     g_ptr_array_add (self->data_dirs, g_steal_pointer (&dir));
   return r != NULL ? r : mmr_runner_new (self->script, TRUE, self->seed);
+}
+
+/* Every runner, the live one and each time-travel replay, has the
+ * session's run limits, so a replay stops where the live run did. */
+static MmrRunner *
+make_runner (MmrSession *self)
+{
+  MmrRunner *r = make_runner_unlimited (self);
+
+  mmr_runner_set_limits (r, &self->limits);
+  return r;
 }
 
 static void
@@ -471,6 +483,30 @@ mmr_session_set_seed (MmrSession *self, guint64 seed)
 guint64 mmr_session_get_seed (MmrSession *self) { return self->seed; }
 const char *mmr_session_get_filename (MmrSession *self) { return self->filename; }
 MmrRunner *mmr_session_get_runner (MmrSession *self) { return self->runner; }
+
+void
+mmr_session_set_limits (MmrSession *self, const MmrRunLimits *limits)
+{
+  g_return_if_fail (MMR_IS_SESSION (self));
+  g_return_if_fail (limits != NULL);
+  self->limits = *limits;
+  if (self->runner != NULL)
+    mmr_runner_set_limits (self->runner, limits);
+}
+
+const MmrRunLimits *
+mmr_session_get_limits (MmrSession *self)
+{
+  g_return_val_if_fail (MMR_IS_SESSION (self), NULL);
+  return &self->limits;
+}
+
+const GError *
+mmr_session_get_error (MmrSession *self)
+{
+  g_return_val_if_fail (MMR_IS_SESSION (self), NULL);
+  return self->runner != NULL ? mmr_runner_get_error (self->runner) : NULL;
+}
 MmrWorld *mmr_session_get_world (MmrSession *self) { return world_of (self); }
 const MmrScript *mmr_session_get_script (MmrSession *self) { return self->script; }
 
@@ -1104,6 +1140,7 @@ mmr_session_class_init (MmrSessionClass *klass)
 static void
 mmr_session_init (MmrSession *self)
 {
+  mmr_run_limits_init_default (&self->limits);
   self->data_dirs = g_ptr_array_new_with_free_func (remove_data_dir);
   self->old_scripts = g_ptr_array_new_with_free_func (
       (GDestroyNotify) mmr_script_free);

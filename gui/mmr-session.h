@@ -77,6 +77,15 @@ void        mmr_session_set_seed       (MmrSession *self, guint64 seed);
 guint64     mmr_session_get_seed       (MmrSession *self);
 const char *mmr_session_get_filename   (MmrSession *self);
 
+/* The run limits of every runner the session makes (default:
+ * mmr_run_limits_init_default); copied. */
+void        mmr_session_set_limits     (MmrSession *self,
+                                        const MmrRunLimits *limits);
+const MmrRunLimits *mmr_session_get_limits (MmrSession *self);
+/* Set when a limit stopped the run (the runner's error, borrowed); the
+ * session is then done. NULL otherwise. */
+const GError *mmr_session_get_error    (MmrSession *self);
+
 /* NULL until something is loaded. */
 MmrRunner  *mmr_session_get_runner     (MmrSession *self);
 MmrWorld   *mmr_session_get_world      (MmrSession *self);

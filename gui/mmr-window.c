@@ -105,6 +105,9 @@ describe_progress (MmrSession *session)
   MmrRunner *runner = mmr_session_get_runner (session);
   const MmrCommand *c;
 
+  if (mmr_session_get_error (session) != NULL)
+    return g_strdup_printf ("Stopped: %s",
+                            mmr_session_get_error (session)->message);
   if (mmr_session_is_done (session))
     {
       GPtrArray *ex = mmr_runner_get_expectations (runner);

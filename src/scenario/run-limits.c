@@ -98,7 +98,7 @@ mmr_run_limits_option_group_new (MmrRunLimits *limits)
     { NULL }
   };
   GOptionGroup *group = g_option_group_new (
-      "limits", "Run limits (a run that hits one exits 2):",
+      "limits", "Run limits (a run that hits one stops with an error):",
       "Show the run limits", limits, NULL);
 
   g_option_group_add_entries (group, entries);

@@ -253,6 +253,26 @@ TEST_F (MmrExport, CommandLineRefusesBadInputWithStatus2)
   EXPECT_FALSE (g_file_test (png.c_str (), G_FILE_TEST_EXISTS));
 }
 
+TEST_F (MmrExport, CommandLineStopsAtARunLimitAndWritesNothing)
+{
+  std::string out, err, s = path ("runaway.mmr"), png = path ("r.png");
+
+  ASSERT_TRUE (g_file_set_contents (s.c_str (), "replicas A B\n"
+                                    "antientropy 10ms\nA put k v\n"
+                                    "run 1000000000s\n", -1, nullptr));
+  EXPECT_EQ (run_inspector ({ "--export-diagram", png, "--max-events", "500",
+                              s }, &out, &err), 2);
+  EXPECT_EQ (err, "mmr-inspector: " + s + ":4: stopped at the limit of 500 "
+                  "events; raise it with --max-events N (0 for no limit)\n");
+  EXPECT_EQ (out, "");
+  EXPECT_FALSE (g_file_test (png.c_str (), G_FILE_TEST_EXISTS));
+  EXPECT_FALSE (g_file_test ((png + ".part").c_str (), G_FILE_TEST_EXISTS));
+  EXPECT_EQ (run_inspector ({ "--export-diagram", png, "--max-time", "x",
+                              s }, &out, &err), 2);
+  EXPECT_EQ (err, "mmr-inspector: --max-time expects a duration like 10s or "
+                  "90m (0 for no limit), got 'x'\n");
+}
+
 namespace {
 
 std::string

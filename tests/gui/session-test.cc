@@ -249,6 +249,31 @@ TEST (MmrSession, TimeTravelGivesTheStateSteppingHad)
     }
 }
 
+TEST (MmrSession, RunLimitStopsTheSessionAndTimeTravelAlike)
+{
+  SessionPtr p;
+  GError *error = nullptr;
+  MmrRunLimits limits = { 300, 0, 0 };
+  MmrRunner *replay;
+
+  mmr_session_set_limits (p.s, &limits);
+  ASSERT_TRUE (mmr_session_load_text (p.s, "r.mmr", "replicas A B\n"
+                                      "antientropy 10ms\nA put k v\n"
+                                      "run 1000000000s\n", &error));
+  EXPECT_EQ (mmr_session_get_error (p.s), nullptr);
+  mmr_session_run_to_end (p.s);
+  EXPECT_TRUE (mmr_session_is_done (p.s));
+  ASSERT_NE (mmr_session_get_error (p.s), nullptr);
+  EXPECT_STREQ (mmr_session_get_error (p.s)->message,
+                "r.mmr:4: stopped at the limit of 300 events; raise it with "
+                "--max-events N (0 for no limit)");
+  EXPECT_EQ (mmr_session_get_n_events (p.s), 300u);
+  replay = mmr_session_dup_runner_at (p.s, 1000);
+  EXPECT_NE (mmr_runner_get_error (replay), nullptr);
+  EXPECT_EQ (mmr_world_n_events (mmr_runner_get_world (replay)), 300u);
+  mmr_runner_free (replay);
+}
+
 TEST (MmrSession, FailedLoadKeepsTheScenario)
 {
   SessionPtr p;
