@@ -21,6 +21,7 @@ int mmr_cmd_lab   (int argc, char **argv);
 int mmr_cmd_replay (int argc, char **argv);
 int mmr_cmd_export (int argc, char **argv);
 int mmr_cmd_check  (int argc, char **argv);
+int mmr_cmd_explore (int argc, char **argv);
 
 /* Prints "mmr CMD: MESSAGE" and a hint to stderr; returns MMR_EXIT_USAGE. */
 int mmr_cli_usage_error (const char *cmd, const char *message);

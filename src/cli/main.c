@@ -7,6 +7,7 @@
  *   mmr export RUN.db [--shiviz OUT.log] [--jsonl OUT.jsonl] [--force]
  *   mmr check FILE | --random [--seeds N] [--from S] [--shard I/N] [--json]
  *             [--out DIR]
+ *   mmr explore FILE [--max-states N] [--json]
  *
  * Each subcommand parses its own options with GOptionContext, so
  * "mmr run --help" explains exactly that command.
@@ -30,6 +31,7 @@ static const char *const summary =
   "  export DB    a recorded run as a ShiViz log or as JSON lines\n"
   "  check        run a scenario (or random worlds) under many seeds with\n"
   "               every invariant on; shrink what fails (docs/checking.md)\n"
+  "  explore FILE every delivery order of a small scenario, checked\n"
   "  help         show this help\n"
   "\n"
   "Run 'mmr COMMAND --help' for a command's options.\n"
@@ -80,6 +82,8 @@ main (int argc, char **argv)
     return mmr_cmd_export (argc - 1, argv + 1);
   if (strcmp (cmd, "check") == 0)
     return mmr_cmd_check (argc - 1, argv + 1);
+  if (strcmp (cmd, "explore") == 0)
+    return mmr_cmd_explore (argc - 1, argv + 1);
   fprintf (stderr, "mmr: unknown command '%s'\n\n%s", cmd, summary);
   return MMR_EXIT_USAGE;
 }

@@ -63,3 +63,12 @@ mmr_prng_u32 (MmrPrng *prng)
 {
   return g_rand_int (prng->rand);
 }
+
+MmrPrng *
+mmr_prng_copy (const MmrPrng *prng)
+{
+  MmrPrng *copy = g_new0 (MmrPrng, 1);
+
+  copy->rand = g_rand_copy (prng->rand);
+  return copy;
+}

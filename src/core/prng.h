@@ -24,6 +24,9 @@ gint64   mmr_prng_range     (MmrPrng *prng, gint64 lo, gint64 hi);
  * fault does not shift the random stream of an existing scenario). */
 gboolean mmr_prng_chance    (MmrPrng *prng, double p);
 guint32  mmr_prng_u32       (MmrPrng *prng);
+/* An independent generator in the same state: both draw the same stream
+ * from here on (mmr explore copies a world with it). */
+MmrPrng *mmr_prng_copy      (const MmrPrng *prng);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrPrng, mmr_prng_free)
 

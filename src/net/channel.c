@@ -195,3 +195,95 @@ mmr_channel_n_in_flight (const MmrChannel *ch)
 {
   return ch->n_queued;
 }
+
+/* ---- manual delivery ---- */
+
+MmrSendFate
+mmr_channel_queue (MmrChannel *ch, gint64 now_us, GBytes *bytes,
+                   guint64 msg_id, guint64 seq, MmrInFlight **out_copy)
+{
+  MmrInFlight *m;
+
+  *out_copy = NULL;
+  ch->n_sent++;
+  ch->bytes_sent += g_bytes_get_size (bytes);
+  if (ch->is_cut)
+    {
+      ch->n_lost++;
+      return MMR_SEND_CUT;
+    }
+  m = ch->spare;
+  if (m != NULL)
+    {
+      ch->spare = m->next;
+      memset (m, 0, sizeof *m);
+    }
+  else
+    m = g_new0 (MmrInFlight, 1);
+  m->msg_id = msg_id;
+  m->seq = seq;
+  m->sent_at_us = now_us;
+  /* Time never goes back and seq grows, so the copy goes at the tail:
+   * the queue is in send order. */
+  m->deliver_at_us = MAX (now_us, ch->fifo_floor_us);
+  ch->fifo_floor_us = m->deliver_at_us;
+  m->bytes = g_bytes_ref (bytes);
+  enqueue (ch, m);
+  *out_copy = m;
+  return MMR_SEND_QUEUED;
+}
+
+MmrInFlight *
+mmr_channel_nth (const MmrChannel *ch, guint index)
+{
+  MmrInFlight *m = ch->head;
+
+  while (m != NULL && index-- > 0)
+    m = m->next;
+  return m;
+}
+
+MmrInFlight *
+mmr_channel_take (MmrChannel *ch, guint index)
+{
+  MmrInFlight *m = mmr_channel_nth (ch, index);
+
+  if (m == NULL)
+    return NULL;
+  if (m == ch->head)
+    return mmr_channel_pop (ch);
+  m->prev->next = m->next;
+  if (m->next != NULL)
+    m->next->prev = m->prev;
+  else
+    ch->tail = m->prev;
+  m->next = m->prev = NULL;
+  ch->n_queued--;
+  return m;
+}
+
+MmrChannel *
+mmr_channel_copy (const MmrChannel *ch)
+{
+  MmrChannel *copy = g_new0 (MmrChannel, 1);
+  MmrInFlight *prev = NULL;
+
+  *copy = *ch;
+  copy->head = copy->tail = copy->spare = NULL;
+  for (const MmrInFlight *m = ch->head; m != NULL; m = m->next)
+    {
+      MmrInFlight *c = g_new (MmrInFlight, 1);
+
+      *c = *m;
+      c->bytes = g_bytes_ref (m->bytes);
+      c->prev = prev;
+      c->next = NULL;
+      if (prev != NULL)
+        prev->next = c;
+      else
+        copy->head = c;
+      prev = c;
+    }
+  copy->tail = prev;
+  return copy;
+}

@@ -95,4 +95,20 @@ MmrInFlight *mmr_channel_pop (MmrChannel *ch);
 void         mmr_channel_recycle (MmrChannel *ch, MmrInFlight *m);
 guint        mmr_channel_n_in_flight (const MmrChannel *ch);
 
+/* Manual delivery (mmr explore, and scenarios with 'delivery manual'):
+ * no fate is drawn. mmr_channel_queue puts one copy of @bytes at the tail
+ * (a cut link drops it: MMR_SEND_CUT); which copy arrives, and whether it
+ * is lost or arrives twice, is chosen later by whoever drives the world. */
+MmrSendFate  mmr_channel_queue (MmrChannel *ch, gint64 now_us, GBytes *bytes,
+                                guint64 msg_id, guint64 seq,
+                                MmrInFlight **out_copy);
+/* The @index-th copy on the link (0: the head), or NULL. */
+MmrInFlight *mmr_channel_nth   (const MmrChannel *ch, guint index);
+/* Removes the @index-th copy (0: the head) and returns it, or NULL; give
+ * it back with mmr_channel_recycle. */
+MmrInFlight *mmr_channel_take  (MmrChannel *ch, guint index);
+/* A copy of the link: model, cut, counters and the copies in flight (their
+ * bytes shared: GBytes never change). */
+MmrChannel  *mmr_channel_copy  (const MmrChannel *ch);
+
 G_END_DECLS

@@ -75,6 +75,8 @@ static const char *const KIND_NAMES[MMR_CMD_N_KINDS] = {
   [MMR_CMD_CLIENT_DEL] = "client-del",
   [MMR_CMD_TYPE] = "type",
   [MMR_CMD_OP] = "op",
+  [MMR_CMD_DELIVER] = "deliver",
+  [MMR_CMD_DROP] = "drop",
   [MMR_CMD_EXPECT_SIBLINGS] = "expect-siblings",
   [MMR_CMD_PUT] = "put",
   [MMR_CMD_DEL] = "del",
@@ -1570,6 +1572,80 @@ cmd_settle (Parser *P, const Token *cmd)
   return TRUE;
 }
 
+/* ------------------------------------------------- manual delivery (explore)
+ * 'delivery manual' (header only) stops the links from delivering by
+ * themselves; 'deliver A->B' and 'drop A->B' then say which message goes
+ * next. mmr explore writes its schedules this way (docs/checking.md). */
+
+static gboolean
+cmd_delivery (Parser *P, const Token *cmd)
+{
+  static const char *const words[] = { "auto", "manual" };
+  g_auto (Token) t = { 0 };
+  int i;
+
+  if (!P->in_header)
+    return fail (P, cmd->col, "'delivery' must come before the first "
+                 "action (line %u)", P->first_action_line);
+  if (!need_word (P, &t, "'delivery' needs auto or manual, "
+                  "e.g. 'delivery manual'")
+      || (i = parse_choice (P, &t, words, 2, "auto or manual")) < 0
+      || !expect_end (P))
+    return FALSE;
+  P->script->config.is_manual_delivery = i == 1;
+  return TRUE;
+}
+
+/* deliver A->B [N] [copy] | drop A->B [N]: N counts from 1, the oldest
+ * message in flight on the link. */
+static gboolean
+cmd_deliver (Parser *P, const Token *cmd)
+{
+  gboolean is_drop = strcmp (cmd->text, "drop") == 0;
+  g_autoptr (MmrCommand) c = command_new (P, is_drop ? MMR_CMD_DROP
+                                                     : MMR_CMD_DELIVER, cmd);
+  g_auto (Token) t = { 0 };
+  gboolean both, has_place = FALSE;
+  int r;
+
+  if (!P->script->config.is_manual_delivery)
+    return fail (P, cmd->col, "'%s' needs 'delivery manual' in the header",
+                 cmd->text);
+  if (!need_word (P, &t, "'%s' needs a link, e.g. '%s A->B'", cmd->text,
+                  cmd->text)
+      || !parse_link (P, &t, &c->link_from, &c->link_to, &both))
+    return FALSE;
+  if (both)
+    return fail (P, t.col, "'%s' takes one direction, e.g. A->B", cmd->text);
+  while ((r = next_token (P, FALSE, &t)) == 1)
+    {
+      if (!is_drop && !t.is_quoted && strcmp (t.text, "copy") == 0
+          && !c->flag)
+        c->flag = TRUE;
+      else if (!t.is_quoted && all_digits (t.text) && !has_place && !c->flag)
+        {
+          has_place = TRUE;
+          if (!parse_count (P, &t, &c->count))
+            return FALSE;
+          if (c->count < 1 || c->count > G_MAXUINT)
+            return fail (P, t.col, "a message's place on its link counts "
+                         "from 1, got '%s'", t.text);
+          c->count--;
+        }
+      else
+        return fail (P, t.col, is_drop
+                     ? "expected the message's place on the link, e.g. "
+                       "'drop A->B 2', got '%s'"
+                     : "expected the message's place on the link or "
+                       "'copy', e.g. 'deliver A->B 2 copy', got '%s'",
+                     t.text);
+    }
+  if (r < 0)
+    return FALSE;
+  add_command (P, g_steal_pointer (&c));
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------ checks */
 
 static int
@@ -1774,7 +1850,10 @@ static const struct {
   { "clock", cmd_clock, FALSE },
   { "crash", cmd_crash, TRUE },
   { "cut", cmd_cut, TRUE },
+  { "deliver", cmd_deliver, TRUE },
+  { "delivery", cmd_delivery, FALSE },
   { "drift", cmd_drift, TRUE },
+  { "drop", cmd_deliver, TRUE },
   { "duplicate", cmd_duplicate, FALSE },
   { "durability", cmd_durability, FALSE },
   { "expect", cmd_expect, TRUE },

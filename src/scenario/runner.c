@@ -416,6 +416,23 @@ set_cut (MmrRunner *r, const MmrCommand *c, gboolean is_cut)
                        is_cut);
 }
 
+/* 'delivery manual': the script names the message. One that is not there
+ * (the schedule does not fit the run) fails like an expectation. */
+static void
+deliver_by_hand (MmrRunner *r, const MmrCommand *c)
+{
+  g_autoptr (GError) error = NULL;
+  MmrDeliverHow how = c->kind == MMR_CMD_DROP ? MMR_DELIVER_LOSE
+                      : c->flag ? MMR_DELIVER_COPY : MMR_DELIVER_ONCE;
+
+  if (!mmr_world_deliver (r->world, (guint) c->link_from, (guint) c->link_to,
+                          (guint) c->count, how, &error))
+    record (r, c, FALSE, g_strdup_printf ("cannot %s: %s",
+                                          c->kind == MMR_CMD_DROP
+                                          ? "drop" : "deliver",
+                                          error->message));
+}
+
 /* DOC: runner-execute */
 static void
 execute (MmrRunner *r, const MmrCommand *c)
@@ -465,6 +482,8 @@ execute (MmrRunner *r, const MmrCommand *c)
         g_warn_if_reached ();
       break;
     case MMR_CMD_EXPECT_SIBLINGS: expect_siblings (r, c); break;
+    case MMR_CMD_DELIVER:
+    case MMR_CMD_DROP: deliver_by_hand (r, c); break;
     case MMR_CMD_CLOCK: mmr_world_set_clock (w, c->clock); break;
     case MMR_CMD_LATENCY:
     case MMR_CMD_LOSS:
@@ -573,4 +592,108 @@ mmr_runner_run (MmrRunner *r)
 {
   while (mmr_runner_step (r))
     ;
+}
+
+/* ---- copies, for mmr explore ---- */
+
+static Client *
+client_copy (const Client *cl)
+{
+  Client *c = g_new0 (Client, 1);
+  GHashTableIter it;
+  gpointer name, ctx;
+
+  c->replica = cl->replica;
+  c->contexts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       g_free);
+  g_hash_table_iter_init (&it, cl->contexts);
+  while (g_hash_table_iter_next (&it, &name, &ctx))
+    g_hash_table_replace (c->contexts, g_strdup (name),
+                          g_memdup2 (ctx, sizeof (MmrVersionVector)));
+  return c;
+}
+
+/* DOC: runner-copy */
+MmrRunner *
+mmr_runner_copy (const MmrRunner *r, GError **error)
+{
+  MmrWorld *world;
+  MmrRunner *c;
+  GHashTableIter it;
+  gpointer name, cl;
+
+  g_return_val_if_fail (r->state == RUNNER_IDLE || r->state == RUNNER_DONE,
+                        NULL);
+  world = mmr_world_copy (r->world, error);
+  if (world == NULL)
+    return NULL;
+  c = g_new (MmrRunner, 1);
+  *c = *r;
+  c->world = world;
+  c->writes = mmr_write_log_copy (r->writes, world);
+  c->conflicts = NULL;
+  c->expectations = g_ptr_array_new_full (r->expectations->len,
+                                          (GDestroyNotify) expectation_free);
+  for (guint i = 0; i < r->expectations->len; i++)
+    {
+      const MmrExpectation *e = r->expectations->pdata[i];
+      MmrExpectation *ec = g_new (MmrExpectation, 1);
+
+      *ec = *e;
+      ec->text = g_strdup (e->text);
+      ec->message = g_strdup (e->message);
+      g_ptr_array_add (c->expectations, ec);
+    }
+  c->unsettled = g_array_copy (r->unsettled);
+  c->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) client_free);
+  g_hash_table_iter_init (&it, r->clients);
+  while (g_hash_table_iter_next (&it, &name, &cl))
+    g_hash_table_replace (c->clients, g_strdup (name), client_copy (cl));
+  return c;
+}
+
+static guint64
+hash_text (const char *s)
+{
+  guint64 h = 0xcbf29ce484222325ull;
+
+  for (; *s != '\0'; s++)
+    h = (h ^ (guint8) *s) * 0x100000001b3ull;
+  return h;
+}
+
+static guint64
+hash_client (const char *name, const Client *cl)
+{
+  guint64 sum = hash_text (name) + cl->replica;
+  GHashTableIter it;
+  gpointer entry, ctx;
+
+  g_hash_table_iter_init (&it, cl->contexts);
+  while (g_hash_table_iter_next (&it, &entry, &ctx))
+    {
+      guint64 h = hash_text (entry);
+      const MmrVersionVector *vv = ctx;
+
+      for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
+        h = (h ^ vv->c[i]) * 0x100000001b3ull;
+      sum += h ^ (h >> 31);
+    }
+  return sum;
+}
+
+guint64
+mmr_runner_hash_state (const MmrRunner *r)
+{
+  guint64 h = mmr_world_hash_state (r->world);
+  GHashTableIter it;
+  gpointer name, cl;
+
+  h = (h ^ ((guint64) r->pc << 8 ^ r->state)) * 0x9e3779b97f4a7c15ull;
+  h = (h ^ mmr_write_log_hash (r->writes)) * 0xff51afd7ed558ccdull;
+  g_hash_table_iter_init (&it, r->clients);
+  while (g_hash_table_iter_next (&it, &name, &cl))
+    h += hash_client (name, cl);
+  return h ^ (h >> 33);
 }

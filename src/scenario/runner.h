@@ -109,6 +109,17 @@ guint       mmr_runner_n_failed       (const MmrRunner *runner);
 /* Settles that hit their limit before quiescence (line numbers). */
 GArray     *mmr_runner_get_unsettled  (MmrRunner *runner);
 
+/* For mmr explore. A copy of an idle runner (between commands) and its
+ * world (mmr_world_copy), write log, clients and results so far, that
+ * runs on the same way; it keeps no conflict log (NULL: explore does
+ * not report conflicts one by one). NULL with @error when the world
+ * cannot be copied. */
+MmrRunner  *mmr_runner_copy (const MmrRunner *runner, GError **error);
+/* A hash of what decides how the rest of the script runs and what its
+ * checks find: the next command, the world's state, the write log and the
+ * clients' contexts (mmr_world_hash_state). */
+guint64     mmr_runner_hash_state (const MmrRunner *runner);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrRunner, mmr_runner_free)
 
 G_END_DECLS

@@ -54,6 +54,8 @@ typedef enum {
   MMR_CMD_CLIENT_DEL,    /* alice del cart                 -> client, replica, key, field */
   MMR_CMD_TYPE,          /* type likes pncounter           -> key, value (type name) */
   MMR_CMD_OP,            /* A incr likes 3                 -> replica, key, op, value (arg or NULL) */
+  MMR_CMD_DELIVER,       /* deliver A->B [N] [copy]        -> link_from, link_to, count (N-1), flag=copy */
+  MMR_CMD_DROP,          /* drop A->B [N]                  -> link_from, link_to, count (N-1) */
   /* checks */
   MMR_CMD_EXPECT_CONVERGED,   /* expect converged / expect diverged -> flag */
   MMR_CMD_EXPECT_VALUE,       /* expect A key = v | = {v, w}  -> replica, key, field, values */

@@ -229,3 +229,53 @@ mmr_write_log_dup_lost (const MmrWriteLog *log)
   g_hash_table_unref (ctx.visible);
   return lost;
 }
+
+/* ---- copies, for mmr explore ---- */
+
+MmrWriteLog *
+mmr_write_log_copy (const MmrWriteLog *log, MmrWorld *world)
+{
+  MmrWriteLog *copy = g_new0 (MmrWriteLog, 1);
+  GHashTableIter it;
+  gpointer id;
+
+  copy->world = world;
+  copy->writes = g_ptr_array_new_full (log->writes->len,
+                                       (GDestroyNotify) write_free);
+  for (guint i = 0; i < log->writes->len; i++)
+    {
+      const Write *w = log->writes->pdata[i];
+      Write *c = g_new (Write, 1);
+
+      *c = *w;
+      c->key = g_strdup (w->key);
+      c->value = g_strdup (w->value);
+      g_ptr_array_add (copy->writes, c);
+    }
+  copy->superseded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            NULL);
+  g_hash_table_iter_init (&it, log->superseded);
+  while (g_hash_table_iter_next (&it, &id, NULL))
+    g_hash_table_add (copy->superseded, g_strdup (id));
+  copy->observer = mmr_world_add_observer (world, on_event, copy);
+  return copy;
+}
+
+guint64
+mmr_write_log_hash (const MmrWriteLog *log)
+{
+  guint64 sum = log->writes->len;
+  GHashTableIter it;
+  gpointer id;
+
+  g_hash_table_iter_init (&it, log->superseded);
+  while (g_hash_table_iter_next (&it, &id, NULL))
+    {
+      guint64 h = 0xcbf29ce484222325ull;
+
+      for (const guint8 *p = id; *p != '\0'; p++)
+        h = (h ^ *p) * 0x100000001b3ull;
+      sum += h ^ (h >> 29);
+    }
+  return sum;
+}

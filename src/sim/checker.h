@@ -45,6 +45,12 @@ void         mmr_write_log_free     (MmrWriteLog *log);
 guint64      mmr_write_log_n_writes (const MmrWriteLog *log);
 /* MmrLostWrite*, owned, in the order the writes were made. */
 GPtrArray   *mmr_write_log_dup_lost (const MmrWriteLog *log);
+/* A copy of @log subscribed to @world (a copy of the log's world, for mmr
+ * explore): the same writes and superseded dots. */
+MmrWriteLog *mmr_write_log_copy     (const MmrWriteLog *log, MmrWorld *world);
+/* A hash of what decides the lost writes besides the stores: the writes
+ * made and the dots they superseded (order-independent). */
+guint64      mmr_write_log_hash     (const MmrWriteLog *log);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrWriteLog, mmr_write_log_free)
 

@@ -149,3 +149,14 @@ mmr_scheduler_size (const MmrScheduler *s)
 {
   return s->n;
 }
+
+MmrScheduler *
+mmr_scheduler_copy (const MmrScheduler *s)
+{
+  MmrScheduler *copy = g_new0 (MmrScheduler, 1);
+
+  *copy = *s;
+  copy->heap = s->cap > 0 ? g_memdup2 (s->heap, s->cap * sizeof (MmrTask))
+                          : NULL;
+  return copy;
+}

@@ -42,5 +42,7 @@ void          mmr_scheduler_pop_push (MmrScheduler *s, MmrTask *out,
 gboolean      mmr_scheduler_remove   (MmrScheduler *s, guint64 seq);
 const MmrTask *mmr_scheduler_peek    (const MmrScheduler *s);
 guint         mmr_scheduler_size     (const MmrScheduler *s);
+/* A copy with the same tasks and the same next sequence number. */
+MmrScheduler *mmr_scheduler_copy     (const MmrScheduler *s);
 
 G_END_DECLS

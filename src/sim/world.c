@@ -188,7 +188,8 @@ schedule_head (MmrWorld *w, guint from, guint to)
 {
   const MmrInFlight *head = w->links[from][to]->head;
 
-  if (head != NULL)
+  /* Manual delivery: a message waits for mmr_world_deliver. */
+  if (head != NULL && !w->config.is_manual_delivery)
     {
       MmrTask t = delivery_task (head, from, to);
 
@@ -331,9 +332,13 @@ env_send (gpointer data, guint from, guint to, GBytes *bytes, MmrMsgType type,
       w->metrics.antientropy_bytes += size;
     }
   head_before = ch->head;
-  fate = mmr_channel_send (ch, w->prng, w->now_us, bytes, msg_id, seq_a,
-                           seq_b, copies);
-  if (ch->head != head_before)
+  if (w->config.is_manual_delivery)
+    fate = mmr_channel_queue (ch, w->now_us, bytes, msg_id, seq_a,
+                              &copies[0]);
+  else
+    fate = mmr_channel_send (ch, w->prng, w->now_us, bytes, msg_id, seq_a,
+                             seq_b, copies);
+  if (ch->head != head_before && !w->config.is_manual_delivery)
     {
       /* A copy is the link's new head: it takes over the link's task. */
       if (head_before != NULL)
@@ -1112,6 +1117,41 @@ prefetch_next (MmrWorld *w)
     mmr_store_prefetch (w->replicas[next->b]->store, m->key_hash);
 }
 
+/* @m has left (or, duplicated, is still on) the link @from -> @to. */
+static void
+deliver_message (MmrWorld *w, guint from, guint to, const MmrInFlight *m)
+{
+  MmrChannel *ch = w->links[from][to];
+
+  if (ch->is_cut)
+    {
+      /* The link was cut while the message was on it. */
+      emit_link_event (w, MMR_EV_DROP, from, to, m->msg_id,
+                       g_bytes_get_size (m->bytes), "cut in flight");
+    }
+  else if (w->replicas[to]->is_down)
+    emit_link_event (w, MMR_EV_DROP, from, to, m->msg_id,
+                     g_bytes_get_size (m->bytes), "receiver is down");
+  else
+    {
+      ch->n_delivered++;
+      w->delivering = m;
+      mmr_replica_receive (w->replicas[to], from, m->bytes, m->msg_id);
+      w->delivering = NULL;
+    }
+}
+
+static void
+note_off_link (MmrWorld *w, guint from, guint to, const MmrInFlight *m)
+{
+  w->n_in_flight--;
+  if (m->is_payload)
+    {
+      w->n_payload_in_flight--;
+      w->n_payload_link[from][to]--;
+    }
+}
+
 static void
 deliver (MmrWorld *w, const MmrTask *t)
 {
@@ -1120,28 +1160,8 @@ deliver (MmrWorld *w, const MmrTask *t)
 
   g_assert (m != NULL && m->seq == t->seq);
   prefetch_next (w);
-  w->n_in_flight--;
-  if (m->is_payload)
-    {
-      w->n_payload_in_flight--;
-      w->n_payload_link[t->a][t->b]--;
-    }
-  if (ch->is_cut)
-    {
-      /* The link was cut while the message was on it. */
-      emit_link_event (w, MMR_EV_DROP, t->a, t->b, m->msg_id,
-                       g_bytes_get_size (m->bytes), "cut in flight");
-    }
-  else if (w->replicas[t->b]->is_down)
-    emit_link_event (w, MMR_EV_DROP, t->a, t->b, m->msg_id,
-                     g_bytes_get_size (m->bytes), "receiver is down");
-  else
-    {
-      ch->n_delivered++;
-      w->delivering = m;
-      mmr_replica_receive (w->replicas[t->b], t->a, m->bytes, m->msg_id);
-      w->delivering = NULL;
-    }
+  note_off_link (w, t->a, t->b, m);
+  deliver_message (w, t->a, t->b, m);
   mmr_channel_recycle (ch, m);
 }
 
@@ -1304,4 +1324,250 @@ mmr_world_get_physical_clock (const MmrWorld *w, guint replica)
 {
   g_return_val_if_fail (replica < w->n, NULL);
   return &w->replicas[replica]->physical;
+}
+
+/* ---- manual delivery and copies (mmr explore) ---- */
+
+G_DEFINE_QUARK (mmr-world-error-quark, mmr_world_error)
+
+static gboolean
+check_deliverable (const MmrWorld *w, guint from, guint to, guint index,
+                   MmrDeliverHow how, GError **error)
+{
+  const MmrChannel *ch = w->links[from][to];
+  const MmrInFlight *m;
+
+  if (!w->config.is_manual_delivery)
+    {
+      g_set_error (error, MMR_WORLD_ERROR, MMR_WORLD_ERROR_NOT_MANUAL,
+                   "the world delivers messages itself "
+                   "(no 'delivery manual')");
+      return FALSE;
+    }
+  m = mmr_channel_nth (ch, index);
+  if (m == NULL)
+    {
+      g_set_error (error, MMR_WORLD_ERROR, MMR_WORLD_ERROR_NO_MESSAGE,
+                   "no message #%u in flight on %s->%s (%u in flight)",
+                   index + 1, w->names[from], w->names[to], ch->n_queued);
+      return FALSE;
+    }
+  if (index > 0 && !ch->model.reorder)
+    {
+      g_set_error (error, MMR_WORLD_ERROR, MMR_WORLD_ERROR_NO_MESSAGE,
+                   "%s->%s keeps messages in order (reorder off): only the "
+                   "oldest can go next", w->names[from], w->names[to]);
+      return FALSE;
+    }
+  if (how == MMR_DELIVER_COPY && m->is_duplicate)
+    {
+      g_set_error (error, MMR_WORLD_ERROR, MMR_WORLD_ERROR_NO_MESSAGE,
+                   "message #%u on %s->%s was already duplicated",
+                   index + 1, w->names[from], w->names[to]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* DOC: world-deliver */
+gboolean
+mmr_world_deliver (MmrWorld *w, guint from, guint to, guint index,
+                   MmrDeliverHow how, GError **error)
+{
+  MmrChannel *ch;
+  MmrInFlight *m;
+
+  g_return_val_if_fail (from < w->n && to < w->n && from != to, FALSE);
+  if (!check_deliverable (w, from, to, index, how, error))
+    return FALSE;
+  ch = w->links[from][to];
+  if (how == MMR_DELIVER_COPY)
+    {
+      m = mmr_channel_nth (ch, index);
+      m->is_duplicate = TRUE;
+      ch->n_duplicated++;
+      emit_link_event (w, MMR_EV_DUPLICATE, from, to, m->msg_id,
+                       g_bytes_get_size (m->bytes), "duplicate");
+      deliver_message (w, from, to, m);
+      return TRUE;
+    }
+  m = mmr_channel_take (ch, index);
+  note_off_link (w, from, to, m);
+  if (how == MMR_DELIVER_LOSE)
+    {
+      ch->n_lost++;
+      emit_link_event (w, MMR_EV_DROP, from, to, m->msg_id,
+                       g_bytes_get_size (m->bytes), "loss");
+    }
+  else
+    deliver_message (w, from, to, m);
+  mmr_channel_recycle (ch, m);
+  return TRUE;
+}
+
+static gboolean
+can_copy (const MmrWorld *w, GError **error)
+{
+  for (guint i = 0; i < w->n; i++)
+    if (!mmr_replica_can_copy (w->replicas[i]))
+      {
+        g_set_error (error, MMR_WORLD_ERROR, MMR_WORLD_ERROR_UNSUPPORTED,
+                     "replica %s has a database (durability) or CRDT keys, "
+                     "which a copy of the world cannot hold",
+                     w->names[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* DOC: world-copy */
+/* Everything by value, then each owned piece copied; the replicas'
+ * environment points at the new world. Observers are not copied: they
+ * belong to whoever made them (a copy of a write log subscribes itself). */
+MmrWorld *
+mmr_world_copy (const MmrWorld *w, GError **error)
+{
+  MmrWorld *c;
+
+  if (!can_copy (w, error))
+    return NULL;
+  c = g_new (MmrWorld, 1);
+  *c = *w;
+  memset (c->names, 0, sizeof c->names);
+  for (guint i = 0; i < w->n; i++)
+    {
+      c->names[i] = g_strdup (w->names[i]);
+      c->config.names[i] = c->names[i];
+    }
+  c->config.merge = g_strdup (w->config.merge);
+  c->config.data_dir = g_strdup (w->config.data_dir);
+  c->scheduler = mmr_scheduler_copy (w->scheduler);
+  c->prng = mmr_prng_copy (w->prng);
+  c->observers = g_array_new (FALSE, FALSE, sizeof (Observer));
+  c->change_observers = g_array_new (FALSE, FALSE, sizeof (Observer));
+  c->conflict_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           NULL);
+  {
+    GHashTableIter it;
+    gpointer id;
+
+    g_hash_table_iter_init (&it, w->conflict_ids);
+    while (g_hash_table_iter_next (&it, &id, NULL))
+      g_hash_table_add (c->conflict_ids, g_strdup (id));
+  }
+  c->delivering = NULL;
+  for (guint i = 0; i < w->n; i++)
+    {
+      c->replicas[i] = mmr_replica_copy (w->replicas[i],
+                                         (const char *const *) c->names,
+                                         &c->env, c);
+      for (guint j = 0; j < w->n; j++)
+        if (i != j)
+          c->links[i][j] = mmr_channel_copy (w->links[i][j]);
+    }
+  return c;
+}
+
+/* ---- the state hash ---- */
+
+static inline guint64
+mix (guint64 h, guint64 v)
+{
+  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+  h *= 0xff51afd7ed558ccdull;
+  return h ^ (h >> 33);
+}
+
+static guint64
+hash_bytes (guint64 h, const void *data, gsize len)
+{
+  const guint8 *p = data;
+  guint64 f = 0xcbf29ce484222325ull;
+
+  for (gsize i = 0; i < len; i++)
+    f = (f ^ p[i]) * 0x100000001b3ull;
+  return mix (h, f ^ len);
+}
+
+static guint64
+hash_string (guint64 h, const char *s)
+{
+  return s != NULL ? hash_bytes (h, s, strlen (s)) : mix (h, 0x5a5a5a5a);
+}
+
+static guint64
+hash_register (const char *name, const MmrRegister *reg)
+{
+  guint64 h = hash_string (0, name);
+
+  h = hash_bytes (h, &reg->vv, sizeof reg->vv);
+  for (guint i = 0; i < reg->n_siblings; i++)
+    {
+      const MmrVersion *v = &reg->siblings[i];
+
+      h = mix (h, ((guint64) v->dot.replica << 32) | v->dot.counter);
+      h = mix (h, (guint64) v->ts);
+      h = mix (h, v->ts_logical);
+      h = mix (h, (guint64) v->hlc.l);
+      h = mix (h, v->hlc.c);
+      h = hash_string (h, v->value);
+    }
+  return h;
+}
+
+static void
+add_register_hash (gpointer name, gpointer reg, gpointer user_data)
+{
+  /* A sum does not depend on the store's iteration order. */
+  *(guint64 *) user_data += hash_register (name, reg);
+}
+
+static guint64
+hash_replica (const MmrReplica *r)
+{
+  guint64 stores = 0;
+  guint64 h = mix (0, r->lamport);
+
+  h = mix (h, (guint64) r->hlc.l);
+  h = mix (h, r->hlc.c);
+  h = mix (h, ((guint64) r->is_down << 1) | (guint64) r->is_recovering);
+  h = mix (h, r->policy.strategy);
+  mmr_store_foreach (r->store, add_register_hash, &stores);
+  return mix (h, stores);
+}
+
+static guint64
+hash_link (guint64 h, const MmrChannel *ch)
+{
+  h = mix (h, ((guint64) ch->is_cut << 32) | ch->n_queued);
+  for (const MmrInFlight *m = ch->head; m != NULL; m = m->next)
+    {
+      gsize len;
+      const void *data = g_bytes_get_data (m->bytes, &len);
+
+      h = hash_bytes (h, data, len);
+      h = mix (h, (guint64) m->is_duplicate);
+    }
+  return h;
+}
+
+/* DOC: world-hash-state */
+guint64
+mmr_world_hash_state (const MmrWorld *w)
+{
+  guint64 h = mix (0, (guint64) w->now_us);
+  guint64 conflicts = 0;
+  GHashTableIter it;
+  gpointer id;
+
+  for (guint i = 0; i < w->n; i++)
+    h = mix (h, hash_replica (w->replicas[i]));
+  for (guint i = 0; i < w->n; i++)
+    for (guint j = 0; j < w->n; j++)
+      if (i != j)
+        h = hash_link (h, w->links[i][j]);
+  g_hash_table_iter_init (&it, w->conflict_ids);
+  while (g_hash_table_iter_next (&it, &id, NULL))
+    conflicts += hash_string (0, id);
+  return mix (h, conflicts);
 }

@@ -59,6 +59,7 @@ typedef struct {
   char *data_dir;                    /* replica databases: DIR/NAME.db */
   gint64 flush_interval_us;          /* ASYNC: batch commit period */
   MmrAntiEntropyMode antientropy_mode;  /* digest, merkle or full */
+  gboolean is_manual_delivery;       /* messages wait for mmr_world_deliver */
 } MmrWorldConfig;
 
 void mmr_world_config_init  (MmrWorldConfig *cfg);
@@ -219,6 +220,47 @@ const MmrPhysicalClock *mmr_world_get_physical_clock (const MmrWorld *world,
                                                       guint replica);
 const MmrMetrics *mmr_world_get_metrics (const MmrWorld *world);
 guint64 mmr_world_n_in_flight (const MmrWorld *world);
+
+/* ---- Manual delivery and copies (mmr explore, 'delivery manual') ----
+ * With cfg->is_manual_delivery the links draw no fates and schedule
+ * nothing: every message sent waits on its link, in send order, until
+ * mmr_world_deliver delivers, duplicates or loses it. Time advances only
+ * through mmr_world_run_until. */
+
+#define MMR_WORLD_ERROR (mmr_world_error_quark ())
+GQuark mmr_world_error_quark (void);
+
+typedef enum {
+  MMR_WORLD_ERROR_NO_MESSAGE,     /* nothing at that place on the link */
+  MMR_WORLD_ERROR_NOT_MANUAL,     /* the world delivers by itself */
+  MMR_WORLD_ERROR_UNSUPPORTED,    /* mmr_world_copy: cannot copy this */
+} MmrWorldError;
+
+typedef enum {
+  MMR_DELIVER_ONCE,    /* take the message off the link and deliver it */
+  MMR_DELIVER_COPY,    /* deliver a duplicate; the message stays, and may
+                        * not be duplicated again */
+  MMR_DELIVER_LOSE,    /* take the message off the link: lost */
+} MmrDeliverHow;
+
+/* The @index-th message in flight on @from -> @to (0: the oldest). With
+ * reorder off on that link only index 0 may go (FIFO). FALSE with @error
+ * when there is no such message, the world is not manual, or the message
+ * was already duplicated (MMR_DELIVER_COPY). Traced as DELIVER (or DROP
+ * "loss", or DUPLICATE then DELIVER) at the current time. */
+gboolean mmr_world_deliver (MmrWorld *world, guint from, guint to,
+                            guint index, MmrDeliverHow how, GError **error);
+/* A world in the same state, with no observers: the same replicas,
+ * links and messages in flight, scheduler, clocks, PRNG and metrics; run
+ * the same way it gives the same events. NULL with @error for what
+ * cannot be copied: replica databases (durability) and CRDT keys. */
+MmrWorld *mmr_world_copy (const MmrWorld *world, GError **error);
+/* A 64-bit hash of what decides the world's future and its checks: each
+ * replica's store and clocks, each link's cut and messages in flight (by
+ * content), the current time and the distinct conflicts so far. Not the
+ * trace's bookkeeping (event counts, message ids, vector clocks over
+ * events): two worlds that differ only there behave the same. */
+guint64   mmr_world_hash_state (const MmrWorld *world);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrWorld, mmr_world_free)
 

@@ -398,3 +398,37 @@ mmr_store_foreach (const MmrStore *store, GHFunc func, gpointer user_data)
       func ((gpointer) name_of (store->buckets[i].reg),
             store->buckets[i].reg, user_data);
 }
+
+/* DOC: store-copy */
+MmrStore *
+mmr_store_copy (const MmrStore *store)
+{
+  MmrStore *copy = g_new0 (MmrStore, 1);
+  guint n = 1u << store->bits;
+
+  copy->blocks = g_ptr_array_new_with_free_func (g_free);
+  copy->huge_blocks = g_array_new (FALSE, FALSE, sizeof (HugeBlock));
+  copy->next_block = FIRST_BLOCK;
+  copy->bits = store->bits;
+  copy->buckets = buckets_new (copy, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const MmrRegister *reg = store->buckets[i].reg;
+      gsize len;
+      MmrRegister *dst;
+
+      if (reg == NULL)
+        continue;
+      len = strlen (name_of (reg));
+      dst = carve (copy, sizeof (MmrRegister) + len + 1);
+      memcpy ((char *) name_of (dst), name_of (reg), len + 1);
+      dst->vv = reg->vv;
+      mmr_register_reset_siblings (dst, reg->n_siblings);
+      for (guint s = 0; s < reg->n_siblings; s++)
+        mmr_version_copy (&dst->siblings[s], &reg->siblings[s]);
+      copy->buckets[i].hash = store->buckets[i].hash;
+      copy->buckets[i].reg = dst;
+    }
+  copy->n_registers = store->n_registers;
+  return copy;
+}

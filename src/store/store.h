@@ -38,6 +38,10 @@ void         mmr_store_prefetch (const MmrStore *store, guint32 hash);
 GPtrArray   *mmr_store_dup_names (const MmrStore *store);
 void         mmr_store_foreach  (const MmrStore *store, GHFunc func,
                                  gpointer user_data);
+/* A deep copy: every register in the same bucket as in @store, so the
+ * copy iterates in the same order (mmr explore runs copies of a world
+ * and must see what the original would). */
+MmrStore    *mmr_store_copy     (const MmrStore *store);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrStore, mmr_store_free)
 

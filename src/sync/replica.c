@@ -478,3 +478,36 @@ mmr_replica_antientropy_tick (MmrReplica *r)
 {
   mmr_antientropy_begin (r);
 }
+
+/* DOC: replica-copy */
+gboolean
+mmr_replica_can_copy (const MmrReplica *r)
+{
+  return r->db_path == NULL && g_hash_table_size (r->crdt_types) == 0;
+}
+
+MmrReplica *
+mmr_replica_copy (const MmrReplica *r, const char *const *names,
+                  const MmrReplicaEnv *env, gpointer env_data)
+{
+  MmrReplica *c;
+
+  g_return_val_if_fail (mmr_replica_can_copy (r), NULL);
+  c = g_new (MmrReplica, 1);
+  *c = *r;
+  c->names = names;
+  c->name = names[r->index];
+  c->policy.names = names;
+  c->env = env;
+  c->env_data = env_data;
+  c->store = mmr_store_copy (r->store);
+  c->crdt_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         NULL);
+  c->crdts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                    (GDestroyNotify) mmr_crdt_free);
+  c->deltas = NULL;
+  mmr_crdt_sync_reset_deltas (c);
+  c->rx = mmr_message_new_decoded ();
+  c->superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+  return c;
+}

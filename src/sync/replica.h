@@ -190,4 +190,13 @@ void mmr_replica_stamp   (MmrReplica *r, MmrVersion *v);
 gboolean mmr_replica_merge_register (MmrReplica *r, const char *name,
                                      const MmrRegister *incoming, int from);
 
+/* A copy of @r for another world (mmr explore): the same store, clocks,
+ * policy and recovery state, talking to @env/@env_data, with @names
+ * borrowed from the new world. Scratch space (the receive buffer) is
+ * fresh. Not for a replica with a database or CRDT keys (the caller
+ * checks mmr_replica_can_copy first): those are not copied. */
+gboolean    mmr_replica_can_copy (const MmrReplica *r);
+MmrReplica *mmr_replica_copy (const MmrReplica *r, const char *const *names,
+                              const MmrReplicaEnv *env, gpointer env_data);
+
 G_END_DECLS
