@@ -620,7 +620,8 @@ TEST (MmrScriptParser, ErrorMessagesAreExact)
   const std::pair<std::string, std::string> cases[] = {
     { "replicas A B C\n# comment\npt x\n",
       "s.mmr:3:1: unknown command 'pt'; expected a replica name or one of: "
-      "antientropy, causality, client, clock, crash, cut, drift, duplicate, "
+      "antientropy, causality, client, clock, crash, cut, deliver, delivery, "
+      "drift, drop, duplicate, "
       "durability, expect, granularity, heal, "
       "latency, loss, partition, reorder, replicas, restart, run, seed, settle, skew, "
       "strategy, type" },
