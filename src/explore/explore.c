@@ -25,9 +25,11 @@
  *   collision would merge two states; at a million states the chance is
  *   about 3e-8).
  *   Checks. An 'expect' is checked on every path that reaches it; at an
- *   end state (the script is done) the invariants are checked: today,
- *   convergence when the script ends with a 'settle', no link cut and
- *   nothing in flight.
+ *   end state (the script is done) mmr check's invariants are checked
+ *   (src/check/invariants.h) on the path that reached it, convergence
+ *   among them when the script ends with a 'settle', no link cut and
+ *   nothing in flight; then the views are compared as 'expect converged'
+ *   does.
  * Search: depth first, so memory is one copy of the world per level of
  * the path; the path on the stack is the schedule of a violation.
  *
@@ -40,6 +42,7 @@
 
 #include <string.h>
 
+#include "check/invariants.h"
 #include "scenario/runner.h"
 #include "sim/checker.h"
 
@@ -163,27 +166,37 @@ is_choice_point (const MmrCommand *c)
   return c != NULL && (c->kind == MMR_CMD_RUN || c->kind == MMR_CMD_SETTLE);
 }
 
+/* One runner step; @inv (when replaying a path for the invariants) is
+ * told the command first, as mmr check does. */
+static gboolean
+step (MmrRunner *r, MmrInvariants *inv)
+{
+  if (inv != NULL)
+    mmr_invariants_note_command (inv, mmr_runner_current_command (r));
+  return mmr_runner_step (r);
+}
+
 /* Runs the commands up to the next 'run' or 'settle', or to the end. */
 static void
-run_block (MmrRunner *r)
+run_block (MmrRunner *r, MmrInvariants *inv)
 {
   const MmrCommand *c;
 
   while (!is_choice_point (c = mmr_runner_current_command (r)))
-    if (!mmr_runner_step (r))
+    if (!step (r, inv))
       return;
 }
 
 /* Runs the 'run' or 'settle' at hand to its end, then the next block. */
 static void
-pass (MmrRunner *r)
+pass (MmrRunner *r, MmrInvariants *inv)
 {
   const MmrCommand *c = mmr_runner_current_command (r);
 
-  mmr_runner_step (r);
-  while (mmr_runner_current_command (r) == c && mmr_runner_step (r))
+  step (r, inv);
+  while (mmr_runner_current_command (r) == c && step (r, inv))
     ;
-  run_block (r);
+  run_block (r, inv);
 }
 
 static void
@@ -236,7 +249,7 @@ list_moves (MmrRunner *r, guint *out_n)
 }
 
 static void
-apply (MmrRunner *r, const Move *m)
+apply (MmrRunner *r, const Move *m, MmrInvariants *inv)
 {
   static const MmrDeliverHow how[] = {
     [MOVE_DELIVER] = MMR_DELIVER_ONCE,
@@ -245,7 +258,7 @@ apply (MmrRunner *r, const Move *m)
   };
 
   if (m->kind == MOVE_PASS)
-    pass (r);
+    pass (r, inv);
   else if (!mmr_world_deliver (mmr_runner_get_world (r), m->from, m->to,
                                m->index, how[m->kind], NULL))
     g_assert_not_reached ();   /* list_moves offered only what exists */
@@ -302,6 +315,8 @@ any_cut (MmrWorld *w)
 }
 
 /* DOC: explore-invariants */
+static gboolean owes_convergence (MmrRunner *r, gboolean settled);
+
 static gboolean
 check_end_state (MmrRunner *r, gboolean settled, MmrExploreResult *res)
 {
@@ -309,11 +324,8 @@ check_end_state (MmrRunner *r, gboolean settled, MmrExploreResult *res)
   g_autoptr (GPtrArray) diffs = NULL;
   GString *msg;
 
-  if (!settled || any_cut (w) || mmr_world_n_in_flight (w) > 0)
+  if (!owes_convergence (r, settled))
     return TRUE;
-  for (guint i = 0; i < mmr_world_n_replicas (w); i++)
-    if (mmr_world_is_down (w, i))
-      return TRUE;
   diffs = mmr_check_convergence (w);
   if (diffs->len == 0)
     return TRUE;
@@ -399,6 +411,7 @@ typedef struct {
   Visited visited;
   GArray *stack;           /* Frame */
   gboolean settled;        /* the script ends with a settle */
+  const MmrScript *manual; /* the script, with manual delivery */
 } Search;
 
 static void
@@ -408,17 +421,75 @@ frame_clear (Frame *f)
   g_clear_pointer (&f->moves, g_free);
 }
 
-static void
-note_violation (Search *S, const Move *via, guint depth)
+/* The steps from the start to the state reached by @via from the top
+ * frame: the frames' steps, then @via. *out_n: 0 for the start itself. */
+static Move *
+current_path (Search *S, const Move *via, guint *out_n)
 {
-  guint n = S->stack->len;   /* 0: the start itself broke it */
-  g_autofree Move *path = g_new (Move, n + 1);
+  guint n = S->stack->len;
+  Move *path = g_new (Move, n + 1);
 
-  /* The frames' steps, from the first one after the start. */
   for (guint i = 1; i < n; i++)
     path[i - 1] = g_array_index (S->stack, Frame, i).via;
   if (n > 0)
     path[n - 1] = *via;
+  *out_n = n;
+  return path;
+}
+
+static gboolean
+owes_convergence (MmrRunner *r, gboolean settled)
+{
+  MmrWorld *w = mmr_runner_get_world (r);
+
+  if (!settled || any_cut (w) || mmr_world_n_in_flight (w) > 0)
+    return FALSE;
+  for (guint i = 0; i < mmr_world_n_replicas (w); i++)
+    if (mmr_world_is_down (w, i))
+      return FALSE;
+  return TRUE;
+}
+
+/* DOC: explore-check-invariants */
+/* mmr check's invariants watch a whole run's events, so at an end state
+ * the path to it is run again from the start with them watching, and
+ * their end-of-run checks see the end state. End states are few (the
+ * search's states are mostly on the way), so this costs little. */
+static gboolean
+check_invariants (Search *S, const Move *path, guint n_path,
+                  MmrExploreResult *res)
+{
+  g_autoptr (MmrRunner) r = mmr_runner_new (S->manual, FALSE, 0);
+  MmrWorld *w = mmr_runner_get_world (r);
+  g_autoptr (MmrInvariants) inv = mmr_invariants_new (w);
+  g_autoptr (GPtrArray) lost = NULL;
+  const GPtrArray *found;
+  const MmrViolation *v;
+
+  run_block (r, inv);
+  for (guint i = 0; i < n_path; i++)
+    apply (r, &path[i], inv);
+  lost = mmr_write_log_dup_lost (mmr_runner_get_write_log (r));
+  mmr_invariants_finish (inv, w, owes_convergence (r, S->settled), lost);
+  found = mmr_invariants_get_violations (inv);
+  if (found->len == 0)
+    return TRUE;
+  v = found->pdata[0];
+  res->check = g_strdup (v->invariant);
+  res->text = g_strdup_printf ("the invariant %s (docs/checking.md)",
+                               v->invariant);
+  res->message = g_strdup (v->message);
+  /* The invariants observe the world: they go before it. */
+  g_clear_pointer (&inv, mmr_invariants_free);
+  return FALSE;
+}
+
+static void
+note_violation (Search *S, const Move *via, guint depth)
+{
+  guint n;
+  g_autofree Move *path = current_path (S, via, &n);
+
   S->res->has_violation = TRUE;
   S->res->depth = depth;
   S->res->schedule = write_schedule (S->script, path, n, S->res->line,
@@ -443,8 +514,12 @@ visit (Search *S, MmrRunner *r, const Move *via, guint depth)
   f.moves = list_moves (r, &f.n_moves);
   if (f.n_moves == 0)
     {
+      guint n_path;
+      g_autofree Move *path = current_path (S, via, &n_path);
+
       S->res->n_end_states++;
-      if (!check_end_state (r, S->settled, S->res))
+      if (!check_invariants (S, path, n_path, S->res)
+          || !check_end_state (r, S->settled, S->res))
         {
           note_violation (S, via, depth);
           mmr_runner_free (r);
@@ -479,7 +554,7 @@ expand (Search *S)
   child = f->next == f->n_moves ? g_steal_pointer (&f->runner)
                                 : mmr_runner_copy (f->runner, NULL);
   g_assert (child != NULL);   /* mmr_explore_supports said it copies */
-  apply (child, &m);
+  apply (child, &m, NULL);
   S->res->n_explored++;
   if (!visited_add (&S->visited, mmr_runner_hash_state (child)))
     {
@@ -512,8 +587,9 @@ mmr_explore_run (const MmrScript *script, const MmrExploreOptions *options,
   S.settled = ends_settled (script);
   S.stack = g_array_new (FALSE, TRUE, sizeof (Frame));
   visited_init (&S.visited);
+  S.manual = &manual;
   root = mmr_runner_new (&manual, FALSE, 0);
-  run_block (root);
+  run_block (root, NULL);
   res->n_explored = 1;
   visited_add (&S.visited, mmr_runner_hash_state (root));
   if (visit (&S, root, &start, 0))

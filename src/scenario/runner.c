@@ -632,6 +632,7 @@ mmr_runner_copy (const MmrRunner *r, GError **error)
   c->world = world;
   c->writes = mmr_write_log_copy (r->writes, world);
   c->conflicts = NULL;
+  c->error = r->error != NULL ? g_error_copy (r->error) : NULL;
   c->expectations = g_ptr_array_new_full (r->expectations->len,
                                           (GDestroyNotify) expectation_free);
   for (guint i = 0; i < r->expectations->len; i++)

@@ -197,7 +197,8 @@ TEST (MmrExplore, RefusesWhatItCannotSearch)
 }
 
 // Loss: each push may be lost, and without anti-entropy nothing repairs
-// it, so the replicas can end apart: the convergence invariant says so.
+// it, so the replicas can end apart: mmr check's convergence invariant
+// (src/check/) says so, in its own words.
 TEST (MmrExplore, LossWithoutRepairBreaksConvergence)
 {
   Explored e;
@@ -206,7 +207,8 @@ TEST (MmrExplore, LossWithoutRepairBreaksConvergence)
            "A put k a\nsettle\n", &e);
   ASSERT_TRUE (e.r.has_violation);
   EXPECT_STREQ (e.r.check, "convergence");
-  EXPECT_STREQ (e.r.message, "replicas differ: k: A=a B=absent");
+  EXPECT_STREQ (e.r.message, "after heal + settle 'k' differs: A has "
+                "{A:1=a} vv {A:1}, B has {} vv {}");
   EXPECT_NE (std::string (e.r.schedule).find ("drop A->B\nsettle\n"),
              std::string::npos) << e.r.schedule;
 }
