@@ -631,7 +631,8 @@ mmr_runner_copy (const MmrRunner *r, GError **error)
   *c = *r;
   c->world = world;
   c->writes = mmr_write_log_copy (r->writes, world);
-  c->conflicts = NULL;
+  c->conflicts = NULL;     /* reports only: a copy keeps none */
+  c->convergence = NULL;
   c->error = r->error != NULL ? g_error_copy (r->error) : NULL;
   c->expectations = g_ptr_array_new_full (r->expectations->len,
                                           (GDestroyNotify) expectation_free);

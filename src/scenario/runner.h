@@ -111,8 +111,8 @@ GArray     *mmr_runner_get_unsettled  (MmrRunner *runner);
 
 /* For mmr explore. A copy of an idle runner (between commands) and its
  * world (mmr_world_copy), write log, clients and results so far, that
- * runs on the same way; it keeps no conflict log (NULL: explore does
- * not report conflicts one by one). NULL with @error when the world
+ * runs on the same way; it keeps no conflict log and no convergence watch
+ * (NULL: they serve reports, which explore does not print). NULL with @error when the world
  * cannot be copied. */
 MmrRunner  *mmr_runner_copy (const MmrRunner *runner, GError **error);
 /* A hash of what decides how the rest of the script runs and what its
