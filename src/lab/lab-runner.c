@@ -318,7 +318,12 @@ stop_at_limit (MmrLabRunner *r, guint line)
                                                   NULL);
   gboolean in_world_file = line <= w->n_world_lines;
 
-  g_return_if_fail (g_str_has_prefix (e->message, prefix));
+  if (!g_str_has_prefix (e->message, prefix))
+    {
+      g_warn_if_reached ();
+      r->error = g_error_copy (e);
+      return;
+    }
   r->error = g_error_new (e->domain, e->code, "%s:%u: %s",
                           in_world_file ? world_path : r->lab->path,
                           in_world_file ? line : line - w->n_world_lines,
