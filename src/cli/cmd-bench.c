@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "crdt-bench.h"
 #include "engine-bench.h"
+#include "explore-bench.h"
 #include "storage-bench.h"
 
 static const char *
@@ -26,12 +27,15 @@ mmr_cmd_bench (int argc, char **argv)
   gboolean quick = FALSE;
   gboolean skip_crdt = FALSE;
   gboolean skip_storage = FALSE;
+  gboolean skip_explore = FALSE;
   int crdt_rc = 0;
   GOptionEntry entries[] = {
     { "no-crdt", 0, 0, G_OPTION_ARG_NONE, &skip_crdt,
       "Skip the CRDT throughput benchmark", NULL },
     { "no-storage", 0, 0, G_OPTION_ARG_NONE, &skip_storage,
       "Skip the storage benchmarks (SQLite, replay, Merkle)", NULL },
+    { "no-explore", 0, 0, G_OPTION_ARG_NONE, &skip_explore,
+      "Skip the mmr explore benchmark", NULL },
     { "keys", 'n', 0, G_OPTION_ARG_INT, &keys,
       "Number of writes (default 1000000)", "N" },
     { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick,
@@ -115,6 +119,25 @@ mmr_cmd_bench (int argc, char **argv)
       printf ("\nstorage\n");
       fflush (stdout);
       mmr_storage_bench_run (progress);
+    }
+  if (!skip_explore)
+    {
+      MmrExploreBenchResult e;
+
+      printf ("\nexplore: 3 replicas x 3 concurrent writes, anti-entropy off, "
+              "every delivery order (CPU time, best of %d)\n", rounds);
+      fflush (stdout);
+      mmr_explore_bench_run ((guint) rounds, &e);
+      printf ("  plain run steps             %12.0f /s   (reference: mmr run "
+              "of the same scenario, %" G_GUINT64_FORMAT " steps)\n",
+              e.run_steps_per_s, e.run_steps);
+      printf ("  explore distinct states     %12.0f /s   %" G_GUINT64_FORMAT
+              " distinct   target >= 100000/s: %s\n", e.distinct_per_s,
+              e.distinct, verdict (e.distinct_per_s >= 1e5));
+      printf ("  explore states reached      %12.0f /s   %" G_GUINT64_FORMAT
+              " with repeats\n", e.explored_per_s, e.explored);
+      printf ("  ratio to plain run steps    %12.3f\n", e.ratio);
+      fflush (stdout);
     }
   /* A benchmark that measured is a success; a CRDT run that did not
    * converge is a bug. */

@@ -408,9 +408,18 @@ mmr_store_copy (const MmrStore *store)
 
   copy->blocks = g_ptr_array_new_with_free_func (g_free);
   copy->huge_blocks = g_array_new (FALSE, FALSE, sizeof (HugeBlock));
-  copy->next_block = FIRST_BLOCK;
   copy->bits = store->bits;
   copy->buckets = buckets_new (copy, n);
+  /* One block of exactly the registers' size: a small store (mmr explore
+   * copies thousands) then costs one allocation, not a 4 KiB block. */
+  copy->next_block = 0;
+  for (guint i = 0; i < n; i++)
+    if (store->buckets[i].reg != NULL)
+      copy->next_block += (sizeof (MmrRegister)
+                           + strlen (name_of (store->buckets[i].reg)) + 1
+                           + G_ALIGNOF (MmrRegister) - 1)
+                          & ~(gsize) (G_ALIGNOF (MmrRegister) - 1);
+  copy->next_block = MAX (copy->next_block, 64);
   for (guint i = 0; i < n; i++)
     {
       const MmrRegister *reg = store->buckets[i].reg;
@@ -430,5 +439,6 @@ mmr_store_copy (const MmrStore *store)
       copy->buckets[i].reg = dst;
     }
   copy->n_registers = store->n_registers;
+  copy->next_block = FIRST_BLOCK;
   return copy;
 }

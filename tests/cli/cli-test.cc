@@ -199,7 +199,7 @@ TEST (MmrCli, CausalHistoryModeShowsEachKeysExplicitHistory)
 TEST (MmrCli, BenchRunsRoundsAndPrintsEveryTarget)
 {
   Result r = mmr ({ "bench", "--keys", "2000", "--rounds", "2", "--no-crdt",
-                    "--no-storage" });
+                    "--no-storage", "--no-explore" });
 
   ASSERT_EQ (r.status, 0) << r.out << r.err;
   EXPECT_NE (r.out.find ("engine: 2000 writes on 5 replicas (full mesh, lww), "
@@ -211,8 +211,30 @@ TEST (MmrCli, BenchRunsRoundsAndPrintsEveryTarget)
   EXPECT_NE (r.out.find ("target >= 0.2: "), std::string::npos);
   EXPECT_NE (r.out.find ("memory per key per replica"), std::string::npos);
 
+  EXPECT_EQ (r.out.find ("explore"), std::string::npos) << r.out;
+
   Result bad = mmr ({ "bench", "--rounds", "0" });
   EXPECT_EQ (bad.status, 2);
   EXPECT_NE (bad.err.find ("--rounds must be 1 to 100"), std::string::npos)
       << bad.err;
+}
+
+// mmr explore's benchmark: the search is exact (27,509 distinct states of
+// 3 replicas x 3 keys written at once, 105,947 reached), only the rates
+// depend on the machine.
+TEST (MmrCli, BenchExplorePrintsItsTargetAndExactCounts)
+{
+  Result r = mmr ({ "bench", "--keys", "1000", "--rounds", "1", "--no-crdt",
+                    "--no-storage" });
+
+  ASSERT_EQ (r.status, 0) << r.out << r.err;
+  EXPECT_NE (r.out.find ("explore: 3 replicas x 3 concurrent writes, "
+                         "anti-entropy off, every delivery order (CPU time, "
+                         "best of 1)"), std::string::npos) << r.out;
+  EXPECT_NE (r.out.find ("(reference: mmr run of the same scenario, 18 "
+                         "steps)"), std::string::npos) << r.out;
+  EXPECT_NE (r.out.find (" 27509 distinct   target >= 100000/s: "),
+             std::string::npos) << r.out;
+  EXPECT_NE (r.out.find (" 105947 with repeats"), std::string::npos) << r.out;
+  EXPECT_NE (r.out.find ("ratio to plain run steps"), std::string::npos);
 }
