@@ -134,7 +134,7 @@ mmr_output_guard_is_ours (const char *path, const MmrOutputFormat *format)
 {
   static const char magic[16] = "SQLite format 3";
   guint8 head[MMR_OUTPUT_GUARD_HEAD_MAX];
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
   gssize n;
   gsize len;
 
@@ -182,6 +182,16 @@ check_existing (MmrOutputGuard *guard, const FileId *f,
       g_set_error (error, MMR_OUTPUT_GUARD_ERROR,
                    MMR_OUTPUT_GUARD_ERROR_DIRECTORY,
                    "%s: cannot write the %s there: it is a directory",
+                   f->path, format->what);
+      return FALSE;
+    }
+  /* A device or a pipe: reading it to judge it could block, and OUT.part
+   * then rename cannot write to it anyway. */
+  if (g_stat (f->path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, MMR_OUTPUT_GUARD_ERROR,
+                   MMR_OUTPUT_GUARD_ERROR_DIRECTORY,
+                   "%s: cannot write the %s there: it is not a regular file",
                    f->path, format->what);
       return FALSE;
     }

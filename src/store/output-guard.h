@@ -13,7 +13,7 @@
  *      first bytes our writer always starts with) and not empty. Only
  *      --force replaces it. The same holds for a leftover OUT.part;
  *   3. one file given for two outputs of the same command;
- *   4. a directory where a file is to be written.
+ *   4. a directory, a device or a pipe where a file is to be written.
  *
  * A refused file is never opened for writing. Errors are
  * MMR_OUTPUT_GUARD_ERROR; every message starts with the refused path and
@@ -41,7 +41,7 @@ typedef enum {
   MMR_OUTPUT_GUARD_ERROR_INPUT,      /* the output is an input */
   MMR_OUTPUT_GUARD_ERROR_FOREIGN,    /* exists, not ours, no --force */
   MMR_OUTPUT_GUARD_ERROR_TWICE,      /* two outputs, one file */
-  MMR_OUTPUT_GUARD_ERROR_DIRECTORY,  /* a directory stands there */
+  MMR_OUTPUT_GUARD_ERROR_DIRECTORY,  /* a directory (or a device) is there */
   MMR_OUTPUT_GUARD_ERROR_IO,         /* cannot even look at it */
 } MmrOutputGuardError;
 

@@ -22,6 +22,7 @@
 #include "store/part-file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -175,14 +176,24 @@ MmrPartFile *
 mmr_part_file_open (const char *path, GError **error)
 {
   g_autoptr (MmrPartFile) pf = g_new0 (MmrPartFile, 1);
+  int fd;
 
   pf->path = g_strdup (path);
   pf->part = g_strconcat (path, ".part", NULL);
   mmr_part_file_track (pf->part);
-  pf->stream = g_fopen (pf->part, "we");
+  /* A leftover .part (the guard judged it ours, or --force) is replaced
+   * by a new file, never written through: if it were a link, the write
+   * would land in the file it points to. */
+  g_unlink (pf->part);
+  fd = g_open (pf->part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  pf->stream = fd >= 0 ? fdopen (fd, "w") : NULL;
   if (pf->stream == NULL)
     {
-      io_error (error, path, errno);
+      int e = errno;
+
+      if (fd >= 0)
+        close (fd);
+      io_error (error, path, e);
       return NULL;
     }
   return g_steal_pointer (&pf);

@@ -245,6 +245,17 @@ TEST_F (OutputsTest, AnExistingOutputIsReplacedOnlyWhenMmrWroteIt)
   expect_refused ({ "run", scenario, "--trace", dir }, scenario,
                   "mmr run: " + dir + ": cannot write the trace there: it is"
                   " a directory\n");
+  expect_refused ({ "run", scenario, "--trace", "/dev/null" }, scenario,
+                  "mmr run: /dev/null: cannot write the trace there: it is"
+                  " not a regular file\n");
+
+  // A leftover .part that is a link: replaced, never written through.
+  std::string victim = path ("victim");
+  ASSERT_TRUE (g_file_set_contents (victim.c_str (), "", 0, nullptr));
+  ASSERT_EQ (symlink (victim.c_str (), (trace + ".part").c_str ()), 0);
+  ASSERT_EQ (mmr ({ "run", scenario, "--trace", trace }).status, 0);
+  EXPECT_EQ (head (victim, 10), "");
+  EXPECT_FALSE (exists (trace + ".part"));
   expect_refused ({ "run", scenario, "--trace", trace, "--record", trace },
                   trace, "mmr run: " + trace + ": given for both the trace"
                   " and the run database; give each output its own file\n");
