@@ -44,7 +44,7 @@ mmr_cmd_bench (int argc, char **argv)
     { "rounds", 'r', 0, G_OPTION_ARG_INT, &rounds,
       "Measure reference and engine N times each and keep the best "
       "(default 5)", "N" },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (
       "- measure the engine");

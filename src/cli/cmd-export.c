@@ -74,7 +74,7 @@ mmr_cmd_export (int argc, char **argv)
       "Replace output files that mmr did not write", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,
       NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (
       "RUN.db - export a recorded run");

@@ -303,7 +303,7 @@ cmd_list (int argc, char **argv)
   GOptionEntry entries[] = {
     { "labs-dir", 'd', 0, G_OPTION_ARG_FILENAME, &o.labs_dir,
       "Where the labs are (default: labs)", "DIR" },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- list the labs");
   g_autoptr (GError) error = NULL;
@@ -369,7 +369,7 @@ cmd_run (int argc, char **argv)
       "Show the run's answer to unanswered questions too", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.dirs, NULL,
       "LAB_DIR | --all" },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- run a lab");
   g_autoptr (GError) error = NULL;

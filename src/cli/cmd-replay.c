@@ -243,7 +243,7 @@ mmr_cmd_replay (int argc, char **argv)
       "JSON: the state as in 'mmr run --json', events as trace lines", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,
       NULL },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (
       "RUN.db - look into a recorded run");

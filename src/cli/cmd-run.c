@@ -232,7 +232,7 @@ mmr_cmd_run (int argc, char **argv)
       "Replace output files that mmr did not write", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,
       "FILE" },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (
       "FILE - run a scenario");
