@@ -69,6 +69,7 @@ struct _MmrInvariants {
   gboolean has_hlc[MMR_MAX_REPLICAS];
   MmrHlc last_hlc[MMR_MAX_REPLICAS];
   gint64 max_physical_us;
+  guint n_restarts;                 /* each may lift HLCs one clock lease */
 
   /* version-vector: each replica's registers at their last change */
   GHashTable *snaps[MMR_MAX_REPLICAS];   /* name -> CheckSnap* */

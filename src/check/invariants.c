@@ -30,7 +30,9 @@
  *                   HLC never goes back; its l is never above the largest
  *                   physical clock reading made anywhere so far
  *                   (docs/clocks.md: "l is always one of the physical
- *                   readings in e's causal past").
+ *                   readings in e's causal past"), plus one clock lease
+ *                   per restart so far (a restarted replica starts its
+ *                   HLC at its lease, docs/storage.md).
  *
  * Taught in docs/checking.md.
  */
@@ -443,11 +445,15 @@ check_hlc (MmrInvariants *inv, const MmrEvent *ev)
                    "%s's HLC went back from %" G_GINT64_FORMAT ".%u to %"
                    G_GINT64_FORMAT ".%u", rn, last->l, last->c, ev->hlc.l,
                    ev->hlc.c);
-  if (inv->world != NULL && ev->hlc.l > inv->max_physical_us)
+  if (inv->world != NULL
+      && ev->hlc.l > inv->max_physical_us
+                     + (gint64) inv->n_restarts * MMR_CHECK_CLOCK_LEASE_US)
     check_violate (inv, MMR_INV_HLC, ev->seq, ev->time_us,
                    "%s's HLC l = %" G_GINT64_FORMAT " is ahead of every "
                    "physical clock reading so far (at most %" G_GINT64_FORMAT
-                   ")", rn, ev->hlc.l, inv->max_physical_us);
+                   ") by more than %u clock leases of %d us (one per "
+                   "restart)", rn, ev->hlc.l, inv->max_physical_us,
+                   inv->n_restarts, MMR_CHECK_CLOCK_LEASE_US);
   inv->has_hlc[r] = TRUE;
   inv->last_hlc[r] = ev->hlc;
 }
@@ -582,6 +588,8 @@ note_crash (MmrInvariants *inv, int replica)
   if (replica < 0 || replica >= MMR_MAX_REPLICAS)
     return;
   inv->has_hlc[replica] = FALSE;
+  inv->n_restarts++;   /* its restart (whose first events precede the
+                        * RESTART event) may lift its HLC one lease */
   g_hash_table_remove_all (inv->snaps[replica]);
   g_hash_table_remove_all (inv->crdt_before[replica]);
   inv->crdt_state_lost |= inv->durability != MMR_DURABILITY_SYNC;

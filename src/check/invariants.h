@@ -42,6 +42,12 @@ G_BEGIN_DECLS
 #define MMR_INV_VERSION_VECTOR "version-vector"
 #define MMR_INV_HLC "hlc"
 
+/* How far a restart may start a replica's HLC past every physical clock
+ * reading: one clock lease (docs/storage.md: a restarted replica stamps
+ * at its clock lease, renewed 100 ms of clock ahead). Each restart of the
+ * run may add one lease; the hlc invariant allows exactly that. */
+#define MMR_CHECK_CLOCK_LEASE_US (100 * 1000)
+
 /* One broken invariant: its name, the first event where it was seen
  * broken (for end-of-run checks, the last event of the run) and what was
  * found, in words. */
