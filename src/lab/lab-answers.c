@@ -236,10 +236,11 @@ mmr_lab_answers_parse (const MmrLab *lab, const char *filename,
                        const char *text, GError **error)
 {
   g_autoptr (MmrLabAnswers) a = mmr_lab_answers_new (lab);
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_auto (GStrv) lines = NULL;
 
   g_return_val_if_fail (lab != NULL && filename != NULL && text != NULL,
                         NULL);
+  lines = g_strsplit (mmr_lab_skip_bom (text), "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       gsize n = strlen (lines[i]);

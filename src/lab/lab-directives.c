@@ -113,7 +113,12 @@ load_guide (Parser *P, guint col)
                  P->lab->guide);
   P->guide_text = mmr_lab_read_text (full, &error);
   if (P->guide_text != NULL)
-    return TRUE;
+    {
+      const char *body = mmr_lab_skip_bom (P->guide_text);
+
+      memmove (P->guide_text, body, strlen (body) + 1);
+      return TRUE;
+    }
   if (error->code == MMR_LAB_ERROR_SYNTAX)
     {
       P->error = g_steal_pointer (&error);   /* "GUIDE:LINE:COL: ..." */

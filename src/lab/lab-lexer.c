@@ -9,7 +9,8 @@
  *
  * Interface (lab-parser-private.h): the mmr_lab_lexer_* functions; and,
  * public (lab.h), what every reader of a lab's files shares:
- * mmr_lab_read_text(), mmr_lab_check_text(), mmr_lab_path_is_inside().
+ * mmr_lab_read_text(), mmr_lab_check_text(), mmr_lab_skip_bom(),
+ * mmr_lab_path_is_inside().
  * Taught in docs/labs.md ("How errors read").
  */
 #include "lab/lab-parser-private.h"
@@ -293,6 +294,14 @@ mmr_lab_read_text (const char *path, GError **error)
       return NULL;
     }
   return g_string_free (buf, FALSE);
+}
+
+/* As the scenario parser does (parser.c, DOC: bom): an editor's byte
+ * order mark says nothing in UTF-8 and is no part of line 1. */
+const char *
+mmr_lab_skip_bom (const char *text)
+{
+  return g_str_has_prefix (text, "\xEF\xBB\xBF") ? text + 3 : text;
 }
 
 /* DOC: lab-inside */

@@ -331,7 +331,7 @@ mmr_lab_parse (const char *dir, const char *text, GError **error)
   P.path = lab->path;
   P.lab = lab;
   P.world = -1;
-  P.lines = g_strsplit (text, "\n", -1);
+  P.lines = g_strsplit (mmr_lab_skip_bom (text), "\n", -1);
   P.n_lines = g_strv_length (P.lines);
   if (P.n_lines > 0 && *P.lines[P.n_lines - 1] == '\0')
     P.n_lines--;   /* the text ends with a newline */

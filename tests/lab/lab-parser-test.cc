@@ -635,3 +635,23 @@ TEST_F (LabParser, AStepOfManyInstructionLinesLoadsInLinearTime)
              200000u * 5 - 1);
   mmr_lab_free (l);
 }
+
+// As in a scenario (issue 10, defect 11a): an editor's byte order mark
+// before line 1 is no part of the lab, its guide or its answers; columns
+// of line 1 count from the first real character.
+TEST_F (LabParser, AByteOrderMarkMayBeginALabFileAndItsGuide)
+{
+  lab.write ("guide.md", std::string ("\xEF\xBB\xBF") + GUIDE);
+  MmrLab *l = parse (std::string ("\xEF\xBB\xBF") + HEAD
+                     + "step \"s\"\nsection \"A lab\"\n");
+  ASSERT_NE (l, nullptr);
+  EXPECT_STREQ (l->title, "Two writes");
+  // The first heading, found although the mark came before its '#'.
+  char *want = mmr_lab_guide_dup_section (GUIDE, "A lab");
+  EXPECT_STREQ (((MmrLabStep *) l->steps->pdata[0])->text, want);
+  g_free (want);
+  mmr_lab_free (l);
+  EXPECT_EQ (error_of ("\xEF\xBB\xBFlab Two\n"),
+             "DIR/lab.mmrlab:1:5: 'lab' needs a title in quotes, e.g. "
+             "lab \"Version vectors\"");
+}

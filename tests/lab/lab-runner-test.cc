@@ -326,6 +326,9 @@ TEST_F (LabRun, AnswersFilesAreCheckedBeforeGrading)
                                "on line 1" },
     { "1.2 =\n", "a.txt:1:6: expected an answer" },
     { "1.2 = 1.5\n", "a.txt:1:7: expected a whole number, got '1.5'" },
+    // A byte order mark is no part of line 1 (issue 10, defect 11a).
+    { "\xEF\xBB\xBF" "1.1 = maybe\n", "a.txt:1:7: expected yes or no, got "
+                                 "'maybe'" },
   };
   for (auto &c : cases)
     {
