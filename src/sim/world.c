@@ -86,6 +86,10 @@ struct _MmrWorld {
   } causality;
   MmrMetrics metrics;
   MmrReplicaEnv env;
+  /* The strategy switched between lww and siblings/merge while registers
+   * existed: equal vectors no longer prove equal registers (register.h),
+   * so anti-entropy compares whole registers from then on. */
+  gboolean is_switched;
 };
 
 /* ---- environment handed to replicas ---- */
@@ -450,7 +454,9 @@ apply_replica_settings (MmrWorld *w, MmrReplica *r)
 {
   r->policy.strategy = w->config.strategy;
   r->policy.causality = w->config.causality;
-  r->ae_mode = w->config.antientropy_mode;
+  r->policy.is_switched = w->is_switched;
+  /* DOC: switched-ae */
+  r->ae_mode = w->is_switched ? MMR_AE_FULL : w->config.antientropy_mode;
   r->ts_source = (MmrTimestampSource) w->config.clock;
   r->granularity = w->config.granularity;
 }
@@ -764,6 +770,9 @@ mmr_world_restart (MmrWorld *w, guint replica, GError **error)
   ev.detail = detail;
   ev.hlc = r->hlc;
   world_emit (w, &ev);
+  /* Siblings saved before a switch to lww resolve now. */
+  if (w->config.strategy == MMR_STRATEGY_LWW)
+    mmr_replica_resolve_lww (r, "strategy switch");
   w->change_epoch++;
   reset_clean (w);
   return TRUE;
@@ -1025,19 +1034,52 @@ apply_all_settings (MmrWorld *w)
 }
 
 static const char *const strategy_names[] = { "lww", "siblings", "merge" };
+
+/* Does any replica hold a register, or any message carry one? */
+static gboolean
+has_registers (const MmrWorld *w)
+{
+  for (guint i = 0; i < w->n; i++)
+    if (mmr_store_size (w->replicas[i]->store) > 0)
+      return TRUE;
+  return w->n_payload_in_flight > 0;
+}
+
+/* DOC: strategy-switch */
+/* A switch is a world-wide setting applied at one instant (as a config
+ * push that reaches every replica, partitioned or not). Between lww and
+ * siblings/merge it changes what a register's siblings are as a function
+ * of its vector, so anti-entropy compares whole registers from then on.
+ * A switch to lww resolves every up replica's siblings now; a down one
+ * resolves when it restarts (mmr_world_restart). */
+static void
+switch_strategy (MmrWorld *w, MmrStrategy before, const char *detail)
+{
+  gboolean to_lww = w->config.strategy == MMR_STRATEGY_LWW;
+
+  if ((before == MMR_STRATEGY_LWW) != to_lww && has_registers (w))
+    w->is_switched = TRUE;
+  apply_all_settings (w);
+  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
+  if (!to_lww)
+    return;
+  for (guint i = 0; i < w->n; i++)
+    if (!w->replicas[i]->is_down)
+      mmr_replica_resolve_lww (w->replicas[i], "strategy switch");
+}
 static const char *const causality_names[] = { "vv", "dvv", "history" };
 
 void
 mmr_world_set_merge (MmrWorld *w, const char *name)
 {
   g_autofree char *detail = g_strdup_printf ("strategy merge %s", name);
+  MmrStrategy before = w->config.strategy;
 
   g_return_if_fail (mmr_merge_exists (name));
   g_free (w->config.merge);
   w->config.merge = g_strdup (name);
   w->config.strategy = MMR_STRATEGY_MERGE;
-  apply_all_settings (w);
-  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
+  switch_strategy (w, before, detail);
 }
 
 void
@@ -1057,10 +1099,10 @@ mmr_world_set_strategy (MmrWorld *w, MmrStrategy strategy)
 {
   g_autofree char *detail = g_strdup_printf ("strategy %s",
                                              strategy_names[strategy]);
+  MmrStrategy before = w->config.strategy;
 
   w->config.strategy = strategy;
-  apply_all_settings (w);
-  emit_world_event (w, MMR_EV_CONFIG, -1, -1, detail);
+  switch_strategy (w, before, detail);
 }
 
 void

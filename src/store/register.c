@@ -239,6 +239,114 @@ context_saw (const MmrRegister *reg, const MmrMergePolicy *policy,
   return mmr_version_vector_covers (context, s->dot);
 }
 
+/* The LWW-largest of the register's siblings; NULL when there are none. */
+static const MmrVersion *
+lww_max (const MmrRegister *reg, const MmrMergePolicy *policy)
+{
+  const MmrVersion *best = NULL;
+
+  for (guint i = 0; i < reg->n_siblings; i++)
+    if (best == NULL
+        || mmr_version_lww_compare (&reg->siblings[i], best,
+                                    policy->names) > 0)
+      best = &reg->siblings[i];
+  return best;
+}
+
+/* Why the winner won against a loser that it did not see. */
+static MmrResolveRule
+lww_rule (const MmrVersion *w, const MmrVersion *l)
+{
+  if (w->ts != l->ts || w->ts_logical != l->ts_logical)
+    return MMR_RESOLVE_LWW_TIMESTAMP;
+  return MMR_RESOLVE_LWW_TIEBREAK;
+}
+
+/* What register.h promises, checked where it must hold. */
+static void
+assert_invariants (const MmrRegister *reg, const MmrMergePolicy *policy)
+{
+  g_assert (policy->strategy != MMR_STRATEGY_LWW || reg->n_siblings <= 1);
+  for (guint i = 0; i < reg->n_siblings; i++)
+    {
+      g_assert (mmr_version_vector_covers (&reg->vv, reg->siblings[i].dot));
+      g_assert (i == 0 || mmr_dot_compare (reg->siblings[i - 1].dot,
+                                           reg->siblings[i].dot) < 0);
+    }
+}
+
+/* LWW: the write competes with the LWW-largest visible version, @best.
+ * Normally the only one; after a switch to lww a replica resolves its
+ * siblings at once (mmr_register_resolve_lww), but the function stays
+ * total: a winning write supersedes every version it saw, each listed. */
+static gboolean
+local_write_lww (MmrRegister *reg, const MmrMergePolicy *policy,
+                 guint replica, MmrVersion *v,
+                 const MmrVersionVector *context, GArray *superseded,
+                 MmrMergeResult *result)
+{
+  const MmrVersion *best = lww_max (reg, policy);
+  gboolean saw_best = best != NULL && context_saw (reg, policy, context, best);
+  GArray *unseen = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  /* Decide what the writer saw before its own dot joins the vector. */
+  for (guint i = 0; i < reg->n_siblings; i++)
+    if (!context_saw (reg, policy, context, &reg->siblings[i]))
+      g_array_append_val (unseen, i);
+  reg->vv.c[replica] = v->dot.counter;
+  if (best != NULL && mmr_version_lww_compare (v, best, policy->names) < 0)
+    {
+      /* The visible version sorts after the write. If the write saw it,
+       * its clock is behind; either way LWW discards the write. */
+      result->conflict = TRUE;
+      result->rule = saw_best ? MMR_RESOLVE_LWW_REJECTED : lww_rule (best, v);
+      for (guint i = 0; i < reg->n_siblings; i++)
+        note_met (result, &reg->siblings[i]);
+      note_met (result, v);
+      g_array_append_val (result->kept, best->dot);
+      mmr_version_clear (v);
+      if (reg->n_siblings > 1)
+        {
+          MmrVersion keep;
+
+          mmr_version_copy (&keep, best);
+          set_single (reg, &keep);
+        }
+      g_array_unref (unseen);
+      return FALSE;
+    }
+  {
+    guint u = 0;
+
+    for (guint i = 0; i < reg->n_siblings; i++)
+      if (u < unseen->len && g_array_index (unseen, guint, u) == i)
+        u++;
+      else
+        g_array_append_val (superseded, reg->siblings[i].dot);
+  }
+  if (unseen->len > 0)
+    {
+      const MmrVersion *largest_unseen = NULL;
+
+      for (guint u = 0; u < unseen->len; u++)
+        {
+          const MmrVersion *s = &reg->siblings[g_array_index (unseen, guint, u)];
+
+          note_met (result, s);
+          if (largest_unseen == NULL
+              || mmr_version_lww_compare (s, largest_unseen, policy->names) > 0)
+            largest_unseen = s;
+        }
+      result->conflict = TRUE;
+      result->rule = lww_rule (v, largest_unseen);
+      note_met (result, v);
+      g_array_append_val (result->kept, v->dot);
+    }
+  g_array_unref (unseen);
+  set_single (reg, v);
+  return TRUE;
+}
+
 /* DOC: local-write */
 gboolean
 mmr_register_local_write (MmrRegister *reg, const MmrMergePolicy *policy,
@@ -266,38 +374,11 @@ mmr_register_local_write (MmrRegister *reg, const MmrMergePolicy *policy,
     }
   if (policy->strategy == MMR_STRATEGY_LWW)
     {
-      const MmrVersion *mine = &reg->siblings[0];
-      gboolean saw = context_saw (reg, policy, context, mine);
+      gboolean visible = local_write_lww (reg, policy, replica, &v, context,
+                                          superseded, result);
 
-      reg->vv.c[replica] = v.dot.counter;
-      if (mmr_version_lww_compare (&v, mine, policy->names) < 0)
-        {
-          /* The visible version sorts after the write. If the write saw
-           * it, its clock is behind; either way LWW discards the write. */
-          result->conflict = TRUE;
-          result->rule = saw ? MMR_RESOLVE_LWW_REJECTED
-                             : (mine->ts != v.ts || mine->ts_logical != v.ts_logical
-                                ? MMR_RESOLVE_LWW_TIMESTAMP
-                                : MMR_RESOLVE_LWW_TIEBREAK);
-          note_met (result, mine);
-          note_met (result, &v);
-          g_array_append_val (result->kept, mine->dot);
-          mmr_version_clear (&v);
-          return FALSE;
-        }
-      if (saw)
-        g_array_append_val (superseded, mine->dot);
-      else
-        {
-          result->conflict = TRUE;
-          result->rule = mine->ts != v.ts || mine->ts_logical != v.ts_logical
-                         ? MMR_RESOLVE_LWW_TIMESTAMP : MMR_RESOLVE_LWW_TIEBREAK;
-          note_met (result, mine);
-          note_met (result, &v);
-          g_array_append_val (result->kept, v.dot);
-        }
-      set_single (reg, &v);
-      return TRUE;
+      assert_invariants (reg, policy);
+      return visible;
     }
   /* Siblings (and merge): keep what the writer did not see. */
   out = g_array_sized_new (FALSE, FALSE, sizeof (MmrVersion),
@@ -332,6 +413,7 @@ mmr_register_local_write (MmrRegister *reg, const MmrMergePolicy *policy,
           g_array_append_val (result->kept, reg->siblings[i].dot);
         }
     }
+  assert_invariants (reg, policy);
   return TRUE;
 }
 
@@ -386,15 +468,6 @@ merge_siblings (MmrRegister *reg, const MmrMergePolicy *policy,
     }
 }
 
-/* Why the winner won against a loser that it did not see. */
-static MmrResolveRule
-lww_rule (const MmrVersion *w, const MmrVersion *l)
-{
-  if (w->ts != l->ts || w->ts_logical != l->ts_logical)
-    return MMR_RESOLVE_LWW_TIMESTAMP;
-  return MMR_RESOLVE_LWW_TIEBREAK;
-}
-
 static void
 merge_lww (MmrRegister *reg, const MmrMergePolicy *policy,
            const MmrRegister *in, MmrMergeResult *r)
@@ -403,15 +476,24 @@ merge_lww (MmrRegister *reg, const MmrMergePolicy *policy,
   const MmrVersion *mine = best;
   gboolean any_new = FALSE;
 
+  g_assert (reg->n_siblings <= 1);
   for (guint i = 0; i < in->n_siblings; i++)
     {
       const MmrVersion *t = &in->siblings[i];
+      gboolean seen = mmr_version_vector_covers (&reg->vv, t->dot);
 
-      if (mmr_version_vector_covers (&reg->vv, t->dot))
-        continue;       /* seen before: already competed here */
-      any_new = TRUE;
+      any_new |= !seen;
+      /* DOC: lww-join */
+      /* The register keeps the LWW-largest version either side holds:
+       * max is a join, so every order of delivery ends the same. A
+       * version seen here before normally lost here already, so it
+       * cannot win; it can only after a switch of strategy (a write that
+       * replaced it under siblings with a smaller timestamp). */
       if (best == NULL || mmr_version_lww_compare (t, best, policy->names) > 0)
-        best = t;
+        {
+          best = t;
+          any_new |= seen;
+        }
     }
   if (!any_new)
     return;
@@ -452,17 +534,65 @@ merge_lww (MmrRegister *reg, const MmrMergePolicy *policy,
   }
 }
 
+/* Same dots, in the same (sorted) order. */
+static gboolean
+same_siblings (const MmrRegister *a, const MmrRegister *b)
+{
+  if (a->n_siblings != b->n_siblings)
+    return FALSE;
+  for (guint i = 0; i < a->n_siblings; i++)
+    if (mmr_dot_compare (a->siblings[i].dot, b->siblings[i].dot) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* DOC: register-merge */
 void
 mmr_register_merge (MmrRegister *reg, const MmrMergePolicy *policy,
                     const MmrRegister *incoming, MmrMergeResult *result)
 {
+  gboolean same_vv = !policy->is_switched
+                     && memcmp (&reg->vv, &incoming->vv, sizeof reg->vv) == 0;
+
   if (policy->strategy == MMR_STRATEGY_LWW)
     merge_lww (reg, policy, incoming, result);
   else
     merge_siblings (reg, policy, incoming, result);
   if (mmr_version_vector_join (&reg->vv, &incoming->vv))
     result->changed = TRUE;
+  /* DOC: vv-determines-siblings */
+  g_assert (!same_vv || same_siblings (reg, incoming));
+  assert_invariants (reg, policy);
+}
+
+/* DOC: resolve-lww */
+gboolean
+mmr_register_resolve_lww (MmrRegister *reg, const MmrMergePolicy *policy,
+                          MmrMergeResult *result)
+{
+  const MmrVersion *best = lww_max (reg, policy);
+  const MmrVersion *runner_up = NULL;
+  MmrVersion keep;
+
+  if (reg->n_siblings <= 1)
+    return FALSE;
+  for (guint i = 0; i < reg->n_siblings; i++)
+    {
+      const MmrVersion *s = &reg->siblings[i];
+
+      note_met (result, s);
+      if (s != best && (runner_up == NULL
+                        || mmr_version_lww_compare (s, runner_up,
+                                                    policy->names) > 0))
+        runner_up = s;
+    }
+  result->changed = TRUE;
+  result->conflict = TRUE;
+  result->rule = lww_rule (best, runner_up);
+  g_array_append_val (result->kept, best->dot);
+  mmr_version_copy (&keep, best);
+  set_single (reg, &keep);
+  return TRUE;
 }
 
 gboolean

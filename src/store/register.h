@@ -10,12 +10,21 @@
  *   siblings  the versions still visible, each named by the dot of the
  *             write that made it.
  *
- * Invariants:
+ * Invariants (asserted after every local write and merge):
  *   - every sibling's dot is covered by vv;
  *   - no two siblings share a dot;
  *   - with strategy LWW there is at most one sibling;
  *   - siblings are kept sorted by (replica, counter) so that equal states
- *     encode to equal bytes.
+ *     encode to equal bytes;
+ *   - the siblings are a function of vv: two registers of the same key
+ *     with equal version vectors hold the same siblings, wherever they
+ *     are. Anti-entropy by digest relies on it (equal vectors, nothing to
+ *     send). It holds while one family of strategy is in force - LWW keeps
+ *     the LWW-largest write of vv, siblings and merge keep the writes of
+ *     vv that no write of vv replaced - and stops holding once the world
+ *     switches between lww and siblings/merge with registers in existence
+ *     (policy->is_switched; docs/conflicts.md, "Switching strategy
+ *     mid-run"): then anti-entropy compares whole registers instead.
  *
  * Merging two registers is a join in a lattice, so it is commutative,
  * associative and idempotent: that is what makes duplicated, reordered and
@@ -95,6 +104,10 @@ typedef struct {
   MmrStrategy strategy;
   MmrCausality causality;
   const char *const *names;    /* replica names, for the LWW tie-break */
+  /* The world switched between lww and siblings/merge while registers
+   * existed: equal version vectors no longer imply equal siblings, so the
+   * merge does not assert it (see the invariants above). */
+  gboolean is_switched;
 } MmrMergePolicy;
 
 MmrRegister *mmr_register_new   (void);
@@ -113,9 +126,11 @@ void         mmr_version_copy   (MmrVersion *dst, const MmrVersion *src);
 
 /* A write made at replica @replica. With @context NULL the writer is the
  * replica itself, which has seen every sibling: the write replaces them
- * all (siblings), or competes with the visible one by timestamp (LWW: a
- * write with a smaller timestamp than the visible version is acknowledged
- * but discarded - the silent loss LWW is known for). With a client's
+ * all (siblings), or competes with the visible ones by timestamp (LWW: a
+ * write with a smaller timestamp than the LWW-largest visible version is
+ * acknowledged but discarded - the silent loss LWW is known for; a write
+ * that wins supersedes every visible version it saw, each listed). With a
+ * client's
  * @context, only the siblings the context saw (by policy->causality) are
  * replaced; the others stay beside the new version: a conflict.
  * The superseded dots are appended to @superseded. Returns TRUE if the
@@ -130,11 +145,22 @@ gboolean mmr_register_local_write (MmrRegister *reg,
                                    MmrMergeResult *result);
 
 /* Joins @incoming (a copy of another replica's register, or the state of a
- * single write: its context vv plus one sibling) into @reg. */
+ * single write: its context vv plus one sibling) into @reg. Under LWW the
+ * register keeps the LWW-largest of its version and every version
+ * @incoming holds, however many (a message sent before a switch to lww
+ * may carry siblings): the same result in any order of delivery. */
 void mmr_register_merge (MmrRegister *reg,
                          const MmrMergePolicy *policy,
                          const MmrRegister *incoming,
                          MmrMergeResult *result);
+
+/* A switch to strategy lww: keeps only the LWW-largest sibling, as a merge
+ * of the siblings with each other would. Returns TRUE when it discarded
+ * any; @result then holds the conflict (every sibling met, the winner
+ * kept) for the trace. Does nothing to a register of one sibling or none. */
+gboolean mmr_register_resolve_lww (MmrRegister *reg,
+                                   const MmrMergePolicy *policy,
+                                   MmrMergeResult *result);
 
 /* LWW order: compares (ts, ts_logical, replica name). */
 int  mmr_version_lww_compare (const MmrVersion *a, const MmrVersion *b,

@@ -16,10 +16,13 @@
  *   with the registers P asked for --->
  *
  * Equal version vectors mean equal registers: a register's state is a
- * function of the set of writes it has seen (register.c), and its vector
+ * function of the set of writes it has seen (register.h), and its vector
  * is exactly that set. So an exchange whose reply is empty proves the two
  * replicas hold the same state; the world uses these "clean" exchanges to
- * decide that a run has settled.
+ * decide that a run has settled. That stops being true once the world
+ * switches between lww and siblings/merge with registers in existence;
+ * from then on the world makes every replica exchange in full mode, which
+ * compares whole registers (docs/conflicts.md).
  *
  * A digest costs one name and one vector per register, whatever changed:
  * fine for teaching, wasteful for large key spaces. Two other modes
@@ -195,6 +198,19 @@ mmr_antientropy_answer_full (MmrReplica *r, guint from,
   send_message (r, from, reply);
 }
 
+/* After a switch of strategy equal vectors may hold different siblings
+ * (register.h), so a full exchange compares the dots as well. */
+static gboolean
+same_dots (const MmrRegister *a, const MmrRegister *b)
+{
+  if (a->n_siblings != b->n_siblings)
+    return FALSE;
+  for (guint i = 0; i < a->n_siblings; i++)
+    if (mmr_dot_compare (a->siblings[i].dot, b->siblings[i].dot) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 mmr_antientropy_reply_matches (MmrReplica *r, const MmrMessage *reply)
 {
@@ -207,7 +223,8 @@ mmr_antientropy_reply_matches (MmrReplica *r, const MmrMessage *reply)
 
       if (mine == NULL
           || mmr_version_vector_compare (&mine->vv, &w->reg->vv)
-             != MMR_VV_EQUAL)
+             != MMR_VV_EQUAL
+          || !same_dots (mine, w->reg))
         return FALSE;
     }
   return TRUE;

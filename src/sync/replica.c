@@ -116,12 +116,14 @@ mmr_replica_stamp (MmrReplica *r, MmrVersion *v)
     }
 }
 
+/* @detail: why, when it is not a write or a merge (NULL otherwise). */
 static void
 emit_conflict (MmrReplica *r, const char *name, const MmrRegister *reg,
-               const MmrMergeResult *res, int from)
+               const MmrMergeResult *res, int from, const char *detail)
 {
   MmrEvent ev = { 0 };
 
+  ev.detail = detail;
   ev.replica = (int) r->index;
   ev.peer = from;
   ev.key = name;
@@ -229,7 +231,7 @@ write_register (MmrReplica *r, const char *name, const char *value,
   ev.superseded = (const MmrDot *) (void *) superseded->data;
   r->env->emit (r->env_data, &ev);
   if (res.conflict)
-    emit_conflict (r, name, reg, &res, -1);
+    emit_conflict (r, name, reg, &res, -1, NULL);
   mmr_merge_result_clear (&res);
   mmr_replica_persist (r, name, TRUE);  /* sync: committed before the ack */
   r->env->changed (r->env_data, r->index, name);
@@ -342,7 +344,7 @@ merge_into (MmrReplica *r, const char *name, const MmrRegister *incoming,
   mmr_merge_result_init (&res);
   mmr_register_merge (reg, &r->policy, incoming, &res);
   if (res.conflict)
-    emit_conflict (r, name, reg, &res, from);
+    emit_conflict (r, name, reg, &res, from, NULL);
   changed = res.changed;
   mmr_merge_result_clear (&res);
   if (changed)
@@ -351,6 +353,30 @@ merge_into (MmrReplica *r, const char *name, const MmrRegister *incoming,
       r->env->changed (r->env_data, r->index, name);
     }
   return changed;
+}
+
+/* DOC: resolve-at-switch */
+void
+mmr_replica_resolve_lww (MmrReplica *r, const char *detail)
+{
+  g_autoptr (GPtrArray) names = mmr_store_dup_names (r->store);
+
+  g_return_if_fail (r->policy.strategy == MMR_STRATEGY_LWW);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = names->pdata[i];
+      MmrRegister *reg = mmr_store_lookup (r->store, name);
+      MmrMergeResult res;
+
+      mmr_merge_result_init (&res);
+      if (mmr_register_resolve_lww (reg, &r->policy, &res))
+        {
+          emit_conflict (r, name, reg, &res, -1, detail);
+          mmr_replica_persist (r, name, FALSE);
+          r->env->changed (r->env_data, r->index, name);
+        }
+      mmr_merge_result_clear (&res);
+    }
 }
 
 /* DOC: merge-register */

@@ -186,6 +186,11 @@ gboolean mmr_replica_accepts_writes (MmrReplica *r, gint64 now_us);
 
 /* Stamps a new version with this replica's clocks (local event). */
 void mmr_replica_stamp   (MmrReplica *r, MmrVersion *v);
+/* Under strategy lww: keeps only the LWW-largest sibling of every register
+ * that holds several (a switch to lww, or a restart under it), tracing a
+ * CONFLICT and a RESOLVE with @detail for each. Sends nothing: every
+ * replica resolves at the same instant. */
+void mmr_replica_resolve_lww (MmrReplica *r, const char *detail);
 /* Merges one incoming register, tracing conflicts. TRUE if it changed. */
 gboolean mmr_replica_merge_register (MmrReplica *r, const char *name,
                                      const MmrRegister *incoming, int from);

@@ -578,3 +578,128 @@ TEST (MmrRegister, SiblingsLocalWriteCollapsesIntoTheSlot)
   mmr_version_clear (&tmpl);
   g_array_unref (superseded);
 }
+
+// ---- a switch of strategy (docs/conflicts.md, "Switching strategy mid-run")
+
+namespace {
+
+std::string
+DotsOf (GArray *dots)
+{
+  std::string s;
+
+  for (guint i = 0; dots != nullptr && i < dots->len; i++)
+    {
+      MmrDot d = g_array_index (dots, MmrDot, i);
+      s += (i ? " " : "") + std::string (kNames[d.replica]) + ":"
+           + std::to_string (d.counter);
+    }
+  return s;
+}
+
+}  // namespace
+
+// A replica's own LWW write over two siblings (kept before a switch to
+// lww) saw both: it supersedes both, and lists both.
+TEST (MmrRegister, LwwLocalWriteOverSiblingsListsEverySupersededDot)
+{
+  MmrMergePolicy policy = Policy (MMR_STRATEGY_LWW);
+  RegisterPtr reg = Make ({ { 0, 1 }, { 1, 1 } },
+                          { Version (0, 1, 100, "a"), Version (1, 1, 90, "b") });
+  MmrVersion tmpl = Version (0, 0, 500, "c");
+  GArray *superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+  MmrMergeResult r;
+  MmrDot dot;
+
+  mmr_merge_result_init (&r);
+  EXPECT_TRUE (mmr_register_local_write (reg.get (), &policy, 0, &tmpl,
+                                         nullptr, &dot, superseded, &r));
+  EXPECT_EQ (DotsOf (superseded), "A:1 B:1");
+  EXPECT_FALSE (r.conflict);
+  EXPECT_EQ (Dots (reg.get ()), (DotList{ { 0, 2 } }));
+  EXPECT_TRUE (PointsAtOwnSlot (reg.get ()));
+  mmr_merge_result_clear (&r);
+  mmr_version_clear (&tmpl);
+  g_array_unref (superseded);
+}
+
+// An LWW write that sorts below the largest sibling is discarded, and the
+// register keeps that one sibling only.
+TEST (MmrRegister, LwwLocalWriteBelowTheLargestSiblingIsRejected)
+{
+  MmrMergePolicy policy = Policy (MMR_STRATEGY_LWW);
+  RegisterPtr reg = Make ({ { 0, 1 }, { 1, 1 } },
+                          { Version (0, 1, 100, "a"), Version (1, 1, 90, "b") });
+  MmrVersion tmpl = Version (1, 0, 95, "c");
+  GArray *superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+  MmrMergeResult r;
+  MmrDot dot;
+
+  mmr_merge_result_init (&r);
+  EXPECT_FALSE (mmr_register_local_write (reg.get (), &policy, 1, &tmpl,
+                                          nullptr, &dot, superseded, &r));
+  EXPECT_EQ (DotsOf (superseded), "");
+  EXPECT_TRUE (r.conflict);
+  EXPECT_EQ (r.rule, MMR_RESOLVE_LWW_REJECTED);
+  EXPECT_EQ (DotsOf (r.kept), "A:1");
+  EXPECT_EQ (Dots (reg.get ()), (DotList{ { 0, 1 } }));
+  EXPECT_EQ (Vv (reg.get ()), VvOf ({ { 0, 1 }, { 1, 2 } }));
+  mmr_merge_result_clear (&r);
+  mmr_version_clear (&tmpl);
+  g_array_unref (superseded);
+}
+
+TEST (MmrRegister, ResolveLwwKeepsTheLargestSibling)
+{
+  MmrMergePolicy policy = Policy (MMR_STRATEGY_LWW);
+  RegisterPtr reg = Make ({ { 0, 1 }, { 1, 1 }, { 2, 1 } },
+                          { Version (0, 1, 100, "a"), Version (1, 1, 300, "b"),
+                            Version (2, 1, 300, "c") });
+  RegisterPtr one = Make ({ { 0, 1 } }, { Version (0, 1, 100, "a") });
+  MmrMergeResult r;
+
+  mmr_merge_result_init (&r);
+  EXPECT_TRUE (mmr_register_resolve_lww (reg.get (), &policy, &r));
+  EXPECT_TRUE (r.changed);
+  EXPECT_TRUE (r.conflict);
+  EXPECT_EQ (r.rule, MMR_RESOLVE_LWW_TIEBREAK);   // b and c tie at 300
+  ASSERT_EQ (r.met->len, 3u);
+  EXPECT_EQ (DotsOf (r.kept), "C:1");
+  EXPECT_EQ (Values (reg.get ()), (std::vector<std::string>{ "c" }));
+  EXPECT_TRUE (PointsAtOwnSlot (reg.get ()));
+  EXPECT_EQ (Vv (reg.get ()), VvOf ({ { 0, 1 }, { 1, 1 }, { 2, 1 } }));
+  mmr_merge_result_clear (&r);
+
+  mmr_merge_result_init (&r);
+  EXPECT_FALSE (mmr_register_resolve_lww (one.get (), &policy, &r));
+  EXPECT_FALSE (r.conflict);
+  mmr_merge_result_clear (&r);
+}
+
+// A message sent before a switch to lww carries siblings; merged under LWW
+// in either order with another replica's state, the result is the same.
+TEST (MmrRegister, LwwMergeOfSiblingsIsTheSameInEveryOrder)
+{
+  MmrMergePolicy policy = Policy (MMR_STRATEGY_LWW);
+  policy.is_switched = TRUE;
+  // x: an old message with siblings a (ts 100) and b (ts 90). y: a state
+  // where b was written over by d, whose clock was behind (ts 50).
+  RegisterPtr x = Make ({ { 0, 1 }, { 1, 1 } },
+                        { Version (0, 1, 100, "a"), Version (1, 1, 90, "b") });
+  RegisterPtr y = Make ({ { 0, 1 }, { 1, 1 }, { 3, 1 } },
+                        { Version (3, 1, 50, "d") });
+  RegisterPtr xy (mmr_register_new ()), yx (mmr_register_new ());
+  MmrMergeResult r;
+
+  mmr_merge_result_init (&r);
+  mmr_register_merge (xy.get (), &policy, x.get (), &r);
+  mmr_register_merge (xy.get (), &policy, y.get (), &r);
+  mmr_merge_result_clear (&r);
+  mmr_merge_result_init (&r);
+  mmr_register_merge (yx.get (), &policy, y.get (), &r);
+  mmr_register_merge (yx.get (), &policy, x.get (), &r);
+  mmr_merge_result_clear (&r);
+  EXPECT_EQ (Dots (xy.get ()), (DotList{ { 0, 1 } }));
+  EXPECT_EQ (Dots (yx.get ()), Dots (xy.get ()));
+  EXPECT_EQ (Vv (yx.get ()), Vv (xy.get ()));
+}
