@@ -19,7 +19,8 @@ void mmr_antientropy_finish        (MmrReplica *r, guint from,
 void mmr_antientropy_answer_full   (MmrReplica *r, guint from,
                                     const MmrMessage *state);
 /* FULL: TRUE when @reply holds exactly this replica's registers, with
- * equal vectors - checked before merging it. */
+ * equal vectors and the same sibling dots (after a switch of strategy
+ * equal vectors alone prove nothing) - checked before merging it. */
 gboolean mmr_antientropy_reply_matches (MmrReplica *r,
                                         const MmrMessage *reply);
 /* MERKLE: one step of the tree walk. */

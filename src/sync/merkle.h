@@ -20,7 +20,9 @@
  * A sum is an incremental multiset hash (Clarke et al. 2003): a changed
  * register updates its leaf in O(1) and the path to the root in O(d),
  * with no need to keep each bucket's names sorted. Values are not hashed:
- * equal version vectors mean equal registers (sync/anti-entropy.c).
+ * equal version vectors mean equal registers (sync/anti-entropy.c) - until
+ * the strategy switches between lww and siblings/merge, after which the
+ * world has every replica exchange in full mode instead.
  *
  * The message exchange the tree supports is in docs/storage.md ("Merkle
  * anti-entropy") and in mmr_merkle_diff below, which walks it and counts
