@@ -23,6 +23,7 @@
 #include "lab/lab-report.h"
 #include "lab/lab-runner.h"
 #include "lab/lab.h"
+#include "scenario/report.h"
 #include "store/part-file.h"
 
 #define DEFAULT_LABS_DIR "labs"
@@ -51,12 +52,8 @@ options_clear (LabOptions *o)
 static void
 print_json (JsonNode *node)
 {
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autofree char *s = NULL;
+  g_autofree char *s = mmr_report_json_to_data (node, TRUE);
 
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  s = json_generator_to_data (gen, NULL);
   puts (s);
   json_node_unref (node);
 }

@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "core/duration.h"
+#include "scenario/report.h"
 #include "sim/replay.h"
 #include "sim/trace.h"
 
@@ -84,7 +85,6 @@ static void
 print_state_json (MmrReplay *rp, gint64 at_us, GPtrArray *state)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
   g_autoptr (JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
@@ -98,9 +98,7 @@ print_state_json (MmrReplay *rp, gint64 at_us, GPtrArray *state)
   add_replicas (b, rp, state);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
+  text = mmr_report_json_to_data (root, TRUE);   /* escapes U+001F too */
   puts (text);
 }
 

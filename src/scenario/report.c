@@ -1,6 +1,8 @@
 /* report.c - run reports (see report.h) */
 #include "scenario/report.h"
 
+#include <string.h>
+
 #include "core/duration.h"
 #include "sim/view.h"
 
@@ -73,10 +75,19 @@ add_replicas (JsonBuilder *b, MmrWorld *w)
           add_vv (b, &e->vv, names);
           if (with_history)
             add_history (b, &e->vv, names);
-          if (e->n_siblings > 1)
+          /* DOC: json-siblings */
+          /* Siblings are the live versions, tombstones not counted: the
+           * number "expect siblings" compares (runner.c). Tombstones kept
+           * beside them are counted apart. */
+          if (e->n_live > 1)
             {
               json_builder_set_member_name (b, "siblings");
-              json_builder_add_int_value (b, e->n_siblings);
+              json_builder_add_int_value (b, e->n_live);
+            }
+          if (e->n_siblings > e->n_live && e->n_live > 0)
+            {
+              json_builder_set_member_name (b, "tombstones");
+              json_builder_add_int_value (b, e->n_siblings - e->n_live);
             }
           json_builder_end_object (b);
         }
@@ -358,15 +369,55 @@ mmr_report_json (MmrRunner *runner)
   return json_builder_get_root (b);
 }
 
+/* DOC: json-escape */
+/* json-glib 1.6 (Debian 12) escapes control characters below U+001F but
+ * writes U+001F itself raw (its test is "< 0x1f"), and a raw control
+ * character inside a string is not JSON. Every control byte still inside
+ * a string is therefore written as \u00XX here. Outside strings the
+ * generator writes only structure and whitespace; in UTF-8 a byte below
+ * 0x20 is always a character of its own, never part of a longer one. */
+static char *
+escape_controls (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text) + 16);
+  gboolean in_string = FALSE, escaped = FALSE;
+
+  for (const unsigned char *p = (const unsigned char *) text; *p; p++)
+    {
+      if (in_string && !escaped && *p < 0x20)
+        {
+          g_string_append_printf (out, "\\u%04x", *p);
+          continue;
+        }
+      if (in_string && !escaped && *p == '\\')
+        escaped = TRUE;
+      else if (!escaped && *p == '"')
+        in_string = !in_string;
+      else
+        escaped = FALSE;
+      g_string_append_c (out, (char) *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+mmr_report_json_to_data (JsonNode *root, gboolean pretty)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, pretty);
+  text = json_generator_to_data (gen, NULL);
+  return escape_controls (text);
+}
+
 char *
 mmr_report_json_string (MmrRunner *runner, gboolean pretty)
 {
   g_autoptr (JsonNode) root = mmr_report_json (runner);
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
 
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, pretty);
-  return json_generator_to_data (gen, NULL);
+  return mmr_report_json_to_data (root, pretty);
 }
 
 /* ---- text ---- */

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "sim/view.h"
-#include "store/merge-fn.h"
 
 typedef struct {
   MmrVersionVector vv;
@@ -79,11 +78,12 @@ set_outcome (MmrConflictLog *log, MmrConflict *c)
           if (v->is_kept && v->value != NULL)
             g_ptr_array_add (live, v->value);
         }
-      g_ptr_array_sort (live, (GCompareFunc) strcmp);
+      /* What a reader sees: per field under granularity record, never the
+       * merge function applied to encoded records. */
       if (live->len > 0)
-        c->value = mmr_merge_apply (cfg->merge,
-                                    (const char *const *) live->pdata,
-                                    live->len);
+        c->value = mmr_view_merge_values (cfg->granularity, cfg->merge,
+                                          (const char *const *) live->pdata,
+                                          live->len);
       return;
     default:
       c->outcome = MMR_OUTCOME_WINNER;

@@ -41,6 +41,72 @@ sort_unique (GPtrArray *values)
       i++;
 }
 
+/* The merge of @values as a reader sees it: their distinct values, merged
+ * when there are two or more (apply_merge below does the same). */
+static char *
+merge_distinct (const char *merge, GPtrArray *values)
+{
+  sort_unique (values);
+  if (values->len == 0)
+    return NULL;
+  if (values->len == 1)
+    return g_strdup (values->pdata[0]);
+  return mmr_merge_apply (merge, (const char *const *) values->pdata,
+                          values->len);
+}
+
+/* DOC: merge-per-field */
+char *
+mmr_view_merge_values (MmrGranularity granularity, const char *merge,
+                       const char *const *values, guint n)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = NULL;
+  g_autoptr (GPtrArray) fields = NULL;
+  char *record = NULL;
+
+  if (granularity == MMR_GRANULARITY_FIELD)
+    {
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (all, g_strdup (values[i]));
+      return merge_distinct (merge, all);
+    }
+  /* Record granularity: a record's encoding is not a value to merge; each
+   * field is merged over the records that have it, as the view reads. */
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  fields = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GPtrArray) fs = mmr_record_dup_fields (values[i]);
+
+      for (guint f = 0; f < fs->len; f++)
+        if (!g_hash_table_contains (seen, fs->pdata[f]))
+          {
+            g_hash_table_add (seen, fs->pdata[f]);
+            g_ptr_array_add (fields, g_strdup (fs->pdata[f]));
+          }
+    }
+  for (guint f = 0; f < fields->len; f++)
+    {
+      g_autoptr (GPtrArray) vs = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *merged = NULL;
+      char *next;
+
+      for (guint i = 0; i < n; i++)
+        {
+          char *v = mmr_record_dup_field (values[i], fields->pdata[f]);
+
+          if (v != NULL)
+            g_ptr_array_add (vs, v);
+        }
+      merged = merge_distinct (merge, vs);
+      next = mmr_record_set_field (record, fields->pdata[f], merged);
+      g_free (record);
+      record = next;
+    }
+  return record;
+}
+
 static MmrViewEntry *
 entry_new (const char *name, const char *register_name, const MmrRegister *reg)
 {

@@ -42,6 +42,12 @@ GPtrArray *mmr_view_dup_register (const MmrWorld *world, guint replica,
 /* One entry or NULL (owned). @name is "key" or "key.field". */
 MmrViewEntry *mmr_view_lookup (const MmrWorld *world, guint replica,
                                const char *name);
+/* What a reader sees of live versions @values (n >= 1) under strategy
+ * merge @merge: the merge of their distinct values; with granularity
+ * record, a record whose every field is the merge of that field's
+ * distinct values over the records that have it. New encoded value. */
+char *mmr_view_merge_values (MmrGranularity granularity, const char *merge,
+                             const char *const *values, guint n);
 /* "{eggs, milk}", "milk" or "absent". */
 char *mmr_view_entry_format (const MmrViewEntry *e);
 /* A register value for people: records as "{email: x, name: Ann}". */
