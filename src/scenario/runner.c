@@ -364,6 +364,18 @@ client_act (MmrRunner *r, const MmrCommand *c)
       mmr_view_entry_free (mmr_world_read (r->world, cl->replica, c->key,
                                            c->field, ctx));
       g_hash_table_replace (cl->contexts, g_strdup (name), ctx);
+      /* Under field granularity a read of the whole record saw every
+       * field, each with a context of its own (dots count per register). */
+      if (c->field == NULL || *c->field == '\0')
+        mmr_world_read_field_contexts (r->world, cl->replica, c->key,
+                                       cl->contexts);
+      return;
+    }
+  if (c->kind == MMR_CMD_CLIENT_DEL
+      && (c->field == NULL || *c->field == '\0'))
+    {
+      mmr_world_client_delete_record (r->world, cl->replica, c->key,
+                                      cl->contexts);
       return;
     }
   /* A put carries the context of the client's last get of the key; a

@@ -884,6 +884,24 @@ mmr_world_client_write (MmrWorld *w, guint replica, const char *key,
                               context);
 }
 
+void
+mmr_world_read_field_contexts (MmrWorld *w, guint replica, const char *key,
+                               GHashTable *out_contexts)
+{
+  g_return_if_fail (replica < w->n && key != NULL && out_contexts != NULL);
+  if (w->config.granularity == MMR_GRANULARITY_FIELD)
+    mmr_replica_read_fields (w->replicas[replica], key, out_contexts);
+}
+
+void
+mmr_world_client_delete_record (MmrWorld *w, guint replica, const char *key,
+                                GHashTable *contexts)
+{
+  g_return_if_fail (replica < w->n && key != NULL);
+  if (accepts (w, replica, key, NULL))
+    mmr_replica_client_delete_record (w->replicas[replica], key, contexts);
+}
+
 /* ---- faults and settings ---- */
 
 static void

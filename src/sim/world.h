@@ -144,6 +144,21 @@ void mmr_world_client_write (MmrWorld *world, guint replica, const char *key,
                              const char *field, const char *value,
                              const MmrVersionVector *context);
 
+/* Under field granularity, a client that read the whole record @key saw
+ * each of its fields: their contexts (register name -> MmrVersionVector*,
+ * both owned by the table, made with g_free for both) go to
+ * @out_contexts, each field traced as a READ of its own. Dots are counted
+ * per register, so each field keeps its own context. Does nothing under
+ * record granularity. */
+void mmr_world_read_field_contexts (MmrWorld *world, guint replica,
+                                    const char *key,
+                                    GHashTable *out_contexts);
+/* A client's delete of the whole record @key, each register superseding
+ * what the client's context for that register covers (@contexts: register
+ * name -> MmrVersionVector*; NULL: the client read nothing). */
+void mmr_world_client_delete_record (MmrWorld *world, guint replica,
+                                     const char *key, GHashTable *contexts);
+
 /* Crash and restart (traced as CRASH and RESTART). A crashed replica
  * loses its memory and its uncommitted batch; links to it drop messages;
  * it refuses client writes. Restarting reloads its database (if any),

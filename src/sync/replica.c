@@ -238,16 +238,31 @@ write_register (MmrReplica *r, const char *name, const char *value,
   push_carried (r, name, reg, dot);
 }
 
+static int
+sort_names_cb (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 /* Field granularity: deleting a whole record deletes every field of it
- * this replica knows of. A field it has not heard of yet survives. */
+ * this replica knows of. A field it has not heard of yet survives.
+ * Dots are counted per register, so one register's context says nothing
+ * about another's: a client's delete supersedes, in each field register,
+ * what the client's context for that register covers (@contexts: register
+ * name -> MmrVersionVector*; a register missing there gets an empty
+ * context, so the delete is concurrent with what the client never read).
+ * @contexts NULL: the replica's own delete (@context NULL) or a client
+ * delete whose one context belongs to register @key itself. */
 static void
 delete_record_fields (MmrReplica *r, const char *key,
-                      const MmrVersionVector *context)
+                      const MmrVersionVector *context, GHashTable *contexts)
 {
   g_autoptr (GPtrArray) names = mmr_store_dup_names (r->store);
   g_autofree char *prefix = g_strconcat (key, ".", NULL);
   g_autoptr (GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+  MmrVersionVector none;
 
+  mmr_version_vector_init (&none);
   for (guint i = 0; i < names->len; i++)
     {
       const char *n = names->pdata[i];
@@ -260,7 +275,19 @@ delete_record_fields (MmrReplica *r, const char *key,
   if (targets->len == 0)
     g_ptr_array_add (targets, g_strdup (key));
   for (guint i = 0; i < targets->len; i++)
-    write_register (r, targets->pdata[i], NULL, context);
+    {
+      const char *n = targets->pdata[i];
+      const MmrVersionVector *ctx = context;
+
+      /* DOC: field-delete-context */
+      if (contexts != NULL)
+        ctx = g_hash_table_lookup (contexts, n);
+      else if (context != NULL && strcmp (n, key) != 0)
+        ctx = NULL;
+      if (context != NULL || contexts != NULL)
+        ctx = ctx != NULL ? ctx : &none;
+      write_register (r, n, NULL, ctx);
+    }
 }
 
 static void
@@ -274,7 +301,7 @@ write_any (MmrReplica *r, const char *key, const char *field,
   if (r->granularity == MMR_GRANULARITY_FIELD)
     {
       if (value == NULL && *f == '\0')
-        delete_record_fields (r, key, context);
+        delete_record_fields (r, key, context, NULL);
       else
         {
           name = mmr_record_register_name (r->granularity, key, f);
@@ -311,6 +338,50 @@ mmr_replica_client_write (MmrReplica *r, const char *key, const char *field,
 
   mmr_version_vector_init (&none);
   write_any (r, key, field, value, context != NULL ? context : &none);
+}
+
+/* DOC: client-delete-record */
+void
+mmr_replica_client_delete_record (MmrReplica *r, const char *key,
+                                  GHashTable *contexts)
+{
+  const MmrVersionVector *ctx;
+  MmrVersionVector none;
+
+  mmr_version_vector_init (&none);
+  if (r->granularity == MMR_GRANULARITY_FIELD)
+    {
+      GHashTable *empty = NULL;
+
+      if (contexts == NULL)
+        contexts = empty = g_hash_table_new (g_str_hash, g_str_equal);
+      delete_record_fields (r, key, NULL, contexts);
+      g_clear_pointer (&empty, g_hash_table_unref);
+      return;
+    }
+  ctx = contexts != NULL ? g_hash_table_lookup (contexts, key) : NULL;
+  write_any (r, key, "", NULL, ctx != NULL ? ctx : &none);
+}
+
+void
+mmr_replica_read_fields (MmrReplica *r, const char *key,
+                         GHashTable *out_contexts)
+{
+  g_autoptr (GPtrArray) names = mmr_store_dup_names (r->store);
+  g_autofree char *prefix = g_strconcat (key, ".", NULL);
+
+  g_ptr_array_sort (names, sort_names_cb);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *n = names->pdata[i];
+      MmrVersionVector *vv;
+
+      if (!g_str_has_prefix (n, prefix))
+        continue;
+      vv = g_new (MmrVersionVector, 1);
+      mmr_replica_read (r, n, vv);
+      g_hash_table_replace (out_contexts, g_strdup (n), vv);
+    }
 }
 
 void

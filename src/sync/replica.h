@@ -121,6 +121,19 @@ void mmr_replica_write   (MmrReplica *r, const char *key, const char *field,
 void mmr_replica_client_write (MmrReplica *r, const char *key,
                                const char *field, const char *value,
                                const MmrVersionVector *context);
+/* A client's delete of the whole record @key. @contexts maps register
+ * names to the client's context for each (MmrVersionVector*; NULL or a
+ * missing name: the client read nothing of that register). Under field
+ * granularity every field register the replica knows is deleted, each
+ * superseding only what its own context covers. */
+void mmr_replica_client_delete_record (MmrReplica *r, const char *key,
+                                       GHashTable *contexts);
+/* A client read of every field register of record @key this replica
+ * holds, in name order, each traced as READ; each context goes to
+ * @out_contexts (name -> MmrVersionVector*, a table that owns both with
+ * g_free). */
+void mmr_replica_read_fields (MmrReplica *r, const char *key,
+                              GHashTable *out_contexts);
 /* A client read of register @name: traced as READ; the context goes to
  * @out_context (empty when unknown). */
 void mmr_replica_read    (MmrReplica *r, const char *name,
