@@ -75,6 +75,10 @@ struct _MmrWorld {
   guint64 n_payload_in_flight;         /* copies carrying registers */
   guint32 n_payload_link[MMR_MAX_REPLICAS][MMR_MAX_REPLICAS];
   GHashTable *conflict_ids;            /* distinct conflicts seen */
+  struct {                             /* kept for database-less replicas */
+    guint32 dots;
+    gint64 ts;
+  } leases[MMR_MAX_REPLICAS];
   /* The causality cost of the last pushed vector (account_causality): a
    * push goes to every peer with the same vector, and this is a pure
    * function of (from, vv), so it is computed once per push. */
@@ -404,6 +408,31 @@ env_changed (gpointer data, guint replica, const char *name)
     }
 }
 
+/* DOC: env-lease
+ * A replica without a database saves its dot lease here: the world
+ * stands for the coordinator a disk-less replica would ask for fresh
+ * counters, so that even a replica that forgets everything in a crash
+ * never names two writes with one dot (sync/durability.c). */
+static void
+env_save_lease (gpointer data, guint replica, guint32 dot_lease,
+                gint64 ts_lease)
+{
+  MmrWorld *w = data;
+
+  w->leases[replica].dots = dot_lease;
+  w->leases[replica].ts = ts_lease;
+}
+
+static void
+env_load_lease (gpointer data, guint replica, guint32 *dot_lease,
+                gint64 *ts_lease)
+{
+  MmrWorld *w = data;
+
+  *dot_lease = w->leases[replica].dots;
+  *ts_lease = w->leases[replica].ts;
+}
+
 /* An empty reply describes the peer's state when it answered. It proves
  * the pair equal now only if nothing changed anywhere since the exchange
  * began. */
@@ -534,9 +563,12 @@ mmr_world_new_full (const MmrWorldConfig *cfg, GError **error)
   w->env.emit = env_emit;
   w->env.changed = env_changed;
   w->env.clean_exchange = env_clean_exchange;
+  w->env.save_lease = env_save_lease;
+  w->env.load_lease = env_load_lease;
   w->metrics.last_heal_us = -1;
   for (guint i = 0; i < w->n; i++)
     {
+      w->leases[i].ts = MMR_NO_CLOCK_LEASE;
       w->replicas[i] = mmr_replica_new (i, w->n,
                                         (const char *const *) w->names,
                                         &w->env, w);
@@ -765,8 +797,9 @@ mmr_world_restart (MmrWorld *w, guint replica, GError **error)
   ev.peer = -1;
   if (!mmr_replica_restart (r, w->now_us, error))
     return FALSE;
-  detail = g_strdup_printf ("reloaded %u registers, catching up",
-                            mmr_store_size (r->store));
+  detail = g_strdup_printf ("reloaded %u registers, new dots above %u, "
+                            "catching up", mmr_store_size (r->store),
+                            r->dot_floor);
   ev.detail = detail;
   ev.hlc = r->hlc;
   world_emit (w, &ev);

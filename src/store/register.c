@@ -361,7 +361,11 @@ mmr_register_local_write (MmrRegister *reg, const MmrMergePolicy *policy,
   g_return_val_if_fail (replica < MMR_MAX_REPLICAS, FALSE);
   mmr_version_copy (&v, version_template);
   v.dot.replica = (guint8) replica;
-  v.dot.counter = reg->vv.c[replica] + 1;
+  if (v.dot.counter == 0)
+    v.dot.counter = reg->vv.c[replica] + 1;
+  /* A dot names one write: a counter the vector already covers was
+   * issued before (DOC: issued-dot-is-new). */
+  g_assert (v.dot.counter > reg->vv.c[replica]);
   *out_dot = v.dot;
   result->changed = TRUE;
 

@@ -134,7 +134,12 @@ void         mmr_version_copy   (MmrVersion *dst, const MmrVersion *src);
  * @context, only the siblings the context saw (by policy->causality) are
  * replaced; the others stay beside the new version: a conflict.
  * The superseded dots are appended to @superseded. Returns TRUE if the
- * new version is now visible. */
+ * new version is now visible.
+ * The write's dot is (@replica, version_template->dot.counter) when that
+ * counter is non-zero - the replica issues its counters itself, above
+ * its lease after a restart (sync/durability.c) - and must then exceed
+ * what the register's vector holds for @replica; a zero counter takes the
+ * next one after it. */
 gboolean mmr_register_local_write (MmrRegister *reg,
                                    const MmrMergePolicy *policy,
                                    guint replica,

@@ -15,14 +15,37 @@
  * committed it before acknowledging). A local batch (group commit) makes
  * several sync writes one transaction, acknowledged together.
  *
- * A crash (mmr_replica_crash) drops the open batch and all memory. A
- * restart reloads every register and CRDT key from the database, then the
- * replica catches up through anti-entropy with every peer. Until each
- * reachable peer has answered, the replica refuses client writes: a write
- * it acknowledged but lost may still exist at a peer, and its dot must not
- * be issued again for a different value (that would let two replicas hold
- * different versions under one name, and never notice).
+ * The dot lease. A dot (replica, counter) names one write to a register
+ * (lab 02), and a replica picks the counter itself: one past what the
+ * register's vector holds for it. After a crash that vector may be older
+ * than what the replica issued - an async batch, or everything without a
+ * database - while the forgotten write lives on at a peer. Issuing its
+ * counter again would give two values one name; equal vectors then look
+ * equal to anti-entropy, and the replicas differ for ever. So counters
+ * come from a lease, as a database sequence hands out cached blocks:
  *
+ *   - every counter issued is at most dot_lease, and dot_lease is saved
+ *     (committed in the database, or kept by the environment when there
+ *     is none) before the first counter under it is issued;
+ *   - a restart loads the saved lease as dot_floor, and every counter
+ *     issued afterwards, for any register, is above it.
+ *
+ * So no counter is ever issued twice, whatever a crash forgot and however
+ * long anyone waited. The price is gaps: a register's counters jump past
+ * the floor after a restart (A:1 then A:1001), and nothing in the engine
+ * needs them contiguous - a vector covers a dot by comparison.
+ *
+ * A crash (mmr_replica_crash) drops the open batch and all memory. A
+ * restart reloads every register and CRDT key from the database and its
+ * lease, then the replica catches up through anti-entropy with every
+ * peer. Until each reachable peer has answered (or a second has passed)
+ * it refuses client writes: not for the dots' sake - the lease keeps them
+ * unique - but so that a new write sees, and supersedes by name, what
+ * peers still hold of the writes the crash forgot, instead of replacing
+ * them unseen (which the lost-write checker then reports).
+ *
+ * Interface: open_db, persist, begin/commit_local_batch, flush, crash,
+ * restart, next_counter, note_recovery_reply, accepts_writes.
  * Taught in docs/storage.md and lab 11.
  */
 #include "sync/replica.h"
@@ -33,6 +56,193 @@
 
 #define RECOVERY_TIMEOUT_US (1000 * 1000)
 #define CRDT_INDEX_KEY "crdt-keys"
+#define LEASE_META_KEY "dot-lease"
+#define CLOCK_LEASE_META_KEY "clock-lease"
+/* Counters reserved at a time: a renewal is one commit per this many
+ * writes to one register, and a restart skips at most this many. */
+#define DOT_LEASE_BLOCK 1000u
+/* Timestamps reserved at a time: 100 ms of a physical or hybrid clock,
+ * or 1000 Lamport ticks. A restart that comes sooner than that after the
+ * last renewal stamps its first writes at most this far ahead. */
+#define CLOCK_LEASE_BLOCK_US 100000
+#define CLOCK_LEASE_BLOCK_LAMPORT 1000
+
+/* The end of the block holding @counter: 1..1000 -> 1000, 1001 -> 2000. */
+static guint32
+lease_block_end (guint32 counter)
+{
+  guint64 end = ((guint64) (counter - 1) / DOT_LEASE_BLOCK + 1)
+                * DOT_LEASE_BLOCK;
+
+  return (guint32) MIN (end, (guint64) G_MAXUINT32);
+}
+
+static gint64
+clock_lease_after (const MmrReplica *r, gint64 ts)
+{
+  return ts + (r->ts_source == MMR_TS_LAMPORT ? CLOCK_LEASE_BLOCK_LAMPORT
+                                              : CLOCK_LEASE_BLOCK_US);
+}
+
+/* DOC: save-lease
+ * The leases are on disk before any counter or timestamp under them can
+ * leave in a message. An open batch commits with them: its writes become
+ * durable early, which is never wrong, and it happens at most once per
+ * DOT_LEASE_BLOCK writes to one register or CLOCK_LEASE_BLOCK of clock. */
+static gboolean
+save_leases (MmrReplica *r, guint32 dot_lease, gint64 ts_lease,
+             GError **error)
+{
+  g_autofree char *dots = NULL;
+  g_autofree char *clock = NULL;
+  gboolean was_in_batch;
+
+  if (r->db == NULL)
+    r->env->save_lease (r->env_data, r->index, dot_lease, ts_lease);
+  else
+    {
+      dots = g_strdup_printf ("%u", dot_lease);
+      clock = g_strdup_printf ("%" G_GINT64_FORMAT, ts_lease);
+      was_in_batch = mmr_durable_store_in_batch (r->db);
+      if ((!was_in_batch && !mmr_durable_store_begin (r->db, error))
+          || !mmr_durable_store_set_meta (r->db, LEASE_META_KEY, dots, error)
+          || !mmr_durable_store_set_meta (r->db, CLOCK_LEASE_META_KEY, clock,
+                                          error)
+          || !mmr_durable_store_commit (r->db, error)
+          || (r->in_local_batch && !mmr_durable_store_begin (r->db, error)))
+        return FALSE;
+    }
+  r->dot_lease = dot_lease;
+  r->ts_lease = ts_lease;
+  return TRUE;
+}
+
+static gboolean
+parse_lease (MmrReplica *r, const char *text, gint64 min, gint64 max,
+             gint64 *out, GError **error)
+{
+  if (text == NULL)
+    return TRUE;   /* never saved: a fresh database */
+  if (g_ascii_string_to_signed (text, 10, min, max, out, NULL))
+    return TRUE;
+  g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_CORRUPT,
+               "%s: damaged: its lease '%s' is not a number", r->db_path,
+               text);
+  return FALSE;
+}
+
+/* DOC: load-lease
+ * The saved leases become the floors: everything issued before the
+ * crash is below them. A fresh database (or environment) has none. */
+static gboolean
+load_leases (MmrReplica *r, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autofree char *dots = NULL;
+  g_autofree char *clock = NULL;
+  gint64 dot_lease = 0, ts_lease = MMR_NO_CLOCK_LEASE;
+  guint32 env_dots;
+
+  if (r->db == NULL)
+    {
+      r->env->load_lease (r->env_data, r->index, &env_dots, &ts_lease);
+      dot_lease = env_dots;
+    }
+  else
+    {
+      dots = mmr_durable_store_dup_meta (r->db, LEASE_META_KEY, &local);
+      if (local == NULL)
+        clock = mmr_durable_store_dup_meta (r->db, CLOCK_LEASE_META_KEY,
+                                            &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      if (!parse_lease (r, dots, 0, G_MAXUINT32, &dot_lease, error)
+          || !parse_lease (r, clock, G_MININT64, G_MAXINT64, &ts_lease,
+                           error))
+        return FALSE;
+    }
+  r->dot_floor = r->dot_lease = (guint32) dot_lease;
+  r->ts_floor = r->ts_lease = ts_lease;
+  return TRUE;
+}
+
+/* DOC: clock-floor
+ * A restarted replica's clocks start at its clock lease, so that its
+ * next write is later, in LWW order, than every write it stamped before
+ * the crash - remembered or not. Without this a forgotten write could
+ * outrank a new one that (by the vector) claims to have seen it, and the
+ * replicas would keep different versions under equal vectors. */
+static void
+apply_clock_floor (MmrReplica *r)
+{
+  if (r->ts_source == MMR_TS_LAMPORT)
+    r->lamport = MAX (r->lamport, (guint64) MAX (r->ts_floor, 0));
+  else if (r->hlc.l < r->ts_floor)
+    {
+      r->hlc.l = r->ts_floor;
+      r->hlc.c = 0;
+    }
+}
+
+/* Fresh blocks above the floors, saved now, while no batch is open, so
+ * that the first writes never commit a batch early. A clock lease is
+ * first taken by the first stamp: before it there is no floor at all (a
+ * clock set back may stamp below zero). */
+static gboolean
+reserve_first_blocks (MmrReplica *r, GError **error)
+{
+  guint32 dots = r->dot_floor == G_MAXUINT32
+                 ? G_MAXUINT32 : lease_block_end (r->dot_floor + 1);
+
+  return save_leases (r, dots, r->ts_floor == MMR_NO_CLOCK_LEASE
+                               ? MMR_NO_CLOCK_LEASE
+                               : clock_lease_after (r, r->ts_floor),
+                      error);
+}
+
+/* DOC: next-counter */
+gboolean
+mmr_replica_next_counter (MmrReplica *r, const MmrRegister *reg,
+                          guint32 *out_counter, GError **error)
+{
+  guint32 seen = reg != NULL ? reg->vv.c[r->index] : 0;
+  guint32 last = MAX (seen, r->dot_floor);
+
+  if (last == G_MAXUINT32)
+    {
+      g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_FULL,
+                   "replica %s has issued every dot counter", r->name);
+      return FALSE;
+    }
+  if (last + 1 > r->dot_lease
+      && !save_leases (r, lease_block_end (last + 1), r->ts_lease, error))
+    return FALSE;
+  g_assert (last + 1 > r->dot_floor && last + 1 <= r->dot_lease);
+  *out_counter = last + 1;
+  return TRUE;
+}
+
+/* DOC: lease-timestamp */
+gboolean
+mmr_replica_lease_timestamp (MmrReplica *r, MmrVersion *v, GError **error)
+{
+  if (v->ts < r->ts_floor)
+    {
+      /* A physical clock cannot be moved: until it passes the lease, a
+       * restarted replica stamps at the floor (Lamport and HLC clocks
+       * were moved up at the restart). */
+      v->ts = r->ts_floor;
+      v->ts_logical = 0;
+    }
+  if (v->ts >= r->ts_lease
+      && !save_leases (r, r->dot_lease, clock_lease_after (r, v->ts), error))
+    return FALSE;
+  g_assert (v->ts >= r->ts_floor && v->ts < r->ts_lease);
+  return TRUE;
+}
 
 gboolean
 mmr_replica_open_db (MmrReplica *r, const char *path, gboolean is_async,
@@ -44,6 +254,11 @@ mmr_replica_open_db (MmrReplica *r, const char *path, gboolean is_async,
     return FALSE;
   r->db_path = g_strdup (path);
   r->is_async = is_async;
+  /* A database that already holds leases (a replaced file of ours) only
+   * raises the floors: safe, never a reuse. */
+  if (!load_leases (r, error) || !reserve_first_blocks (r, error))
+    return FALSE;
+  apply_clock_floor (r);
   return TRUE;
 }
 
@@ -157,6 +372,8 @@ mmr_replica_crash (MmrReplica *r)
   r->lamport = 0;
   r->hlc.l = 0;
   r->hlc.c = 0;
+  r->dot_floor = r->dot_lease = 0;  /* memory: the leases are reloaded */
+  r->ts_floor = r->ts_lease = MMR_NO_CLOCK_LEASE;
   r->is_down = TRUE;
   r->is_recovering = FALSE;
 }
@@ -217,19 +434,23 @@ mmr_replica_restart (MmrReplica *r, gint64 now_us, GError **error)
 {
   g_return_val_if_fail (r->is_down, FALSE);
   if (r->db_path != NULL)
+    r->db = mmr_durable_store_open (r->db_path, error);
+  if ((r->db_path != NULL
+       && (r->db == NULL
+           || !mmr_durable_store_load_all (r->db, r->store, error)
+           || !load_crdts (r, error)))
+      || !load_leases (r, error) || !reserve_first_blocks (r, error))
     {
-      r->db = mmr_durable_store_open (r->db_path, error);
-      if (r->db == NULL
-          || !mmr_durable_store_load_all (r->db, r->store, error)
-          || !load_crdts (r, error))
-        {
-          g_clear_pointer (&r->db, mmr_durable_store_close);
-          mmr_store_free (r->store);
-          r->store = mmr_store_new ();
-          return FALSE;
-        }
+      g_clear_pointer (&r->db, mmr_durable_store_close);
+      mmr_store_free (r->store);
+      r->store = mmr_store_new ();
+      g_hash_table_remove_all (r->crdts);
+      r->dot_floor = r->dot_lease = 0;
+      r->ts_floor = r->ts_lease = MMR_NO_CLOCK_LEASE;
+      return FALSE;
     }
   mmr_store_foreach (r->store, recover_clocks, r);
+  apply_clock_floor (r);
   r->is_down = FALSE;
   r->is_recovering = TRUE;
   r->recover_deadline_us = now_us + RECOVERY_TIMEOUT_US;

@@ -44,6 +44,7 @@ mmr_replica_new (guint index, guint n_replicas, const char *const *names,
   mmr_crdt_sync_reset_deltas (r);
   r->rx = mmr_message_new_decoded ();
   r->superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
+  r->ts_floor = r->ts_lease = MMR_NO_CLOCK_LEASE;
   return r;
 }
 
@@ -202,20 +203,51 @@ record_base (const MmrReplica *r, const MmrRegister *reg)
 
 /* @context: NULL for the replica's own write (it saw everything), else
  * the client's context (an empty vector for a client that read nothing). */
+/* A write that cannot have a dot (its lease could not be saved) is not
+ * acknowledged: refused, and the trace says why. */
+static void
+refuse_write (MmrReplica *r, const char *name, const char *value,
+              const GError *error)
+{
+  MmrEvent ev = { 0 };
+
+  ev.kind = MMR_EV_REFUSED;
+  ev.replica = (int) r->index;
+  ev.peer = -1;
+  ev.key = name;
+  ev.value = value;
+  ev.detail = error->message;
+  r->env->emit (r->env_data, &ev);
+}
+
 static void
 write_register (MmrReplica *r, const char *name, const char *value,
                 const MmrVersionVector *context)
 {
-  MmrRegister *reg = mmr_store_ensure (r->store, name);
+  g_autoptr (GError) error = NULL;
+  MmrRegister *reg;
   GArray *superseded = r->superseded;
   MmrMergeResult res;
   MmrVersion v = { 0 };
   MmrEvent ev = { 0 };
   MmrDot dot;
 
+  /* DOC: issue-dot */
+  if (!mmr_replica_next_counter (r, mmr_store_lookup (r->store, name),
+                                 &v.dot.counter, &error))
+    {
+      refuse_write (r, name, value, error);
+      return;
+    }
+  mmr_replica_stamp (r, &v);
+  if (!mmr_replica_lease_timestamp (r, &v, &error))
+    {
+      refuse_write (r, name, value, error);
+      return;
+    }
+  reg = mmr_store_ensure (r->store, name);
   g_array_set_size (superseded, 0);
   mmr_merge_result_init (&res);
-  mmr_replica_stamp (r, &v);
   v.value = (char *) value;     /* borrowed: local_write copies it */
   mmr_register_local_write (reg, &r->policy, r->index, &v, context, &dot,
                             superseded, &res);

@@ -42,6 +42,9 @@ typedef enum {
   MMR_TS_HLC,
 } MmrTimestampSource;
 
+/* A clock lease not taken yet: nothing stamped, no floor (durability.c). */
+#define MMR_NO_CLOCK_LEASE G_MININT64
+
 /* What a replica may ask of the world. */
 typedef struct {
   gint64 (*now) (gpointer env);
@@ -64,6 +67,14 @@ typedef struct {
    * exchange. */
   void (*clean_exchange) (gpointer env, guint replica, guint peer,
                           guint32 exchange);
+  /* The dot lease of a replica that has no database (durability.c): the
+   * world keeps it, standing for the service outside the machine that a
+   * real replica without a disk would ask (a coordinator's counter, a
+   * fresh identity). It is all that outlives such a replica's crash. */
+  void (*save_lease) (gpointer env, guint replica, guint32 dot_lease,
+                      gint64 ts_lease);
+  void (*load_lease) (gpointer env, guint replica, guint32 *dot_lease,
+                      gint64 *ts_lease);
 } MmrReplicaEnv;
 
 typedef struct {
@@ -103,6 +114,18 @@ typedef struct {
   gboolean is_recovering;         /* restarted, catching up */
   guint32 recover_waiting;        /* peers (bits) yet to answer */
   gint64 recover_deadline_us;
+  /* Dot counters (durability.c). Every counter this replica issues is
+   * above dot_floor and at most dot_lease, and dot_lease is saved (in the
+   * database, or by the environment) before any counter under it is
+   * issued; a restart sets both to the saved lease. So no counter is
+   * ever issued twice for one register, whatever a crash forgot. */
+  guint32 dot_floor;
+  guint32 dot_lease;
+  /* The same for the timestamps of writes (ts, in the clock source's
+   * unit): every ts stamped is below ts_lease, a restart starts the
+   * clocks at ts_floor = the saved ts_lease. */
+  gint64 ts_floor;
+  gint64 ts_lease;
   const MmrReplicaEnv *env;
   gpointer env_data;
 } MmrReplica;
@@ -193,6 +216,19 @@ void     mmr_replica_flush      (MmrReplica *r);
 void     mmr_replica_crash      (MmrReplica *r);
 gboolean mmr_replica_restart    (MmrReplica *r, gint64 now_us,
                                  GError **error);
+/* The counter of this replica's next write to register @reg (NULL: a
+ * register it does not hold): above both what @reg has seen of it and
+ * the floor of its dot lease. Renews the lease first when the counter
+ * is past it; FALSE with @error when the lease cannot be saved or the
+ * 32-bit counter is exhausted: the write must then be refused. */
+gboolean mmr_replica_next_counter (MmrReplica *r, const MmrRegister *reg,
+                                   guint32 *out_counter, GError **error);
+/* Checks the timestamp of new version @v against the clock lease: lifts
+ * a physical stamp below the floor to it, renews the lease when @v is
+ * past it. FALSE with @error when the lease cannot be saved: the write
+ * must then be refused. */
+gboolean mmr_replica_lease_timestamp (MmrReplica *r, MmrVersion *v,
+                                      GError **error);
 /* A peer answered a digest: one fewer to wait for when recovering. */
 void     mmr_replica_note_recovery_reply (MmrReplica *r, guint peer);
 gboolean mmr_replica_accepts_writes (MmrReplica *r, gint64 now_us);

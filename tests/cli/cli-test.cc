@@ -23,7 +23,8 @@ TEST (MmrCli, EveryExampleScenarioRunsWithAllExpectationsHolding)
   const char *examples[] = { "demo", "siblings", "clock-skew",
                              "delete-update", "lossy-network",
                              "shopping-cart", "sibling-explosion",
-                             "sibling-explosion-dvv", "counters", "sets" };
+                             "sibling-explosion-dvv", "counters", "sets",
+                             "restart-after-crash" };
 
   for (const char *e : examples)
     {
