@@ -161,9 +161,11 @@ mmr_causal_context_join (MmrCausalContext *into,
 
 gboolean
 mmr_causal_context_next_dot (const MmrCausalContext *ctx, guint replica,
-                             MmrDot *out)
+                             guint32 floor, MmrDot *out)
 {
-  guint32 max = ctx->vv.c[replica];
+  /* Above the floor, the dot leaves a gap that stays in every context's
+   * cloud: the price of never issuing a dot twice after a restart. */
+  guint32 max = MAX (ctx->vv.c[replica], floor);
 
   for (guint i = 0; i < ctx->n_cloud; i++)
     if (ctx->cloud[i].replica == replica)

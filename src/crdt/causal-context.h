@@ -37,10 +37,13 @@ gboolean mmr_causal_context_contains (const MmrCausalContext *ctx,
 void     mmr_causal_context_add      (MmrCausalContext *ctx, MmrDot dot);
 void     mmr_causal_context_join     (MmrCausalContext *into,
                                       const MmrCausalContext *other);
-/* The next dot @replica should use: one past the largest it has seen.
- * FALSE when the 32-bit counter is exhausted. Does not add the dot. */
+/* The next dot @replica should use: one past the largest it has seen,
+ * and above @floor (a restarted replica's dot lease, sync/durability.c;
+ * 0 for none). FALSE when the 32-bit counter is exhausted. Does not add
+ * the dot. */
 gboolean mmr_causal_context_next_dot (const MmrCausalContext *ctx,
-                                      guint replica, MmrDot *out);
+                                      guint replica, guint32 floor,
+                                      MmrDot *out);
 gboolean mmr_causal_context_equal    (const MmrCausalContext *a,
                                       const MmrCausalContext *b);
 gboolean mmr_causal_context_is_empty (const MmrCausalContext *ctx);

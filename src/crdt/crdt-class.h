@@ -29,6 +29,7 @@ struct _MmrCrdt {
   const struct _MmrCrdtClass *klass;
   guint8 replica;
   gboolean is_delta;
+  guint32 dot_floor;    /* local operations issue dots above it */
 };
 
 typedef struct _MmrCrdtClass {

@@ -146,6 +146,12 @@ mmr_crdt_is_empty (const MmrCrdt *crdt)
   return crdt->klass->is_empty (crdt);
 }
 
+void
+mmr_crdt_set_dot_floor (MmrCrdt *crdt, guint32 floor)
+{
+  crdt->dot_floor = floor;
+}
+
 MmrCrdt *
 mmr_crdt_apply_at (MmrCrdt *crdt, const char *op, const char *arg,
                    const MmrCrdtStamp *stamp, GError **error)

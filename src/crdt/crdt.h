@@ -129,6 +129,11 @@ MmrCrdt     *mmr_crdt_apply_at   (MmrCrdt *crdt, const char *op,
                                   const char *arg, const MmrCrdtStamp *stamp,
                                   GError **error);
 
+/* From now on, every dot a local operation on @crdt issues is above
+ * @floor: a restarted replica's dot lease (sync/durability.c). Types
+ * without dots ignore it. */
+void         mmr_crdt_set_dot_floor (MmrCrdt *crdt, guint32 floor);
+
 /* Join @other (a full state or a delta) into @into. Fails only when the two
  * are different types. Never changes @other. */
 gboolean     mmr_crdt_merge      (MmrCrdt *into, const MmrCrdt *other,

@@ -83,7 +83,8 @@ mvreg_apply (MmrCrdt *crdt, const char *op, const char *arg,
     }
   if (!mmr_crdt_check_value (op, arg, error))
     return NULL;
-  if (!mmr_causal_context_next_dot (&self->ctx, crdt->replica, &v.dot))
+  if (!mmr_causal_context_next_dot (&self->ctx, crdt->replica,
+                                    crdt->dot_floor, &v.dot))
     {
       g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_OVERFLOW,
                    "replica %c has used every dot",

@@ -199,7 +199,9 @@ update_field (OrMap *self, MmrOrMapOp *op, const MmrCrdtStamp *stamp,
 
   if (!mmr_or_map_field_plan (f, op, r, stamp, &v, &supersedes, &data, error))
     return NULL;
-  if (writes && !mmr_causal_context_next_dot (&self->ctx, r, &v.dot))
+  if (writes && !mmr_causal_context_next_dot (&self->ctx, r,
+                                                self->parent.dot_floor,
+                                                &v.dot))
     {
       g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_OVERFLOW,
                    "replica %c has used every dot", MMR_REPLICA_LETTER (r));

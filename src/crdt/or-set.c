@@ -177,7 +177,8 @@ add (OrSet *self, const char *e, GError **error)
   DotSet *mine;
   MmrDot d;
 
-  if (!mmr_causal_context_next_dot (&self->ctx, self->parent.replica, &d))
+  if (!mmr_causal_context_next_dot (&self->ctx, self->parent.replica,
+                                    self->parent.dot_floor, &d))
     {
       g_set_error (error, MMR_CRDT_ERROR, MMR_CRDT_ERROR_OVERFLOW,
                    "replica %c has used every dot",

@@ -158,6 +158,8 @@ mmr_replica_crdt_op (MmrReplica *r, const char *key, const char *op,
   MmrEvent ev = { 0 };
 
   g_return_val_if_fail (c != NULL, FALSE);
+  if (!mmr_replica_lease_crdt_dot (r, c, error))
+    return FALSE;
   mmr_replica_stamp (r, &v);
   stamp.ts = v.ts;
   stamp.logical = v.ts_logical;

@@ -170,20 +170,35 @@ load_leases (MmrReplica *r, GError **error)
 }
 
 /* DOC: clock-floor
- * A restarted replica's clocks start at its clock lease, so that its
- * next write is later, in LWW order, than every write it stamped before
- * the crash - remembered or not. Without this a forgotten write could
- * outrank a new one that (by the vector) claims to have seen it, and the
- * replicas would keep different versions under equal vectors. */
+ * A restarted replica's next write must be later, in LWW order, than
+ * every write it stamped before the crash - remembered or not. Without
+ * this a forgotten write could outrank a new one that (by the vector)
+ * claims to have seen it, and the replicas would keep different versions
+ * under equal vectors. A Lamport clock is logical: it jumps to the lease.
+ * A physical clock cannot be moved, and an HLC must stay within reach of
+ * physical time: with those the replica refuses writes until its clock
+ * has passed the lease (clock_passed_lease), as a database waits out the
+ * clock bound it persisted. */
 static void
 apply_clock_floor (MmrReplica *r)
 {
   if (r->ts_source == MMR_TS_LAMPORT)
     r->lamport = MAX (r->lamport, (guint64) MAX (r->ts_floor, 0));
-  else if (r->hlc.l < r->ts_floor)
+}
+
+static gboolean
+clock_passed_lease (MmrReplica *r, gint64 now_us)
+{
+  gint64 pt = mmr_physical_clock_read (&r->physical, now_us);
+
+  switch (r->ts_source)
     {
-      r->hlc.l = r->ts_floor;
-      r->hlc.c = 0;
+    case MMR_TS_LAMPORT:
+      return TRUE;
+    case MMR_TS_HLC:
+      return r->hlc.l >= r->ts_floor || pt >= r->ts_floor;
+    default:
+      return pt >= r->ts_floor;
     }
 }
 
@@ -225,15 +240,38 @@ mmr_replica_next_counter (MmrReplica *r, const MmrRegister *reg,
   return TRUE;
 }
 
+/* DOC: crdt-dot-lease
+ * A CRDT operation issues at most one dot, one past the largest of the
+ * replica's dots its context holds and the floor. Those are at most the
+ * floor (issued before the crash) or crdt_dot_bound (issued since), so
+ * the new dot is at most max(bound, floor) + 1: lease that first. */
+gboolean
+mmr_replica_lease_crdt_dot (MmrReplica *r, MmrCrdt *crdt, GError **error)
+{
+  guint32 bound = MAX (r->crdt_dot_bound, r->dot_floor);
+
+  if (bound == G_MAXUINT32)
+    {
+      g_set_error (error, MMR_STORAGE_ERROR, MMR_STORAGE_ERROR_FULL,
+                   "replica %s has issued every dot counter", r->name);
+      return FALSE;
+    }
+  if (bound + 1 > r->dot_lease
+      && !save_leases (r, lease_block_end (bound + 1), r->ts_lease, error))
+    return FALSE;
+  r->crdt_dot_bound = bound + 1;
+  mmr_crdt_set_dot_floor (crdt, r->dot_floor);
+  return TRUE;
+}
+
 /* DOC: lease-timestamp */
 gboolean
 mmr_replica_lease_timestamp (MmrReplica *r, MmrVersion *v, GError **error)
 {
   if (v->ts < r->ts_floor)
     {
-      /* A physical clock cannot be moved: until it passes the lease, a
-       * restarted replica stamps at the floor (Lamport and HLC clocks
-       * were moved up at the restart). */
+      /* Only when the clock source changed since the restart (writes
+       * wait for the clock otherwise): stamp at the floor. */
       v->ts = r->ts_floor;
       v->ts_logical = 0;
     }
@@ -373,6 +411,7 @@ mmr_replica_crash (MmrReplica *r)
   r->hlc.l = 0;
   r->hlc.c = 0;
   r->dot_floor = r->dot_lease = 0;  /* memory: the leases are reloaded */
+  r->crdt_dot_bound = 0;
   r->ts_floor = r->ts_lease = MMR_NO_CLOCK_LEASE;
   r->is_down = TRUE;
   r->is_recovering = FALSE;
@@ -479,5 +518,5 @@ mmr_replica_accepts_writes (MmrReplica *r, gint64 now_us)
   if (r->is_recovering
       && (r->recover_waiting == 0 || now_us >= r->recover_deadline_us))
     r->is_recovering = FALSE;
-  return !r->is_recovering;
+  return !r->is_recovering && clock_passed_lease (r, now_us);
 }

@@ -121,6 +121,7 @@ typedef struct {
    * ever issued twice for one register, whatever a crash forgot. */
   guint32 dot_floor;
   guint32 dot_lease;
+  guint32 crdt_dot_bound;         /* >= every CRDT dot issued since restart */
   /* The same for the timestamps of writes (ts, in the clock source's
    * unit): every ts stamped is below ts_lease, a restart starts the
    * clocks at ts_floor = the saved ts_lease. */
@@ -223,6 +224,11 @@ gboolean mmr_replica_restart    (MmrReplica *r, gint64 now_us,
  * 32-bit counter is exhausted: the write must then be refused. */
 gboolean mmr_replica_next_counter (MmrReplica *r, const MmrRegister *reg,
                                    guint32 *out_counter, GError **error);
+/* Before a local operation on @crdt: makes sure the lease covers the dot
+ * it may issue, and that the dot will be above the floor. FALSE with
+ * @error when the lease cannot be saved: the operation must be refused. */
+gboolean mmr_replica_lease_crdt_dot (MmrReplica *r, MmrCrdt *crdt,
+                                     GError **error);
 /* Checks the timestamp of new version @v against the clock lease: lifts
  * a physical stamp below the floor to it, renews the lease when @v is
  * past it. FALSE with @error when the lease cannot be saved: the write

@@ -69,14 +69,14 @@ TEST (MmrCausalContext, NextDotIsPastEverythingSeen)
   Ctx x;
   MmrDot d;
 
-  ASSERT_TRUE (mmr_causal_context_next_dot (&x.c, 2, &d));
+  ASSERT_TRUE (mmr_causal_context_next_dot (&x.c, 2, 0, &d));
   EXPECT_EQ (d.replica, 2);
   EXPECT_EQ (d.counter, 1u);
   mmr_causal_context_add (&x.c, dot ('C', 7));
-  ASSERT_TRUE (mmr_causal_context_next_dot (&x.c, 2, &d));
+  ASSERT_TRUE (mmr_causal_context_next_dot (&x.c, 2, 0, &d));
   EXPECT_EQ (d.counter, 8u);
   x.c.vv.c[0] = G_MAXUINT32;
-  EXPECT_FALSE (mmr_causal_context_next_dot (&x.c, 0, &d));
+  EXPECT_FALSE (mmr_causal_context_next_dot (&x.c, 0, 0, &d));
 }
 
 /* Joining contexts is the union of their dots, in normal form: checked

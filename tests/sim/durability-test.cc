@@ -263,3 +263,44 @@ TEST (MmrDurability, RestartWithoutADatabaseNeverReissuesADot)
   restart_after_pushed_write (w);
   mmr_world_free (w);
 }
+
+// The same for a CRDT key: an OR-Set names each add with a dot, and a
+// restarted replica that reused the dot of a forgotten add made both
+// adds vanish everywhere (each replica took the other's as removed).
+static void
+restart_after_pushed_add (MmrWorld *w)
+{
+  int groups[MMR_MAX_REPLICAS] = { 0, 1, 1 };
+
+  mmr_world_declare_type (w, "tags", MMR_CRDT_ORSET);
+  ASSERT_TRUE (mmr_world_crdt_op (w, 0, "tags", "add", "x", nullptr));
+  mmr_world_run_until (w, 20000);                  // the delta reached B
+  EXPECT_EQ (shown (w, 1, "tags"), "x");
+  mmr_world_crash (w, 0);
+  mmr_world_partition (w, groups);
+  ASSERT_TRUE (mmr_world_restart (w, 0, nullptr));
+  mmr_world_run_until (w, mmr_world_now (w) + 1100000);
+  ASSERT_TRUE (mmr_world_crdt_op (w, 0, "tags", "add", "y", nullptr));
+  mmr_world_heal_all (w);
+  ASSERT_TRUE (mmr_world_settle (w, 10 * S));
+  EXPECT_EQ (differences (w), std::vector<std::string> ());
+  for (unsigned r = 0; r < 3; r++)
+    EXPECT_EQ (shown (w, r, "tags"), "{x, y}") << "replica " << r;
+}
+
+TEST (MmrDurability, AsyncRestartNeverReissuesTheDotOfAForgottenAdd)
+{
+  TempDir dir;
+  MmrWorld *w = durable_world (dir.path, MMR_DURABILITY_ASYNC);
+
+  restart_after_pushed_add (w);
+  mmr_world_free (w);
+}
+
+TEST (MmrDurability, RestartWithoutADatabaseNeverReissuesTheDotOfAnAdd)
+{
+  MmrWorld *w = durable_world (nullptr, MMR_DURABILITY_NONE);
+
+  restart_after_pushed_add (w);
+  mmr_world_free (w);
+}

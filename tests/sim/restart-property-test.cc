@@ -5,11 +5,11 @@
 // (2..4 replicas, LWW or siblings, any clock and granularity, any
 // anti-entropy mode), random puts and deletes on a few registers, loss,
 // duplication, reordering, partitions and one-way cuts, clock skews
-// that may set a clock back, and random
-// crashes and restarts - some restarts cut off and outlasting the
+// that may set a clock back, and random crashes and restarts - some restarts cut off and outlasting the
 // catch-up window. Then every replica restarts, every link heals and the
 // world settles. It must reach quiescence with every replica showing the
-// same state; no (register, dot) may be issued by two WRITE or DELETE
+// same state (OR-Set adds and removes included: their dots come from the
+// same lease); no (register, dot) may be issued by two WRITE or DELETE
 // events, and no replica may hold a version whose value is not the one
 // its dot's write gave. Under sync with siblings no acknowledged write
 // may be lost. A failure prints the mode and the seed.
@@ -163,7 +163,12 @@ random_writes (MmrWorld *w, MmrPrng *p, unsigned n)
       const char *key = keys[mmr_prng_range (p, 0, 2)];
       const char *field = fields[mmr_prng_range (p, 0, 2)];
 
-      if (mmr_prng_chance (p, 0.15))
+      double roll = mmr_prng_double (p);
+
+      if (roll < 0.10)
+        mmr_world_crdt_op (w, r, "labels", roll < 0.07 ? "add" : "rem",
+                           values[mmr_prng_range (p, 0, 4)], nullptr);
+      else if (mmr_prng_chance (p, 0.15))
         mmr_world_delete (w, r, key, field);
       else
         mmr_world_put (w, r, key, field, values[mmr_prng_range (p, 0, 4)]);
@@ -198,6 +203,7 @@ run_seed (guint64 seed, MmrDurability durability)
   MmrWriteLog *log = mmr_write_log_new (w);
 
   mmr_world_add_observer (w, note_write, &issued);
+  mmr_world_declare_type (w, "labels", MMR_CRDT_ORSET);
   mmr_world_set_antientropy_mode (w, (MmrAntiEntropyMode) (seed % 3));
   mmr_link_model_init (&m);
   m.latency_min_us = 1000;
