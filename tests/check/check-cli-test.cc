@@ -156,7 +156,7 @@ TEST (MmrCheckCli, ViolationWritesAShrunkReproductionBesideForeignFiles)
 }
 
 // The suite's bounded campaign: a few hundred random worlds, every
-// invariant on, clean, well inside a minute. A failure lists each
+// invariant on, clean (about 10 s here). A failure lists each
 // violation with its seed: "mmr check --random --from SEED --seeds 1"
 // reproduces it and writes the shrunk scenario.
 TEST (MmrCheckCli, BoundedRandomCampaignIsClean)
@@ -180,7 +180,6 @@ TEST (MmrCheckCli, BoundedRandomCampaignIsClean)
   EXPECT_EQ (r.status, 0);
   EXPECT_EQ (json_object_get_int_member (o, "seeds_checked"), 300);
   EXPECT_EQ (json_object_get_int_member (o, "run_limit_hits"), 0);
-  EXPECT_LT (json_object_get_double_member (o, "seconds"), 60.0);
   g_autoptr (GDir) d = g_dir_open (dir, 0, nullptr);
   for (const char *f; d != nullptr && (f = g_dir_read_name (d)) != nullptr;)
     {
