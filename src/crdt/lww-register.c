@@ -7,8 +7,11 @@
  * MV-Register next to it.
  *
  * Writes are ordered by the tuple (ts, logical, replica, value)
- * (compare_writes). The engine supplies (ts, logical) from its hybrid
- * logical clock through mmr_crdt_apply_at; the replica is the writing
+ * (compare_writes). The engine supplies (ts, logical) through
+ * mmr_crdt_apply_at from the scenario's `clock` (physical, lamport or hlc;
+ * src/sync/crdt-sync.c, mmr_replica_crdt_op), the same stamp strategy lww
+ * uses, so a clock-skew lab shows the same loss for a lwwreg key as for a
+ * plain key; the HLC only when `clock hlc`. The replica is the writing
  * state's own index (a replica writes only through its own state, so it
  * cannot claim another's tie-break). The value comes last only so that the
  * order is total: if a replica reused a timestamp for two different

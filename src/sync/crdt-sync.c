@@ -160,6 +160,8 @@ mmr_replica_crdt_op (MmrReplica *r, const char *key, const char *op,
   g_return_val_if_fail (c != NULL, FALSE);
   if (!mmr_replica_lease_crdt_dot (r, c, error))
     return FALSE;
+  /* The scenario's clock, not always the HLC: a lwwreg key orders its
+   * writes as strategy lww orders plain keys (docs/crdts.md). */
   mmr_replica_stamp (r, &v);
   stamp.ts = v.ts;
   stamp.logical = v.ts_logical;

@@ -289,3 +289,34 @@ TEST (MmrCrdtKeys, AnUnacknowledgedDeltaIsSentAgainWithTheNextOne)
   EXPECT_EQ (shown (w, 1, "n"), "7");      // the group carried both deltas
   mmr_world_free (w);
 }
+
+// Defect 5: an lwwreg key's stamp comes from the scenario's clock (as for
+// strategy lww), not always from the HLC. B's clock runs 2 s behind; B
+// sets the register after it received A's value. By physical clocks B's
+// later write carries the smaller stamp and loses everywhere; by HLC or
+// Lamport it has seen A's stamp, so it carries a larger one and wins.
+static std::string
+lwwreg_after_skew (MmrClockSource clock)
+{
+  MmrWorld *w = make_world (2, MMR_STRATEGY_LWW, clock);
+
+  mmr_world_declare_type (w, "r", MMR_CRDT_LWW_REGISTER);
+  mmr_world_set_skew (w, 1, -2 * S);
+  mmr_world_run_until (w, 10000);
+  EXPECT_TRUE (mmr_world_crdt_op (w, 0, "r", "set", "first", nullptr));
+  EXPECT_TRUE (mmr_world_settle (w, 10 * S));
+  EXPECT_EQ (shown (w, 1, "r"), "first");
+  EXPECT_TRUE (mmr_world_crdt_op (w, 1, "r", "set", "second", nullptr));
+  EXPECT_TRUE (mmr_world_settle (w, 10 * S));
+  std::string a = shown (w, 0, "r"), b = shown (w, 1, "r");
+  EXPECT_EQ (a, b);
+  mmr_world_free (w);
+  return a;
+}
+
+TEST (MmrCrdtKeys, LwwRegisterStampComesFromTheScenarioClock)
+{
+  EXPECT_EQ (lwwreg_after_skew (MMR_CLOCK_PHYSICAL), "first");
+  EXPECT_EQ (lwwreg_after_skew (MMR_CLOCK_HLC), "second");
+  EXPECT_EQ (lwwreg_after_skew (MMR_CLOCK_LAMPORT), "second");
+}
