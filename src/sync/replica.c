@@ -184,21 +184,57 @@ push_carried (MmrReplica *r, const char *name, const MmrRegister *reg,
                  carried != NULL ? carried->value : NULL);
 }
 
-/* The value a record-granularity write builds on: the visible version
- * that LWW order ranks highest (with siblings, the write replaces them
- * all, keeping the other fields of that one). */
-static const char *
+/* The record a record-granularity write builds on. With one live version
+ * it is that version. With siblings the write replaces them all, so a
+ * field that only another sibling holds would vanish without anyone
+ * having chosen to drop it: the base keeps every field any live sibling
+ * holds, and where siblings disagree on a field, the value of the one LWW
+ * order ranks highest. The other value was visible to the writer, which
+ * replaced it having seen it (it is listed as superseded, not lost).
+ * Returns a new string, or NULL when no live version exists. */
+/* DOC: record-base */
+static char *
 record_base (const MmrReplica *r, const MmrRegister *reg)
 {
-  const MmrVersion *best = NULL;
+  g_autoptr (GPtrArray) live = g_ptr_array_new ();
+  char *base = NULL;
 
   for (guint i = 0; reg != NULL && i < reg->n_siblings; i++)
-    if (reg->siblings[i].value != NULL
-        && (best == NULL
-            || mmr_version_lww_compare (&reg->siblings[i], best,
-                                        r->names) > 0))
-      best = &reg->siblings[i];
-  return best != NULL ? best->value : NULL;
+    if (reg->siblings[i].value != NULL)
+      g_ptr_array_add (live, &reg->siblings[i]);
+  /* Highest LWW rank first: the first sibling to hold a field sets it. */
+  for (guint i = 0; i < live->len; i++)
+    for (guint j = i + 1; j < live->len; j++)
+      if (mmr_version_lww_compare (live->pdata[j], live->pdata[i],
+                                   r->names) > 0)
+        {
+          gpointer t = live->pdata[i];
+          live->pdata[i] = live->pdata[j];
+          live->pdata[j] = t;
+        }
+  if (live->len > 0)
+    base = g_strdup (((const MmrVersion *) live->pdata[0])->value);
+  for (guint i = 1; i < live->len; i++)
+    {
+      const char *value = ((const MmrVersion *) live->pdata[i])->value;
+      g_autoptr (GPtrArray) fields = mmr_record_dup_fields (value);
+
+      for (guint k = 0; k < fields->len; k++)
+        {
+          g_autofree char *have = mmr_record_dup_field (base,
+                                                        fields->pdata[k]);
+          g_autofree char *v = NULL;
+          char *next;
+
+          if (have != NULL)
+            continue;
+          v = mmr_record_dup_field (value, fields->pdata[k]);
+          next = mmr_record_set_field (base, fields->pdata[k], v);
+          g_free (base);
+          base = next;
+        }
+    }
+  return base;
 }
 
 /* @context: NULL for the replica's own write (it saw everything), else
@@ -328,6 +364,7 @@ write_any (MmrReplica *r, const char *key, const char *field,
 {
   g_autofree char *name = NULL;
   g_autofree char *record = NULL;
+  g_autofree char *base = NULL;
   const char *f = field != NULL ? field : "";
 
   if (r->granularity == MMR_GRANULARITY_FIELD)
@@ -347,9 +384,8 @@ write_any (MmrReplica *r, const char *key, const char *field,
       write_register (r, name, NULL, context);
       return;
     }
-  record = mmr_record_set_field (record_base (r, mmr_store_lookup (r->store,
-                                                                   name)),
-                                 f, value);
+  base = record_base (r, mmr_store_lookup (r->store, name));
+  record = mmr_record_set_field (base, f, value);
   write_register (r, name, record, context);
 }
 
