@@ -7,11 +7,15 @@
  * differences, one line per key ("cart: A=milk B={eggs, milk} C=absent").
  *
  * Lost writes: an acknowledged write is lost when no replica shows it any
- * more and no write that replaced it had seen it. A write "replaced having
- * seen it" when it was made at a replica where it was visible at that
- * moment (the WRITE event lists these as superseded). What remains are the
- * writes some strategy discarded without anyone seeing them: LWW's silent
- * losses, made visible.
+ * more and no write that replaced it had seen it. "Seen" means the
+ * replacing write's context covered the version: a replica's own write
+ * sees everything visible at that replica at that moment, a client write
+ * sees what the context of its last read covers, and a client write
+ * without a context sees nothing. The WRITE event lists exactly those
+ * versions as superseded, and that list is all the checker uses. What
+ * remains are the writes discarded without anyone seeing them (an LWW
+ * comparison, siblings resolved by a switch to lww): silent losses, made
+ * visible.
  *
  * Taught in docs/conflicts.md ("Lost writes") and lab 03.
  */
