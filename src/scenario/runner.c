@@ -354,7 +354,14 @@ static void
 client_act (MmrRunner *r, const MmrCommand *c)
 {
   Client *cl = g_hash_table_lookup (r->clients, c->client);
-  g_autofree char *name = entry_name (c);
+  /* Contexts are kept per register, not per entry name: dots count per
+   * register, and under granularity record one register (the record)
+   * holds every field, so "get user.name" gives the context that
+   * "put user.email" must send back. Under granularity field the register
+   * name is the entry name. */
+  g_autofree char *name = mmr_record_register_name (
+      mmr_world_get_config (r->world)->granularity, c->key,
+      c->field != NULL ? c->field : "");
   MmrVersionVector *ctx;
 
   g_return_if_fail (cl != NULL);
@@ -378,8 +385,8 @@ client_act (MmrRunner *r, const MmrCommand *c)
                                       cl->contexts);
       return;
     }
-  /* A put carries the context of the client's last get of the key; a
-   * client that never read it has none, and its write is a sibling. */
+  /* A put carries the context of the client's last get of the register;
+   * a client that never read it has none, and its write is a sibling. */
   ctx = g_hash_table_lookup (cl->contexts, name);
   mmr_world_client_write (r->world, cl->replica, c->key, c->field,
                           c->kind == MMR_CMD_CLIENT_PUT ? c->value : NULL,

@@ -320,3 +320,41 @@ TEST (MmrCrdtKeys, LwwRegisterStampComesFromTheScenarioClock)
   EXPECT_EQ (lwwreg_after_skew (MMR_CLOCK_HLC), "second");
   EXPECT_EQ (lwwreg_after_skew (MMR_CLOCK_LAMPORT), "second");
 }
+
+// Client contexts are kept per register. Under granularity record the
+// register is the whole record, so a read of one field (or of the record)
+// gives the context every field's write of that record sends back: alice
+// read user, so her write of user.email replaces the version she saw
+// instead of becoming its sibling.
+static std::string
+record_client_run (const char *read)
+{
+  std::string text = std::string (
+      "replicas A B\nstrategy siblings\ngranularity record\n"
+      "causality dvv\nclient alice at A\n"
+      "A put user.name Ann\nsettle\n")
+      + "alice get " + read + "\n"
+      + "alice put user.email ann@x\nsettle\n"
+        "expect siblings A user 1\nexpect siblings B user 1\n"
+        "expect lost 0\n";
+  GError *error = nullptr;
+  MmrScript *s = mmr_script_parse ("ctx.mmr", text.c_str (), &error);
+  EXPECT_NE (s, nullptr) << (error ? error->message : "");
+  if (s == nullptr)
+    return "";
+  MmrRunner *r = mmr_runner_new (s, FALSE, 0);
+  mmr_runner_run (r);
+  EXPECT_EQ (mmr_runner_n_failed (r), 0u);
+  std::string a = shown (mmr_runner_get_world (r), 0, "user.email")
+                  + " " + shown (mmr_runner_get_world (r), 1, "user.name");
+  mmr_runner_free (r);
+  mmr_script_free (s);
+  return a;
+}
+
+TEST (MmrClients, UnderRecordGranularityOneContextCoversEveryField)
+{
+  EXPECT_EQ (record_client_run ("user.name"), "ann@x Ann");
+  EXPECT_EQ (record_client_run ("user"), "ann@x Ann");
+  EXPECT_EQ (record_client_run ("user.email"), "ann@x Ann");
+}
