@@ -80,3 +80,21 @@ TEST (MmrCheckFindings, F1AFieldTheClientNeverReadSurvivesItsRecordDelete)
   EXPECT_EQ (lost->len, 0u);
   expect_no_violation (text, 1);
 }
+
+// F4 (full campaign, seed 222): B's clock runs 68.75 ms behind; B sets the
+// OR-Map field after it has A's set, with a smaller stamp. A set
+// supersedes what it observed (docs/crdts.md), so B's value is right; the
+// checker's first specification wanted the largest stamp of all.
+TEST (MmrCheckFindings, F4AnObservedOrMapSetIsSupersededWhateverItsStamp)
+{
+  expect_no_violation ("replicas A B\n"
+                       "seed 222\n"
+                       "type t0 ormap\n"
+                       "A set t0 name=v6\n"
+                       "clock physical\n"
+                       "skew B -68750us\n"
+                       "run 18000us\n"
+                       "B set t0 name=v9\n"
+                       "heal\n"
+                       "settle\n", 222);
+}

@@ -442,7 +442,7 @@ TEST (MmrInvariants, OrMapFieldsFollowTheirOperations)
   EXPECT_EQ (violation (inv, MMR_INV_CRDT_SPEC),
              "ormap 'm' shows {name=v1, tags={e1,e2}, visits=3}; 'visits=3' "
              "is not what the operations on field 'visits' make it (sum of "
-             "incr, union of add, the LWW-largest set)");
+             "incr, union of add, a set that beats every causally last set)");
 }
 
 TEST (MmrInvariants, LwwRegisterShowsTheLargestStamp)
@@ -461,6 +461,39 @@ TEST (MmrInvariants, LwwRegisterShowsTheLargestStamp)
   EXPECT_EQ (violation (inv, MMR_INV_CRDT_SPEC),
              "lwwreg 'r' shows {late}; the set with the largest stamp wrote "
              "'early'");
+}
+
+// An OR-Map lwwreg field: a set supersedes what it observed, so B's set
+// after A's wins although A's clock gave A the larger stamp; between
+// concurrent sets the larger stamp wins (full campaign, seeds 222, 3458,
+// 7003: the first version of this check wanted the largest stamp of all).
+TEST (MmrInvariants, OrMapRegisterFieldObservedSetsAreSuperseded)
+{
+  g_autoptr (MmrInvariants) inv = mmr_invariants_new (nullptr);
+  MmrEvent a = op_event (0, 0, "m", "set name=early", 1);
+  MmrEvent b = op_event (1, 1, "m", "set name=late", 1);
+  MmrEvent c = op_event (2, 2, "m", "set name=mid", 1);
+  g_autoptr (GPtrArray) shown = g_ptr_array_new ();
+
+  a.hlc.l = 9000;
+  b.hlc.l = 2000;
+  b.clock.c[0] = 1;     // B's set happened after A's
+  c.hlc.l = 5000;       // C's is concurrent with both
+  for (MmrEvent *ev : { &a, &b })
+    mmr_invariants_observe (inv, ev);
+  g_ptr_array_add (shown, (gpointer) "name=late");
+  mmr_invariants_check_crdt (inv, "m", MMR_CRDT_ORMAP, shown);
+  EXPECT_EQ (mmr_invariants_find (inv, MMR_INV_CRDT_SPEC), nullptr);
+  mmr_invariants_observe (inv, &c);
+  shown->pdata[0] = (gpointer) "name=mid";
+  mmr_invariants_check_crdt (inv, "m", MMR_CRDT_ORMAP, shown);
+  EXPECT_EQ (mmr_invariants_find (inv, MMR_INV_CRDT_SPEC), nullptr);
+  shown->pdata[0] = (gpointer) "name=late";
+  mmr_invariants_check_crdt (inv, "m", MMR_CRDT_ORMAP, shown);
+  EXPECT_EQ (violation (inv, MMR_INV_CRDT_SPEC),
+             "ormap 'm' shows {name=late}; 'name=late' is not what the "
+             "operations on field 'name' make it (sum of incr, union of add, "
+             "a set that beats every causally last set)");
 }
 
 TEST (MmrInvariants, SkewedLwwRegisterRunKeepsEveryInvariant)
