@@ -477,11 +477,11 @@ mmr_cmd_check (int argc, char **argv)
       "Write shrunk reproductions to DIR (default ./mmr-check-failures)",
       "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,
-      "FILE" },
-    { NULL }
+      "[FILE]" },
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (
-      "[FILE] - check invariants under many seeds");
+      "- check invariants under many seeds");
   g_autoptr (GError) error = NULL;
   int rc;
 

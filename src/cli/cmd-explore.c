@@ -175,10 +175,10 @@ mmr_cmd_explore (int argc, char **argv)
       "Print one JSON object instead of the report", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.files, NULL,
       "FILE" },
-    { NULL }
+    G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (
-      "FILE - every delivery order of a small scenario");
+      "- every delivery order of a small scenario");
   g_autoptr (GError) error = NULL;
   guint64 max_states = MMR_EXPLORE_DEFAULT_MAX_STATES;
   int rc;
