@@ -109,9 +109,10 @@ enqueue (MmrChannel *ch, MmrInFlight *m)
   ch->n_queued++;
 }
 
+/* A zeroed copy: a recycled one from the spare list when there is one
+ * (mmr_channel_recycle), else a new one. */
 static MmrInFlight *
-queue_copy (MmrChannel *ch, MmrPrng *prng, gint64 now_us, GBytes *bytes,
-            guint64 msg_id, guint64 seq, gboolean is_duplicate)
+take_copy (MmrChannel *ch)
 {
   MmrInFlight *m = ch->spare;
 
@@ -122,6 +123,15 @@ queue_copy (MmrChannel *ch, MmrPrng *prng, gint64 now_us, GBytes *bytes,
     }
   else
     m = g_new0 (MmrInFlight, 1);
+  return m;
+}
+
+static MmrInFlight *
+queue_copy (MmrChannel *ch, MmrPrng *prng, gint64 now_us, GBytes *bytes,
+            guint64 msg_id, guint64 seq, gboolean is_duplicate)
+{
+  MmrInFlight *m = take_copy (ch);
+
   m->msg_id = msg_id;
   m->seq = seq;
   m->sent_at_us = now_us;
@@ -212,14 +222,7 @@ mmr_channel_queue (MmrChannel *ch, gint64 now_us, GBytes *bytes,
       ch->n_lost++;
       return MMR_SEND_CUT;
     }
-  m = ch->spare;
-  if (m != NULL)
-    {
-      ch->spare = m->next;
-      memset (m, 0, sizeof *m);
-    }
-  else
-    m = g_new0 (MmrInFlight, 1);
+  m = take_copy (ch);
   m->msg_id = msg_id;
   m->seq = seq;
   m->sent_at_us = now_us;

@@ -538,9 +538,8 @@ merge_lww (MmrRegister *reg, const MmrMergePolicy *policy,
   }
 }
 
-/* Same dots, in the same (sorted) order. */
-static gboolean
-same_siblings (const MmrRegister *a, const MmrRegister *b)
+gboolean
+mmr_register_same_dots (const MmrRegister *a, const MmrRegister *b)
 {
   if (a->n_siblings != b->n_siblings)
     return FALSE;
@@ -565,7 +564,7 @@ mmr_register_merge (MmrRegister *reg, const MmrMergePolicy *policy,
   if (mmr_version_vector_join (&reg->vv, &incoming->vv))
     result->changed = TRUE;
   /* DOC: vv-determines-siblings */
-  g_assert (!same_vv || same_siblings (reg, incoming));
+  g_assert (!same_vv || mmr_register_same_dots (reg, incoming));
   assert_invariants (reg, policy);
 }
 

@@ -171,6 +171,10 @@ gboolean mmr_register_resolve_lww (MmrRegister *reg,
 int  mmr_version_lww_compare (const MmrVersion *a, const MmrVersion *b,
                               const char *const *names);
 
+/* TRUE when @a and @b hold the same dots in the same (sorted) order. After
+ * a switch of strategy equal vectors may hold different siblings, so the
+ * merge's assertion and a full anti-entropy exchange compare dots too. */
+gboolean mmr_register_same_dots (const MmrRegister *a, const MmrRegister *b);
 /* TRUE when every sibling is a tombstone (or there are none): the key reads
  * as absent. */
 gboolean mmr_register_is_absent (const MmrRegister *reg);

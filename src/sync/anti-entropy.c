@@ -198,19 +198,6 @@ mmr_antientropy_answer_full (MmrReplica *r, guint from,
   send_message (r, from, reply);
 }
 
-/* After a switch of strategy equal vectors may hold different siblings
- * (register.h), so a full exchange compares the dots as well. */
-static gboolean
-same_dots (const MmrRegister *a, const MmrRegister *b)
-{
-  if (a->n_siblings != b->n_siblings)
-    return FALSE;
-  for (guint i = 0; i < a->n_siblings; i++)
-    if (mmr_dot_compare (a->siblings[i].dot, b->siblings[i].dot) != 0)
-      return FALSE;
-  return TRUE;
-}
-
 gboolean
 mmr_antientropy_reply_matches (MmrReplica *r, const MmrMessage *reply)
 {
@@ -224,7 +211,7 @@ mmr_antientropy_reply_matches (MmrReplica *r, const MmrMessage *reply)
       if (mine == NULL
           || mmr_version_vector_compare (&mine->vv, &w->reg->vv)
              != MMR_VV_EQUAL
-          || !same_dots (mine, w->reg))
+          || !mmr_register_same_dots (mine, w->reg))
         return FALSE;
     }
   return TRUE;
