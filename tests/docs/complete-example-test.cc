@@ -25,10 +25,10 @@ complete_example ()
   size_t h = s.find ("\n## A complete scenario\n");
   if (h == std::string::npos)
     return "";
-  size_t open = s.find ("\n```\n", h);
+  size_t open = s.find ("\n```mmr\n", h);
   if (open == std::string::npos)
     return "";
-  open += 5;
+  open += 8;
   size_t close = s.find ("\n```\n", open);
   if (close == std::string::npos)
     return "";
@@ -60,4 +60,28 @@ TEST (MmrDocs, CompleteScenarioHoldsAsPrinted)
   EXPECT_EQ (r.out.find ("FAIL"), std::string::npos) << r.out;
   EXPECT_NE (r.out.find ("\nlost writes: 2\n"), std::string::npos) << r.out;
   EXPECT_NE (r.out.find ("\nconflicts: 2\n"), std::string::npos) << r.out;
+}
+
+// Exercise 4 of docs/scenario-language.md sends the reader to --seed 1,
+// where exactly one check fails: B's write wins although B's clock is
+// behind (its HLC had caught up with the sender it last heard from, and
+// the counter breaks the tie). The exercise's premise must hold.
+TEST (MmrDocs, CompleteScenarioExercise4PremiseHolds)
+{
+  std::string body = complete_example ();
+  g_autofree char *file = nullptr;
+  int fd = g_file_open_tmp ("complete-example-XXXXXX.mmr", &file, nullptr);
+  ASSERT_GE (fd, 0);
+  close (fd);
+  ASSERT_TRUE (g_file_set_contents (file, body.c_str (), -1, nullptr));
+
+  Result r = mmr ({ "run", file, "--seed", "1" });
+  g_unlink (file);
+  EXPECT_EQ (r.status, 1) << r.out << r.err;
+  EXPECT_NE (r.out.find ("\n10 of 11 expectations hold\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE (r.out.find ("FAIL line 39  expect A profile.city = Oslo"
+                         "   -- found: A profile.city is Rome\n"),
+             std::string::npos)
+      << r.out;
 }
