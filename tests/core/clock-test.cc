@@ -276,24 +276,27 @@ TEST (MmrHlc, DocWorkedExampleSkewedWriterDoesNotWin)
   ha_write = mmr_hlc_now (&ha, ts_a);
   EXPECT_EQ (ts_a, 6000000);
   EXPECT_HLC (ha_write, 6000000, 0);
+  MmrHlc ha_push = mmr_hlc_now (&ha, ts_a);                 /* A pushes it */
+  EXPECT_HLC (ha_push, 6000000, 1);
 
-  EXPECT_HLC (mmr_hlc_receive (&hb, ha_write,               /* B receives */
+  EXPECT_HLC (mmr_hlc_receive (&hb, ha_push,                /* B receives */
                                mmr_physical_clock_read (&pb, 1100000)),
-              6000000, 1);
+              6000000, 2);
 
   ts_b = mmr_physical_clock_read (&pb, 2 * SEC);           /* B writes x=2 */
   hb_write = mmr_hlc_now (&hb, ts_b);
   EXPECT_EQ (ts_b, 2000000);
-  EXPECT_HLC (hb_write, 6000000, 2);
+  EXPECT_HLC (hb_write, 6000000, 3);
+  EXPECT_HLC (mmr_hlc_now (&hb, ts_b), 6000000, 4);        /* B pushes it */
 
   EXPECT_LT (ts_b, ts_a);  /* LWW on physical time: A's older write wins */
   EXPECT_EQ (mmr_hlc_compare (hb_write, ha_write), 1);  /* HLC: B's wins */
 
   /* B's l waits for its own clock to pass 6 s; c counts meanwhile. */
   EXPECT_HLC (mmr_hlc_now (&hb, mmr_physical_clock_read (&pb, 5900000)),
-              6000000, 3);
+              6000000, 5);
   EXPECT_HLC (mmr_hlc_now (&hb, mmr_physical_clock_read (&pb, 6 * SEC)),
-              6000000, 4);
+              6000000, 6);
   EXPECT_HLC (mmr_hlc_now (&hb, mmr_physical_clock_read (&pb, 6100000)),
               6100000, 0);
 }

@@ -2,8 +2,9 @@
  *
  * Exact cases first (the worked example of docs/version-vectors.md, dots,
  * printing), then the algebraic laws on 10,000 seeded random pairs and
- * triples: compare gives exactly one outcome and is antisymmetric; join is
- * commutative, associative, idempotent and the least upper bound.
+ * triples: compare gives exactly one outcome and mirrors when its
+ * arguments swap; join is commutative, associative, idempotent and the
+ * least upper bound.
  *
  * <glib.h> comes before the extern "C" block: GLib's headers carry C++
  * templates when compiled as C++, and templates cannot have C linkage.
@@ -298,7 +299,7 @@ TEST (MmrVersionVector, CompareGivesExactlyTheDefinedOutcome)
     EXPECT_GT (seen[o], N_CASES / 20) << mmr_vv_order_to_string ((MmrVvOrder) o);
 }
 
-TEST (MmrVersionVector, CompareIsAntisymmetric)
+TEST (MmrVersionVector, CompareMirrorsWhenArgumentsSwap)
 {
   for (guint64 seed = 0; seed < N_CASES; seed++)
     {

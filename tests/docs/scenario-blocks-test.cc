@@ -202,7 +202,7 @@ check_block (const Block &b)
   Result r = run_block (b, &want_status);
   std::string where = b.doc + ":" + std::to_string (b.line) + ": ";
   if (r.status != want_status)
-    return where + "'mmr run " + b.info.substr (3) + "' exited "
+    return where + "'mmr run s.mmr" + b.info.substr (3) + "' exited "
            + std::to_string (r.status) + ", the doc says "
            + std::to_string (want_status) + "\n" + r.out + r.err;
   if (b.has_output)
