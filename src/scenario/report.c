@@ -444,10 +444,16 @@ text_replicas (GString *s, MmrWorld *w, const Colors *c)
           g_autofree char *shown = mmr_view_entry_format (e);
           g_autofree char *vv = mmr_version_vector_to_string (&e->vv, names);
 
-          g_string_append_printf (s, "  %-16s = %-20s %svv %s%s%s\n", e->name,
-                                  shown, c->dim, vv,
-                                  e->values->len > 1 ? "  siblings" : "",
-                                  c->off);
+          /* A CRDT key has no version vector or siblings of its own (its
+           * causal context is inside the state): name its type instead. */
+          if (e->crdt_type)
+            g_string_append_printf (s, "  %-16s = %-20s %s%s%s\n", e->name,
+                                    shown, c->dim, e->crdt_type, c->off);
+          else
+            g_string_append_printf (s, "  %-16s = %-20s %svv %s%s%s\n",
+                                    e->name, shown, c->dim, vv,
+                                    e->values->len > 1 ? "  siblings" : "",
+                                    c->off);
         }
     }
 }
