@@ -9,8 +9,9 @@
  * a ring labelled with what won and why; partitions shade (and hatch) the
  * lanes of the replicas that are cut off, labelled "cut from ...".
  *
- * Interface: mmr_diagram_render, the geometry helpers, hit testing and
- * mmr_diagram_describe_event. No widget and no display are needed.
+ * Interface: mmr_diagram_render. No widget and no display are needed;
+ * where things go is mmr-diagram-geometry.c, an event in words
+ * mmr-diagram-text.c.
  *
  * Invariants - the cost of a frame depends on what is visible:
  *   - events are found by binary search on time (mmr_session_find_time);
@@ -22,119 +23,17 @@
  *
  * Taught in docs/inspector.md.
  */
-#include "mmr-diagram-view.h"
+#include "mmr-diagram-private.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "mmr-palette.h"
 #include "core/duration.h"
-#include "sim/checker.h"
 #include "sim/view.h"
 
-#define TOP 34.0
-#define BOTTOM 16.0
-#define LEFT 84.0
-#define RIGHT 16.0
 #define DENSE_EVENTS_PER_PX 2
 #define LABEL_GAP 6.0
-
-/* What one render pass shares. */
-typedef struct {
-  MmrSession *session;
-  const MmrDiagramFrame *f;
-  cairo_t *cr;
-  int width, height;
-  guint n;                       /* lanes */
-  gint64 t1_us;                  /* time at the right edge */
-  double band;                   /* lane height */
-  PangoLayout *small;
-  PangoLayout *bold;
-  double label_end[MMR_MAX_REPLICAS];  /* where the last label ended */
-  double below_end[MMR_MAX_REPLICAS];  /* the same, under the lane */
-  double top_label_end;
-  MmrGranularity granularity;
-  GdkRGBA red, amber, green;
-} Ctx;
-
-/* ---- geometry ---- */
-
-double mmr_diagram_plot_left (void) { return LEFT; }
-double mmr_diagram_plot_right (int width) { return MAX (width - RIGHT, LEFT + 1); }
-
-double
-mmr_diagram_lane_y (guint lane, guint n_lanes, int height)
-{
-  double band = (height - TOP - BOTTOM) / MAX (n_lanes, 1);
-
-  return floor (TOP + band * (lane + 0.5)) + 0.5;
-}
-
-double
-mmr_diagram_time_x (const MmrDiagramFrame *f, gint64 time_us)
-{
-  return LEFT + (double) (time_us - f->t0_us) / f->us_per_px;
-}
-
-void
-mmr_diagram_frame_init (MmrDiagramFrame *f, MmrSession *session,
-                        gboolean is_dark)
-{
-  *f = (MmrDiagramFrame) { .paint_background = TRUE, .us_per_px = 200.0,
-                           .selected = MMR_DIAGRAM_NO_EVENT,
-                           .highlighted = MMR_DIAGRAM_NO_EVENT };
-  mmr_draw_style_init (&f->style, is_dark);
-  f->now_us = session != NULL ? mmr_session_get_display_time (session) : 0;
-}
-
-void
-mmr_diagram_frame_fit (MmrDiagramFrame *f, MmrSession *session, int width)
-{
-  gint64 end = MAX (mmr_session_get_display_time (session), 1000);
-  double plot = mmr_diagram_plot_right (width) - LEFT;
-
-  f->now_us = mmr_session_get_display_time (session);
-  f->t0_us = 0;
-  f->us_per_px = end * 1.03 / MAX (plot, 1.0);
-}
-
-static double
-lane_of (Ctx *c, int replica)
-{
-  return mmr_diagram_lane_y ((guint) replica, c->n, c->height);
-}
-
-static double
-tx (Ctx *c, gint64 t)
-{
-  return mmr_diagram_time_x (c->f, t);
-}
-
-static const MmrEvent *
-event_at (MmrSession *s, guint i)
-{
-  return &mmr_session_get_event (s, i)->ev;
-}
-
-/* Where a DROP's cross is: just after the send when the link refused the
- * message, on the way when a cut caught it in flight. */
-static void
-drop_point (Ctx *c, const MmrEvent *drop, gint64 sent_us, double *x,
-            double *y)
-{
-  double ys = lane_of (c, drop->replica), yr = lane_of (c, drop->peer);
-
-  if (drop->time_us == sent_us)
-    {
-      *x = tx (c, sent_us) + 16;
-      *y = ys + 0.35 * (yr - ys);
-    }
-  else
-    {
-      *x = tx (c, drop->time_us);
-      *y = ys + 0.6 * (yr - ys);
-    }
-}
 
 /* ---- background layers ---- */
 
@@ -153,7 +52,7 @@ nice_step (double us)
 }
 
 static void
-draw_axis (Ctx *c)
+draw_axis (MmrDiagramCtx *c)
 {
   cairo_t *cr = c->cr;
   gint64 step = nice_step (110 * c->f->us_per_px);
@@ -192,7 +91,7 @@ isolated_from (const MmrSessionCuts *cuts, guint i, guint n)
 }
 
 static void
-shade_span (Ctx *c, guint lane, double x0, double x1)
+shade_span (MmrDiagramCtx *c, guint lane, double x0, double x1)
 {
   cairo_t *cr = c->cr;
   double y = lane_of (c, (int) lane), h = c->band * 0.76;
@@ -219,7 +118,7 @@ shade_span (Ctx *c, guint lane, double x0, double x1)
 /* The words on a partitioned lane, drawn over the events (on a pill, so
  * they stay readable) at the end of the span: drops crowd its start. */
 static void
-label_span (Ctx *c, guint lane, double x0, double x1, guint16 mask)
+label_span (MmrDiagramCtx *c, guint lane, double x0, double x1, guint16 mask)
 {
   GString *s;
   MmrWorld *w = mmr_session_get_world (c->session);
@@ -238,7 +137,7 @@ label_span (Ctx *c, guint lane, double x0, double x1, guint16 mask)
 }
 
 static void
-draw_partitions (Ctx *c, gboolean labels)
+draw_partitions (MmrDiagramCtx *c, gboolean labels)
 {
   guint n_changes = mmr_session_get_n_cut_changes (c->session);
   double right = mmr_diagram_plot_right (c->width);
@@ -267,7 +166,7 @@ draw_partitions (Ctx *c, gboolean labels)
 }
 
 static void
-draw_lanes (Ctx *c)
+draw_lanes (MmrDiagramCtx *c)
 {
   cairo_t *cr = c->cr;
   double now_x = CLAMP (tx (c, c->f->now_us), LEFT, mmr_diagram_plot_right (c->width));
@@ -292,7 +191,7 @@ draw_lanes (Ctx *c)
 }
 
 static void
-draw_gutter (Ctx *c)
+draw_gutter (MmrDiagramCtx *c)
 {
   MmrWorld *w = mmr_session_get_world (c->session);
   cairo_t *cr = c->cr;
@@ -312,7 +211,7 @@ draw_gutter (Ctx *c)
 }
 
 static void
-draw_now (Ctx *c)
+draw_now (MmrDiagramCtx *c)
 {
   double x = floor (tx (c, c->f->now_us)) + 0.5;
 
@@ -331,7 +230,7 @@ draw_now (Ctx *c)
 /* ---- arrows ---- */
 
 static void
-stroke_arrow (Ctx *c, double x0, double y0, double x1, double y1,
+stroke_arrow (MmrDiagramCtx *c, double x0, double y0, double x1, double y1,
               const GdkRGBA *col, gboolean payload, gboolean dashed,
               gboolean head)
 {
@@ -354,7 +253,7 @@ stroke_arrow (Ctx *c, double x0, double y0, double x1, double y1,
 }
 
 static gboolean
-outside (Ctx *c, double x0, double x1)
+outside (MmrDiagramCtx *c, double x0, double x1)
 {
   double right = mmr_diagram_plot_right (c->width);
 
@@ -362,7 +261,7 @@ outside (Ctx *c, double x0, double x1)
 }
 
 static void
-lost_label (Ctx *c, int lane, double x, double y)
+lost_label (MmrDiagramCtx *c, int lane, double x, double y)
 {
   cairo_t *cr = c->cr;
 
@@ -377,7 +276,7 @@ lost_label (Ctx *c, int lane, double x, double y)
 }
 
 static void
-in_flight_arrow (Ctx *c, const MmrEvent *send, const GdkRGBA *col)
+in_flight_arrow (MmrDiagramCtx *c, const MmrEvent *send, const GdkRGBA *col)
 {
   MmrWorld *w = mmr_session_get_world (c->session);
   const MmrChannel *ch;
@@ -403,7 +302,7 @@ in_flight_arrow (Ctx *c, const MmrEvent *send, const GdkRGBA *col)
 }
 
 static void
-message_arrow (Ctx *c, guint i, const MmrEvent *send, guint partner)
+message_arrow (MmrDiagramCtx *c, guint i, const MmrEvent *send, guint partner)
 {
   const MmrEvent *fate;
   GdkRGBA col;
@@ -424,7 +323,7 @@ message_arrow (Ctx *c, guint i, const MmrEvent *send, guint partner)
   y0 = lane_of (c, send->replica);
   if (fate->kind == MMR_EV_DROP)
     {
-      drop_point (c, fate, send->time_us, &x1, &y1);
+      mmr_diagram_drop_point (c, fate, send->time_us, &x1, &y1);
       if (outside (c, x0, x1))
         return;
       stroke_arrow (c, x0, y0, x1, y1, &col, payload, TRUE, FALSE);
@@ -438,7 +337,7 @@ message_arrow (Ctx *c, guint i, const MmrEvent *send, guint partner)
 }
 
 static void
-draw_arrows (Ctx *c, guint from, guint to)
+draw_arrows (MmrDiagramCtx *c, guint from, guint to)
 {
   for (guint i = from; i < to; i++)
     {
@@ -470,7 +369,7 @@ draw_arrows (Ctx *c, guint from, guint to)
 
 /* Labels that would run past the right edge end at it instead. */
 static double
-fit_label (Ctx *c, const char *text, double x)
+fit_label (MmrDiagramCtx *c, const char *text, double x)
 {
   int w, h;
   double right = mmr_diagram_plot_right (c->width) + 12;
@@ -481,7 +380,7 @@ fit_label (Ctx *c, const char *text, double x)
 }
 
 static void
-lane_label (Ctx *c, int lane, double x, double y, const char *text,
+lane_label (MmrDiagramCtx *c, int lane, double x, double y, const char *text,
             const GdkRGBA *col, const GdkRGBA *pill)
 {
   if (x < c->label_end[lane] + LABEL_GAP)
@@ -492,7 +391,7 @@ lane_label (Ctx *c, int lane, double x, double y, const char *text,
 }
 
 static void
-draw_write (Ctx *c, const MmrEvent *ev, double x, double y)
+draw_write (MmrDiagramCtx *c, const MmrEvent *ev, double x, double y)
 {
   cairo_t *cr = c->cr;
   GdkRGBA col;
@@ -528,7 +427,7 @@ draw_write (Ctx *c, const MmrEvent *ev, double x, double y)
 }
 
 static void
-draw_conflict (Ctx *c, const MmrEvent *ev, double x, double y)
+draw_conflict (MmrDiagramCtx *c, const MmrEvent *ev, double x, double y)
 {
   cairo_t *cr = c->cr;
   g_autofree char *label = g_strdup_printf ("conflict %s", ev->key);
@@ -550,7 +449,7 @@ draw_conflict (Ctx *c, const MmrEvent *ev, double x, double y)
 }
 
 static char *
-resolve_text (Ctx *c, const MmrEvent *ev)
+resolve_text (MmrDiagramCtx *c, const MmrEvent *ev)
 {
   g_autofree char *v = mmr_view_format_value (c->granularity, ev->value);
 
@@ -571,7 +470,7 @@ resolve_text (Ctx *c, const MmrEvent *ev)
 }
 
 static void
-draw_resolve (Ctx *c, const MmrEvent *ev, double x, double y)
+draw_resolve (MmrDiagramCtx *c, const MmrEvent *ev, double x, double y)
 {
   g_autofree char *label = resolve_text (c, ev);
 
@@ -588,7 +487,7 @@ draw_resolve (Ctx *c, const MmrEvent *ev, double x, double y)
 }
 
 static void
-draw_world_event (Ctx *c, const MmrEvent *ev, double x)
+draw_world_event (MmrDiagramCtx *c, const MmrEvent *ev, double x)
 {
   cairo_t *cr = c->cr;
   static const double dash[] = { 5.0, 4.0 };
@@ -611,7 +510,7 @@ draw_world_event (Ctx *c, const MmrEvent *ev, double x)
 }
 
 static void
-draw_small_mark (Ctx *c, const MmrEvent *ev, double x, double y)
+draw_small_mark (MmrDiagramCtx *c, const MmrEvent *ev, double x, double y)
 {
   cairo_t *cr = c->cr;
   GdkRGBA col;
@@ -654,7 +553,7 @@ draw_small_mark (Ctx *c, const MmrEvent *ev, double x, double y)
 }
 
 static void
-draw_mark (Ctx *c, const MmrEvent *ev)
+draw_mark (MmrDiagramCtx *c, const MmrEvent *ev)
 {
   double x = tx (c, ev->time_us);
   double y = ev->replica >= 0 ? lane_of (c, ev->replica) : 0;
@@ -675,47 +574,14 @@ draw_mark (Ctx *c, const MmrEvent *ev)
     }
 }
 
-/* The point a click selects an event by, and how much it is preferred
- * when marks overlap (writes and conflicts over sends). */
-static gboolean
-event_point (Ctx *c, guint i, double *x, double *y, double *bonus)
-{
-  const MmrEvent *ev = event_at (c->session, i);
-
-  *bonus = 0;
-  if (ev->kind == MMR_EV_DROP)
-    {
-      guint send = mmr_session_get_partner (c->session, i);
-
-      if (send == MMR_DIAGRAM_NO_EVENT || ev->replica < 0 || ev->peer < 0)
-        return FALSE;
-      drop_point (c, ev, event_at (c->session, send)->time_us, x, y);
-      *bonus = 2;
-      return TRUE;
-    }
-  *x = tx (c, ev->time_us);
-  if (ev->replica < 0)
-    {
-      *y = TOP + 2;
-      *bonus = 1;
-      return TRUE;
-    }
-  *y = lane_of (c, ev->replica);
-  if (ev->kind == MMR_EV_WRITE || ev->kind == MMR_EV_DELETE
-      || ev->kind == MMR_EV_CONFLICT)
-    *bonus = 4;
-  else if (ev->kind == MMR_EV_RESOLVE)
-    *bonus = 3;
-  return TRUE;
-}
 
 static void
-draw_selection (Ctx *c, guint index, gboolean is_highlight)
+draw_selection (MmrDiagramCtx *c, guint index, gboolean is_highlight)
 {
   double x, y, bonus;
 
   if (index >= mmr_session_get_n_events (c->session)
-      || !event_point (c, index, &x, &y, &bonus))
+      || !mmr_diagram_mark_point (c, index, &x, &y, &bonus))
     return;
   if (is_highlight)
     {
@@ -732,7 +598,7 @@ draw_selection (Ctx *c, guint index, gboolean is_highlight)
 /* ---- zoomed out ---- */
 
 static void
-draw_density (Ctx *c, guint from, guint to)
+draw_density (MmrDiagramCtx *c, guint from, guint to)
 {
   double right = mmr_diagram_plot_right (c->width);
   guint n_buckets = (guint) ((right - LEFT) / 3) + 1;
@@ -799,7 +665,7 @@ draw_density (Ctx *c, guint from, guint to)
 /* ---- the frame ---- */
 
 static void
-draw_events (Ctx *c)
+draw_events (MmrDiagramCtx *c)
 {
   gint64 L = mmr_session_get_max_latency (c->session);
   guint first = mmr_session_find_time (c->session, c->f->t0_us);
@@ -824,7 +690,7 @@ mmr_diagram_render (MmrSession *session, const MmrDiagramFrame *f,
   MmrWorld *world = mmr_session_get_world (session);
   g_autoptr (PangoLayout) small = NULL;
   g_autoptr (PangoLayout) bold = NULL;
-  Ctx c = { .session = session, .f = f, .cr = cr, .width = width,
+  MmrDiagramCtx c = { .session = session, .f = f, .cr = cr, .width = width,
             .height = height, .top_label_end = -1e9 };
 
   if (f->paint_background)
@@ -865,224 +731,4 @@ mmr_diagram_render (MmrSession *session, const MmrDiagramFrame *f,
   draw_now (&c);
   cairo_restore (cr);
   draw_gutter (&c);
-}
-
-/* ---- hit testing ---- */
-
-guint
-mmr_diagram_hit (MmrSession *session, const MmrDiagramFrame *f, int width,
-                 int height, double x, double y)
-{
-  MmrWorld *world = mmr_session_get_world (session);
-  Ctx c = { .session = session, .f = f, .width = width, .height = height };
-  guint best = MMR_DIAGRAM_NO_EVENT, from, to;
-  double best_score = 9.0;
-  gint64 slack;
-
-  if (world == NULL || x < LEFT)
-    return MMR_DIAGRAM_NO_EVENT;
-  c.n = mmr_world_n_replicas (world);
-  c.band = (height - TOP - BOTTOM) / MAX (c.n, 1);
-  slack = (gint64) (24 * f->us_per_px);
-  from = mmr_session_find_time (session,
-                                f->t0_us + (gint64) ((x - LEFT) * f->us_per_px)
-                                - slack - mmr_session_get_max_latency (session));
-  to = mmr_session_find_time (session,
-                              f->t0_us + (gint64) ((x - LEFT) * f->us_per_px)
-                              + slack + 1);
-  if (to - from > 20000)
-    return MMR_DIAGRAM_NO_EVENT;   /* zoomed out too far to point at one */
-  for (guint i = from; i < to; i++)
-    {
-      double ex, ey, bonus, d;
-
-      if (!event_point (&c, i, &ex, &ey, &bonus))
-        continue;
-      d = event_at (session, i)->replica < 0 && fabs (ex - x) < 4
-              ? 5.0 - bonus
-              : hypot (ex - x, ey - y) - bonus;
-      if (d < best_score)
-        {
-          best_score = d;
-          best = i;
-        }
-    }
-  return best;
-}
-
-gboolean
-mmr_diagram_event_point (MmrSession *session, const MmrDiagramFrame *f,
-                         int width, int height, guint index, double *x,
-                         double *y)
-{
-  MmrWorld *world = mmr_session_get_world (session);
-  Ctx c = { .session = session, .f = f, .width = width, .height = height };
-  double bonus;
-
-  if (world == NULL || index >= mmr_session_get_n_events (session))
-    return FALSE;
-  c.n = mmr_world_n_replicas (world);
-  c.band = (height - TOP - BOTTOM) / MAX (c.n, 1);
-  return event_point (&c, index, x, y, &bonus);
-}
-
-/* ---- details of one event ---- */
-
-static void
-append_dots (GString *s, const char *title, const MmrDot *dots, guint n,
-             const char *const *names)
-{
-  if (n == 0)
-    return;
-  g_string_append_printf (s, "\n%s:", title);
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (s, " %s:%u", names[dots[i].replica],
-                            dots[i].counter);
-}
-
-static void
-append_versions (GString *s, const MmrEvent *ev, MmrGranularity g,
-                 const char *const *names)
-{
-  if (ev->n_versions > 0)
-    g_string_append_printf (s, "\nconcurrent versions (rule %s):",
-                            mmr_resolve_rule_to_string (ev->rule));
-  for (guint i = 0; i < ev->n_versions; i++)
-    {
-      const MmrEventVersion *v = &ev->versions[i];
-      g_autofree char *value = mmr_view_format_value (g, v->value);
-      g_autofree char *hlc = mmr_hlc_to_string (v->hlc);
-      g_autofree char *ts = mmr_duration_format (v->ts);
-
-      g_string_append_printf (s, "\n  %s:%u = %s   timestamp (%s, %u)   HLC %s",
-                              names[v->dot.replica], v->dot.counter,
-                              v->value != NULL ? value : "tombstone", ts,
-                              v->ts_logical, hlc);
-    }
-  append_dots (s, "kept", ev->kept, ev->n_kept, names);
-  append_dots (s, "superseded (seen and replaced)", ev->superseded,
-               ev->n_superseded, names);
-}
-
-static void
-append_event (GString *s, MmrSession *session, guint index,
-              const MmrEvent *ev, MmrWorld *w)
-{
-  const char *const *names = mmr_world_replica_names (w);
-  MmrGranularity g = mmr_world_get_config (w)->granularity;
-  g_autofree char *t = mmr_duration_format (ev->time_us);
-  g_autofree char *hlc = mmr_hlc_to_string (ev->hlc);
-  g_autofree char *vv = mmr_version_vector_to_string (&ev->vv, names);
-  g_autofree char *clock = mmr_version_vector_to_string (&ev->clock, names);
-
-  g_string_append_printf (s, "event %u: %s", index,
-                          mmr_event_kind_to_string (ev->kind));
-  if (ev->replica >= 0)
-    g_string_append_printf (s, " at %s", names[ev->replica]);
-  if (ev->peer >= 0)
-    g_string_append_printf (s, "%s%s",
-                            ev->kind == MMR_EV_DELIVER ? " from "
-                            : ev->kind == MMR_EV_CONFLICT
-                                    || ev->kind == MMR_EV_RESOLVE
-                                ? " with "
-                                : " to ",
-                            names[ev->peer]);
-  g_string_append_printf (s, ", time %s", t);
-  if (ev->detail != NULL)
-    g_string_append_printf (s, " (%s)", ev->detail);
-  if (ev->key != NULL)
-    {
-      g_autofree char *value = mmr_view_format_value (g, ev->value);
-
-      g_string_append_printf (s, "\nkey %s", ev->key);
-      if (ev->value != NULL)
-        g_string_append_printf (s, " = %s", value);
-      g_string_append_printf (s, "\nversion vector %s", vv);
-    }
-  if (ev->dot.counter > 0)
-    g_string_append_printf (s, "\ndot %s:%u", names[ev->dot.replica],
-                            ev->dot.counter);
-  if (ev->replica >= 0)
-    g_string_append_printf (s, "\nHLC %s\nvector clock %s", hlc, clock);
-  if (ev->msg_id != 0)
-    {
-      guint partner = mmr_session_get_partner (session, index);
-
-      g_string_append_printf (s, "\nmessage %" G_GUINT64_FORMAT ", %u bytes",
-                              ev->msg_id, ev->bytes);
-      if (ev->kind == MMR_EV_SEND && partner == MMR_DIAGRAM_NO_EVENT)
-        g_string_append (s, ", still in flight");
-      else if (partner != MMR_DIAGRAM_NO_EVENT)
-        g_string_append_printf (s, ", see event %u", partner);
-    }
-  append_versions (s, ev, g, names);
-}
-
-static void
-append_entries (GString *s, MmrWorld *at, guint r, const char *key)
-{
-  if (key != NULL)
-    {
-      MmrViewEntry *e = mmr_view_lookup (at, r, key);
-      g_autofree char *shown = mmr_view_entry_format (e);
-      g_autofree char *vv = e != NULL ? mmr_version_vector_to_string (
-                                            &e->vv, mmr_world_replica_names (at))
-                                      : g_strdup ("{}");
-
-      g_string_append_printf (s, "  %s = %-16s vv %s%s", key, shown, vv,
-                              e != NULL && e->n_siblings > 1 ? "  (siblings)"
-                                                             : "");
-      mmr_view_entry_free (e);
-      return;
-    }
-  {
-    g_autoptr (GPtrArray) entries = mmr_view_dup (at, r, FALSE);
-
-    for (guint k = 0; k < entries->len && k < 4; k++)
-      {
-        g_autofree char *shown = mmr_view_entry_format (entries->pdata[k]);
-
-        g_string_append_printf (s, "%s%s = %s", k ? "; " : "  ",
-                                ((MmrViewEntry *) entries->pdata[k])->name,
-                                shown);
-      }
-    if (entries->len > 4)
-      g_string_append_printf (s, "; \u2026 %u more", entries->len - 4);
-    if (entries->len == 0)
-      g_string_append (s, "  (empty)");
-  }
-}
-
-char *
-mmr_diagram_describe_event (MmrSession *session, guint index)
-{
-  const MmrEvent *ev;
-  MmrWorld *w = mmr_session_get_world (session);
-  g_autoptr (MmrRunner) past = NULL;
-  g_autoptr (GPtrArray) diffs = NULL;
-  MmrWorld *at;
-  GString *s = g_string_new (NULL);
-
-  g_return_val_if_fail (index < mmr_session_get_n_events (session), NULL);
-  ev = event_at (session, index);
-  append_event (s, session, index, ev, w);
-  past = mmr_session_dup_runner_at (session, (guint64) index + 1);
-  at = mmr_runner_get_world (past);
-  g_string_append (s, "\n\nevery replica just after this event:");
-  for (guint r = 0; r < mmr_world_n_replicas (at); r++)
-    {
-      g_string_append_printf (s, "\n%s", mmr_world_replica_name (at, r));
-      append_entries (s, at, r, ev->key);
-    }
-  diffs = mmr_check_convergence (at);
-  if (diffs->len == 0)
-    g_string_append (s, "\nconverged: every replica shows the same state");
-  else
-    g_string_append_printf (s, "\ndiverging: %u %s", diffs->len,
-                            diffs->len == 1 ? "key differs" : "keys differ");
-  if (mmr_world_n_events (at) > (guint64) index + 1)
-    g_string_append_printf (s, "\n(shown after event %" G_GUINT64_FORMAT
-                            ", emitted in the same engine step)",
-                            mmr_world_n_events (at) - 1);
-  return g_string_free (s, FALSE);
 }

@@ -5,8 +5,9 @@
  * every event, and they redraw on its signals (see mmr-session.h).
  *
  * Interface: load (file, text), restart, seed, step / run to conflict /
- * run to end / play at a speed, the event log with message partners and
- * link-state history, interventions, time travel (dup_runner_at).
+ * run to end / play at a speed, the diverging count. The event log
+ * (mmr-session-log.c) and interventions with time travel
+ * (mmr-session-interventions.c) are the other facets of the same object.
  *
  * Invariants:
  *   - the event log holds exactly the world's events, in order: index i is
@@ -16,8 +17,6 @@
  *     calls; an intervention is recorded with that count, and a replay
  *     (restart is not a replay: it drops them) applies it before the same
  *     runner step, so time travel reproduces the live run exactly;
- *   - event storage is chunked, so a pointer from mmr_session_get_event
- *     stays valid until the next "reset";
  *   - the display time never runs ahead of an unexecuted event: while
  *     playing, the runner steps only when what it will do happens at or
  *     before the display time, so messages can be drawn in flight.
@@ -28,7 +27,7 @@
  *
  * Taught in docs/inspector.md.
  */
-#include "mmr-session.h"
+#include "mmr-session-private.h"
 
 #include <string.h>
 #include <glib/gstdio.h>
@@ -36,75 +35,9 @@
 #include "store/record.h"
 #include "store/storage.h"
 
-#define CHUNK_SHIFT 12
-#define CHUNK_SIZE (1u << CHUNK_SHIFT)
-#define NO_EVENT G_MAXUINT
 #define DEFAULT_SPEED 0.02       /* virtual seconds per wall second */
 #define TICK_MS 16
 #define TICK_BUDGET_US 10000     /* wall time one tick may spend stepping */
-
-typedef enum {
-  IV_CUT,
-  IV_PARTITION,
-  IV_HEAL_ALL,
-  IV_SKEW,
-  IV_DRIFT,
-  IV_LINK_MODEL,
-  IV_STRATEGY,
-  IV_CLOCK,
-} IvKind;
-
-typedef struct {
-  guint64 at_step;               /* runner steps done when it happened */
-  IvKind kind;
-  int a, b;
-  gboolean flag;
-  gint64 value;
-  int group_of[MMR_MAX_REPLICAS];
-  MmrLinkModel model;
-} Intervention;
-
-struct _MmrSession {
-  GObject parent_instance;
-
-  MmrScript *script;             /* owned (also in old_scripts) */
-  GPtrArray *old_scripts;        /* every script loaded, freed at finalize */
-  GPtrArray *data_dirs;          /* temporary replica-database folders */
-  MmrRunner *runner;             /* owned */
-  char *filename;
-  guint64 seed;
-  MmrRunLimits limits;           /* for every runner made */
-
-  /* the event log */
-  GPtrArray *chunks;             /* MmrSessionEvent[CHUNK_SIZE] */
-  guint n_events;
-  GArray *partners;              /* guint per event */
-  GArray *briefs;                /* MmrSessionBrief per event */
-
-  /* divergence, kept up to date register by register */
-  GHashTable *dirty;             /* register names changed since counted */
-  GHashTable *divergence;        /* register name -> differing entries */
-  guint n_diverging;             /* sum of divergence */
-  GHashTable *send_of_msg;       /* msg_id -> SEND index */
-  GStringChunk *strings;         /* keys, values, details */
-  GArray *cuts;                  /* MmrSessionCuts */
-  gint64 max_latency_us;
-  guint n_conflicts;
-
-  /* replay */
-  GArray *interventions;         /* Intervention */
-  guint64 n_steps;
-  const MmrCommand *run_cmd;     /* the run/settle being executed */
-  gint64 run_end_us;
-
-  /* playing */
-  gboolean playing;
-  double speed;
-  guint tick_id;
-  gint64 last_wall_us;
-  gint64 last_emit_us;           /* how long the views took last tick */
-  gint64 display_us;
-};
 
 G_DEFINE_FINAL_TYPE (MmrSession, mmr_session, G_TYPE_OBJECT)
 
@@ -116,6 +49,7 @@ static guint signals[N_SIGNALS];
 
 static void on_register_changed (MmrWorld *world, guint replica,
                                  const char *name, gpointer user_data);
+static void clear_divergence (MmrSession *self);
 
 static int
 strcmp_ptr (gconstpointer a, gconstpointer b)
@@ -123,143 +57,16 @@ strcmp_ptr (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* ---- the event log ---- */
 
-static MmrSessionEvent *
-slot (MmrSession *self, guint index)
+void
+mmr_session_emit_state_changed (MmrSession *self)
 {
-  MmrSessionEvent *chunk = g_ptr_array_index (self->chunks,
-                                              index >> CHUNK_SHIFT);
-
-  return &chunk[index & (CHUNK_SIZE - 1)];
+  g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
 }
 
-static void
-event_clear (MmrSessionEvent *se)
+void
+mmr_session_emit_event_added (MmrSession *self, guint index)
 {
-  g_free (se->versions);
-  g_free (se->kept);
-  g_free (se->superseded);
-}
-
-static void
-clear_log (MmrSession *self)
-{
-  for (guint i = 0; i < self->n_events; i++)
-    event_clear (slot (self, i));
-  g_ptr_array_set_size (self->chunks, 0);
-  self->n_events = 0;
-  g_array_set_size (self->partners, 0);
-  g_array_set_size (self->briefs, 0);
-  g_hash_table_remove_all (self->dirty);
-  g_hash_table_remove_all (self->divergence);
-  self->n_diverging = 0;
-  g_hash_table_remove_all (self->send_of_msg);
-  g_string_chunk_clear (self->strings);
-  g_array_set_size (self->cuts, 0);
-  self->max_latency_us = 0;
-  self->n_conflicts = 0;
-}
-
-static const char *
-keep_string (MmrSession *self, const char *s)
-{
-  return s == NULL ? NULL : g_string_chunk_insert_const (self->strings, s);
-}
-
-static void
-copy_versions (MmrSession *self, MmrSessionEvent *se, const MmrEvent *ev)
-{
-  if (ev->n_versions > 0)
-    {
-      se->versions = g_new (MmrEventVersion, ev->n_versions);
-      for (guint i = 0; i < ev->n_versions; i++)
-        {
-          se->versions[i] = ev->versions[i];
-          se->versions[i].value = keep_string (self, ev->versions[i].value);
-        }
-    }
-  if (ev->n_kept > 0)
-    se->kept = g_memdup2 (ev->kept, ev->n_kept * sizeof (MmrDot));
-  if (ev->n_superseded > 0)
-    se->superseded = g_memdup2 (ev->superseded,
-                                ev->n_superseded * sizeof (MmrDot));
-  se->ev.versions = se->versions;
-  se->ev.kept = se->kept;
-  se->ev.superseded = se->superseded;
-}
-
-static void
-link_partner (MmrSession *self, guint index, const MmrEvent *ev)
-{
-  guint partner = NO_EVENT;
-  gpointer found;
-
-  if (ev->kind == MMR_EV_SEND)
-    g_hash_table_insert (self->send_of_msg, g_memdup2 (&ev->msg_id, 8),
-                         GUINT_TO_POINTER (index + 1));
-  else if ((ev->kind == MMR_EV_DELIVER || ev->kind == MMR_EV_DROP
-            || ev->kind == MMR_EV_DUPLICATE)
-           && (found = g_hash_table_lookup (self->send_of_msg, &ev->msg_id)))
-    {
-      guint send = GPOINTER_TO_UINT (found) - 1;
-      guint *send_partner = &g_array_index (self->partners, guint, send);
-
-      partner = send;
-      if (*send_partner == NO_EVENT && ev->kind != MMR_EV_DUPLICATE)
-        *send_partner = index;
-      self->max_latency_us = MAX (self->max_latency_us,
-                                  ev->time_us - slot (self, send)->ev.time_us);
-    }
-  g_array_append_val (self->partners, partner);
-}
-
-static void
-note_cuts (MmrSession *self, guint index, const MmrEvent *ev)
-{
-  MmrWorld *world = mmr_runner_get_world (self->runner);
-  guint n = mmr_world_n_replicas (world);
-  MmrSessionCuts c = { .time_us = ev->time_us, .event_index = index };
-
-  for (guint i = 0; i < n; i++)
-    for (guint j = 0; j < n; j++)
-      if (i != j && mmr_world_get_channel (world, i, j)->is_cut)
-        c.cut_to[i] |= (guint16) (1u << j);
-  g_array_append_val (self->cuts, c);
-}
-
-static void
-on_world_event (const MmrEvent *ev, gpointer user_data)
-{
-  MmrSession *self = user_data;
-  guint index = self->n_events;
-  MmrSessionEvent *se;
-
-  g_assert (ev->seq == index);
-  if ((index & (CHUNK_SIZE - 1)) == 0)
-    g_ptr_array_add (self->chunks, g_new0 (MmrSessionEvent, CHUNK_SIZE));
-  se = slot (self, index);
-  memset (se, 0, sizeof *se);
-  se->ev = *ev;
-  se->key = (char *) keep_string (self, ev->key);
-  se->value = (char *) keep_string (self, ev->value);
-  se->detail = (char *) keep_string (self, ev->detail);
-  se->ev.key = se->key;
-  se->ev.value = se->value;
-  se->ev.detail = se->detail;
-  copy_versions (self, se, ev);
-  self->n_events++;
-  g_array_append_val (self->briefs, ((MmrSessionBrief) {
-                                        .time_us = ev->time_us,
-                                        .kind = (guint8) ev->kind,
-                                        .replica = (gint8) ev->replica,
-                                        .peer = (gint8) ev->peer }));
-
-  link_partner (self, index, ev);
-  if (ev->kind == MMR_EV_PARTITION || ev->kind == MMR_EV_HEAL)
-    note_cuts (self, index, ev);
-  if (ev->kind == MMR_EV_CONFLICT)
-    self->n_conflicts++;
   g_signal_emit (self, signals[SIG_EVENT_ADDED], 0, index);
 }
 
@@ -295,8 +102,8 @@ make_runner_unlimited (MmrSession *self)
 
 /* Every runner, the live one and each time-travel replay, has the
  * session's run limits, so a replay stops where the live run did. */
-static MmrRunner *
-make_runner (MmrSession *self)
+MmrRunner *
+mmr_session_make_runner (MmrSession *self)
 {
   MmrRunner *r = make_runner_unlimited (self);
 
@@ -320,15 +127,16 @@ new_runner (MmrSession *self)
       mmr_runner_free (self->runner);
       self->runner = NULL;
     }
-  clear_log (self);
+  mmr_session_log_clear (self);
+  clear_divergence (self);
   g_array_set_size (self->interventions, 0);
   self->n_steps = 0;
   self->run_cmd = NULL;
   self->run_end_us = 0;
   self->display_us = 0;
-  self->runner = make_runner (self);
+  self->runner = mmr_session_make_runner (self);
   mmr_world_add_observer (mmr_runner_get_world (self->runner),
-                          on_world_event, self);
+                          mmr_session_log_event_cb, self);
   mmr_world_add_change_observer (mmr_runner_get_world (self->runner),
                                  on_register_changed, self);
 }
@@ -670,49 +478,6 @@ mmr_session_set_speed (MmrSession *self, double speed)
 
 double mmr_session_get_speed (MmrSession *self) { return self->speed; }
 
-/* ---- the log, read side ---- */
-
-guint mmr_session_get_n_events (MmrSession *self) { return self->n_events; }
-
-const MmrSessionEvent *
-mmr_session_get_event (MmrSession *self, guint index)
-{
-  g_return_val_if_fail (MMR_IS_SESSION (self), NULL);
-  g_return_val_if_fail (index < self->n_events, NULL);
-  return slot (self, index);
-}
-
-guint
-mmr_session_get_partner (MmrSession *self, guint index)
-{
-  g_return_val_if_fail (index < self->n_events, NO_EVENT);
-  return g_array_index (self->partners, guint, index);
-}
-
-const MmrSessionBrief *
-mmr_session_get_briefs (MmrSession *self)
-{
-  g_return_val_if_fail (MMR_IS_SESSION (self), NULL);
-  return (const MmrSessionBrief *) self->briefs->data;
-}
-
-guint
-mmr_session_find_time (MmrSession *self, gint64 time_us)
-{
-  const MmrSessionBrief *b = (const MmrSessionBrief *) self->briefs->data;
-  guint lo = 0, hi = self->n_events;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (b[mid].time_us < time_us)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
-}
 
 gint64
 mmr_session_get_display_time (MmrSession *self)
@@ -721,16 +486,6 @@ mmr_session_get_display_time (MmrSession *self)
   if (self->runner == NULL)
     return 0;
   return MAX (self->display_us, mmr_world_now (world_of (self)));
-}
-
-gint64 mmr_session_get_max_latency (MmrSession *self) { return self->max_latency_us; }
-guint mmr_session_get_n_cut_changes (MmrSession *self) { return self->cuts->len; }
-
-const MmrSessionCuts *
-mmr_session_get_cut_change (MmrSession *self, guint i)
-{
-  g_return_val_if_fail (i < self->cuts->len, NULL);
-  return &g_array_index (self->cuts, MmrSessionCuts, i);
 }
 
 /* ---- convergence ---- */
@@ -836,6 +591,14 @@ register_divergence (MmrWorld *world, const char *name)
 }
 
 static void
+clear_divergence (MmrSession *self)
+{
+  g_hash_table_remove_all (self->dirty);
+  g_hash_table_remove_all (self->divergence);
+  self->n_diverging = 0;
+}
+
+static void
 on_register_changed (MmrWorld *world, guint replica, const char *name,
                      gpointer user_data)
 {
@@ -872,181 +635,6 @@ mmr_session_count_diverging (MmrSession *self)
   return self->n_diverging;
 }
 
-/* ---- interventions ---- */
-
-static void
-apply (MmrWorld *w, const Intervention *iv)
-{
-  switch (iv->kind)
-    {
-    case IV_CUT: mmr_world_set_cut (w, (guint) iv->a, (guint) iv->b, iv->flag); break;
-    case IV_PARTITION: mmr_world_partition (w, iv->group_of); break;
-    case IV_HEAL_ALL: mmr_world_heal_all (w); break;
-    case IV_SKEW: mmr_world_set_skew (w, (guint) iv->a, iv->value); break;
-    case IV_DRIFT: mmr_world_set_drift (w, (guint) iv->a, (gint32) iv->value); break;
-    case IV_LINK_MODEL: mmr_world_set_link_model (w, iv->a, iv->b, &iv->model); break;
-    case IV_STRATEGY: mmr_world_set_strategy (w, (MmrStrategy) iv->value); break;
-    case IV_CLOCK: mmr_world_set_clock (w, (MmrClockSource) iv->value); break;
-    default: g_assert_not_reached ();
-    }
-}
-
-static void
-intervene (MmrSession *self, Intervention *iv)
-{
-  if (self->runner == NULL)
-    return;
-  iv->at_step = self->n_steps;
-  g_array_append_val (self->interventions, *iv);
-  apply (world_of (self), iv);
-  g_signal_emit (self, signals[SIG_STATE_CHANGED], 0);
-}
-
-static gboolean
-valid_replica (MmrSession *self, guint r)
-{
-  return self->runner != NULL && r < mmr_world_n_replicas (world_of (self));
-}
-
-void
-mmr_session_set_cut (MmrSession *self, guint from, guint to, gboolean is_cut)
-{
-  Intervention iv = { .kind = IV_CUT, .a = (int) from, .b = (int) to,
-                      .flag = is_cut };
-
-  g_return_if_fail (MMR_IS_SESSION (self));
-  g_return_if_fail (self->runner == NULL
-                    || (valid_replica (self, from) && valid_replica (self, to)
-                        && from != to));
-  intervene (self, &iv);
-}
-
-gboolean
-mmr_session_toggle_link (MmrSession *self, guint a, guint b)
-{
-  MmrWorld *w = world_of (self);
-  gboolean is_cut;
-
-  g_return_val_if_fail (MMR_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (valid_replica (self, a) && valid_replica (self, b)
-                        && a != b, FALSE);
-  is_cut = !(mmr_world_get_channel (w, a, b)->is_cut
-             || mmr_world_get_channel (w, b, a)->is_cut);
-  mmr_session_set_cut (self, a, b, is_cut);
-  mmr_session_set_cut (self, b, a, is_cut);
-  return is_cut;
-}
-
-void
-mmr_session_partition (MmrSession *self, const int *group_of)
-{
-  Intervention iv = { .kind = IV_PARTITION };
-
-  g_return_if_fail (MMR_IS_SESSION (self));
-  g_return_if_fail (group_of != NULL);
-  if (self->runner == NULL)
-    return;
-  for (guint i = 0; i < mmr_world_n_replicas (world_of (self)); i++)
-    iv.group_of[i] = group_of[i];
-  intervene (self, &iv);
-}
-
-void
-mmr_session_heal_all (MmrSession *self)
-{
-  Intervention iv = { .kind = IV_HEAL_ALL };
-
-  g_return_if_fail (MMR_IS_SESSION (self));
-  intervene (self, &iv);
-}
-
-void
-mmr_session_set_skew (MmrSession *self, guint replica, gint64 offset_us)
-{
-  Intervention iv = { .kind = IV_SKEW, .a = (int) replica, .value = offset_us };
-
-  g_return_if_fail (MMR_IS_SESSION (self));
-  g_return_if_fail (self->runner == NULL || valid_replica (self, replica));
-  intervene (self, &iv);
-}
-
-void
-mmr_session_set_drift (MmrSession *self, guint replica, gint32 drift_ppm)
-{
-  Intervention iv = { .kind = IV_DRIFT, .a = (int) replica, .value = drift_ppm };
-
-  g_return_if_fail (MMR_IS_SESSION (self));
-  g_return_if_fail (self->runner == NULL || valid_replica (self, replica));
-  intervene (self, &iv);
-}
-
-void
-mmr_session_set_link_model (MmrSession *self, int from, int to,
-                            const MmrLinkModel *model)
-{
-  Intervention iv = { .kind = IV_LINK_MODEL, .a = from, .b = to };
-
-  g_return_if_fail (MMR_IS_SESSION (self));
-  g_return_if_fail (model != NULL);
-  iv.model = *model;
-  intervene (self, &iv);
-}
-
-void
-mmr_session_set_strategy (MmrSession *self, MmrStrategy strategy)
-{
-  Intervention iv = { .kind = IV_STRATEGY, .value = strategy };
-
-  g_return_if_fail (MMR_IS_SESSION (self));
-  intervene (self, &iv);
-}
-
-void
-mmr_session_set_clock (MmrSession *self, MmrClockSource clock)
-{
-  Intervention iv = { .kind = IV_CLOCK, .value = clock };
-
-  g_return_if_fail (MMR_IS_SESSION (self));
-  intervene (self, &iv);
-}
-
-/* ---- time travel ---- */
-
-/* DOC: session-replay */
-MmrRunner *
-mmr_session_dup_runner_at (MmrSession *self, guint64 n_events)
-{
-  MmrRunner *r;
-  MmrWorld *w;
-  guint64 steps = 0;
-  guint next_iv = 0;
-
-  g_return_val_if_fail (MMR_IS_SESSION (self), NULL);
-  if (self->script == NULL)
-    return NULL;
-  r = make_runner (self);
-  w = mmr_runner_get_world (r);
-  while (mmr_world_n_events (w) < n_events)
-    {
-      if (next_iv < self->interventions->len)
-        {
-          const Intervention *iv = &g_array_index (self->interventions,
-                                                   Intervention, next_iv);
-
-          if (iv->at_step == steps)
-            {
-              apply (w, iv);
-              next_iv++;
-              continue;
-            }
-        }
-      if (!mmr_runner_step (r))
-        break;
-      steps++;
-    }
-  return r;
-}
-
 /* ---- GObject ---- */
 
 static void
@@ -1057,15 +645,9 @@ mmr_session_finalize (GObject *object)
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_pointer (&self->runner, mmr_runner_free);
   g_ptr_array_unref (self->data_dirs);   /* after the runner closed them */
-  clear_log (self);
-  g_ptr_array_unref (self->chunks);
-  g_array_unref (self->partners);
-  g_array_unref (self->briefs);
+  mmr_session_log_finalize (self);
   g_hash_table_unref (self->dirty);
   g_hash_table_unref (self->divergence);
-  g_hash_table_unref (self->send_of_msg);
-  g_string_chunk_free (self->strings);
-  g_array_unref (self->cuts);
   g_array_unref (self->interventions);
   g_ptr_array_unref (self->old_scripts);
   g_free (self->filename);
@@ -1144,16 +726,10 @@ mmr_session_init (MmrSession *self)
   self->data_dirs = g_ptr_array_new_with_free_func (remove_data_dir);
   self->old_scripts = g_ptr_array_new_with_free_func (
       (GDestroyNotify) mmr_script_free);
-  self->chunks = g_ptr_array_new_with_free_func (g_free);
-  self->partners = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->briefs = g_array_new (FALSE, FALSE, sizeof (MmrSessionBrief));
+  mmr_session_log_init (self);
   self->dirty = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->divergence = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             NULL);
-  self->send_of_msg = g_hash_table_new_full (g_int64_hash, g_int64_equal,
-                                             g_free, NULL);
-  self->strings = g_string_chunk_new (16384);
-  self->cuts = g_array_new (FALSE, FALSE, sizeof (MmrSessionCuts));
   self->interventions = g_array_new (FALSE, FALSE, sizeof (Intervention));
   self->speed = DEFAULT_SPEED;
 }
