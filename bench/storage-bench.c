@@ -27,8 +27,8 @@
 #include <glib/gstdio.h>
 
 #include "net/wire.h"
-#include "sim/recorder.h"
-#include "sim/replay.h"
+#include "record/recorder.h"
+#include "record/replay.h"
 #include "sim/world.h"
 #include "store/durable-store.h"
 #include "sync/merkle.h"

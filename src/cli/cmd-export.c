@@ -7,14 +7,14 @@
  * before anything is read or written: never over RUN.db, an existing file
  * replaced only when it is an export of the same kind (or with --force).
  * Each output is written to OUT.part and renamed when complete
- * (sim/replay-export.c); SIGINT/SIGTERM remove the .part. A bad run
+ * (record/replay-export.c); SIGINT/SIGTERM remove the .part. A bad run
  * database exits 2 with "mmr export: RUN.db: <problem>" and writes
  * nothing.
  */
 #include <stdio.h>
 
 #include "cli/cli.h"
-#include "sim/replay.h"
+#include "record/replay.h"
 #include "sim/trace.h"
 #include "store/output-guard.h"
 #include "store/part-file.h"

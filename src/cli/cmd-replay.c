@@ -4,7 +4,7 @@
  *   mmr replay RUN.db --events [--from T] [--to T] [--json]
  *
  * The database comes from "mmr run FILE --record RUN.db" and is only read
- * (sim/replay.h). A file that is not a run database, is damaged, is of
+ * (record/replay.h). A file that is not a run database, is damaged, is of
  * another version or was never finished exits 2 with
  * "mmr replay: RUN.db: <problem>".
  */
@@ -16,7 +16,7 @@
 #include "cli/cli.h"
 #include "core/duration.h"
 #include "scenario/report.h"
-#include "sim/replay.h"
+#include "record/replay.h"
 #include "sim/trace.h"
 
 typedef struct {

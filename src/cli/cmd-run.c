@@ -7,7 +7,7 @@
  * before the run: never over the scenario, an existing file replaced only
  * when mmr wrote it (or with --force), a foreign one refused untouched
  * with exit 2. A trace is written to OUT.jsonl.part and renamed when the
- * run completes, as --record is (sim/recorder.h), so an interrupted or
+ * run completes, as --record is (record/recorder.h), so an interrupted or
  * failed run never leaves a truncated output under the real name, and
  * SIGINT/SIGTERM remove the .part files (store/part-file.h).
  *
@@ -28,8 +28,8 @@
 #include "scenario/report.h"
 #include "scenario/runner.h"
 #include "scenario/script.h"
-#include "sim/recorder.h"
-#include "sim/run-db.h"
+#include "record/recorder.h"
+#include "record/run-db.h"
 #include "sim/trace.h"
 #include "store/output-guard.h"
 #include "store/part-file.h"

@@ -1,7 +1,7 @@
 /* storage.h - opening SQLite files safely, and SQLite errors as GErrors
  *
  * Two kinds of file in the project are SQLite databases: a replica's
- * durable store (durable-store.h) and a recorded run (sim/recorder.h).
+ * durable store (durable-store.h) and a recorded run (record/recorder.h).
  * Both are opened here, so both refuse the same bad inputs the same way:
  *
  *   - a file that is not SQLite at all, or is empty;

@@ -15,8 +15,8 @@ extern "C" {
 #include <sqlite3.h>
 #include "scenario/runner.h"
 #include "scenario/script.h"
-#include "sim/recorder.h"
-#include "sim/replay.h"
+#include "record/recorder.h"
+#include "record/replay.h"
 #include "sim/trace.h"
 #include "sim/view.h"
 }

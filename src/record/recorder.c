@@ -22,7 +22,7 @@
  * the last change already applied to the views it stores; the file is
  * renamed into place only after a successful COMMIT and close.
  */
-#include "sim/recorder.h"
+#include "record/recorder.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +30,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "sim/run-db.h"
+#include "record/run-db.h"
 #include "sim/view.h"
 #include "store/part-file.h"
 

@@ -15,9 +15,9 @@
  * rejects, never trusts, a malformed blob. A decoder's data may be NULL
  * when its length is 0 (sqlite3_column_blob of a NULL or empty column):
  * each checks the length before computing data + len, since arithmetic
- * on NULL, even "+ 0", is undefined in C (tests/sim/run-db-null-test.c).
+ * on NULL, even "+ 0", is undefined in C (tests/record/run-db-null-test.c).
  */
-#include "sim/run-db.h"
+#include "record/run-db.h"
 
 #include <string.h>
 

@@ -14,12 +14,12 @@
  * error naming the file, never a crash; events come out in seq order,
  * each with the versions, kept and superseded dots it was recorded with.
  */
-#include "sim/replay.h"
+#include "record/replay.h"
 
 #include <string.h>
 
-#include "sim/replay-private.h"
-#include "sim/run-db.h"
+#include "record/replay-private.h"
+#include "record/run-db.h"
 
 static gboolean
 corrupt (MmrReplay *rp, GError **error, const char *what)

@@ -29,7 +29,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "sim/replay-private.h"
+#include "record/replay-private.h"
 #include "sim/trace.h"
 #include "store/part-file.h"
 

@@ -1,11 +1,11 @@
 /* recorder.h - the flight recorder: a whole run in one SQLite file
  *
  * A recorder observes a world (every event, every register change) and
- * writes it to a run database (sim/run-db.h, docs/storage.md): the
+ * writes it to a run database (record/run-db.h, docs/storage.md): the
  * scenario text and seed, each event with all its fields, the versions
  * that met in each conflict, each change as the changed register's view
  * at that replica, and now and then a snapshot of every replica's view.
- * sim/replay.h reads it back: the state at any instant, events in a time
+ * record/replay.h reads it back: the state at any instant, events in a time
  * window, exports.
  *
  * The file is written as PATH.part and renamed to PATH by

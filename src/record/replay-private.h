@@ -2,7 +2,7 @@
  * of the engine's API. */
 #pragma once
 
-#include "sim/replay.h"
+#include "record/replay.h"
 #include "store/storage.h"
 
 G_BEGIN_DECLS

@@ -3,7 +3,7 @@
  *
  * A run database is one SQLite file, application_id 'MMRR', schema
  * version MMR_RUN_DB_SCHEMA_VERSION. Its tables (docs/storage.md, "The
- * run database") hold the scenario and seed, every event, the versions
+ * run recorder") hold the scenario and seed, every event, the versions
  * that met in each conflict, every register change as the changed
  * register's view entries, and periodic snapshots of every replica's
  * view. The state at any instant is the last snapshot before it plus the

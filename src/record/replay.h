@@ -1,6 +1,6 @@
 /* replay.h - reading a recorded run: any instant, any window, exports
  *
- * A replay opens a run database written by the recorder (sim/recorder.h)
+ * A replay opens a run database written by the recorder (record/recorder.h)
  * read-only and answers three questions without re-running anything:
  *
  *   - what did every replica show at virtual time T?  The last snapshot

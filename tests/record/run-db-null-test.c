@@ -9,13 +9,13 @@
  *
  * This driver is compiled by clang with -fsanitize=undefined
  * -fno-sanitize-recover=all together with run-db.c and storage-codec.c
- * (tests/sim/meson.build), so the test fails the moment any decoder does
+ * (tests/record/meson.build), so the test fails the moment any decoder does
  * arithmetic on a NULL pointer again; the project's own compiler (gcc)
  * does not flag it. Plain C, no GoogleTest: exit 0 is a pass.
  */
 #include <stdio.h>
 
-#include "sim/run-db.h"
+#include "record/run-db.h"
 
 static int failures;
 
