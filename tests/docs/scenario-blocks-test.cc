@@ -14,6 +14,12 @@
 //   ```                       stderr), in this order; others may come
 //                             between. Trailing blanks are ignored.
 //
+//   ```mmr-errors             files the parser refuses, each followed by
+//   replicas A B              the message it gives: a line starting
+//   A pt x 1                  "s.mmr:" ends a case, and the lines before
+//   s.mmr:2:3: unknown ...    it (blank lines at its start dropped) are
+//   ```                       the file; the run must exit 2 and print it
+//
 // Each block is written to s.mmr in a fresh folder and run there, so the
 // report's first line and error messages read "s.mmr", as in the docs.
 // An untagged ``` block that has a 'replicas' line and an 'expect' line
@@ -114,7 +120,31 @@ scenario_blocks (std::vector<Block> *untagged_claims)
       for (size_t k = 0; k < blocks.size (); k++)
         {
           std::string tag = first_word (blocks[k].info);
-          if (tag == "mmr")
+          if (tag == "mmr-errors")
+            {
+              // One Block per case, as if each were "```mmr exit=2" with
+              // its message as the output.
+              std::string input;
+              int at = blocks[k].line + 1;
+              for (const auto &l : split_lines (blocks[k].body))
+                {
+                  at++;
+                  if (l.rfind ("s.mmr:", 0) == 0)
+                    {
+                      Block c = blocks[k];
+                      c.line = at - 1;
+                      c.info = "mmr exit=2";
+                      c.body = input;
+                      c.has_output = true;
+                      c.output = l + "\n";
+                      out.push_back (c);
+                      input.clear ();
+                    }
+                  else if (!(input.empty () && l.empty ()))
+                    input += l + "\n";
+                }
+            }
+          else if (tag == "mmr")
             {
               out.push_back (blocks[k]);
               if (k + 1 < blocks.size ()
