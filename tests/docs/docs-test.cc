@@ -200,3 +200,61 @@ TEST (Docs, EverySectionReferenceResolvesInTheCourseMap)
   g_regex_unref (re);
   EXPECT_GT (seen, 50u);
 }
+
+// A Markdown table renders only with a separator row under its header
+// and the same number of cells in every row ("\|" is a pipe inside a
+// cell). A row with a cell too many or too few is silently dropped or
+// shifted by most renderers, so the chapters' tables are checked.
+TEST (MmrDocs, EveryTableHasASeparatorRowAndEqualRows)
+{
+  g_autofree char *dir = g_build_filename (MMR_SOURCE_ROOT, "docs", nullptr);
+  GDir *d = g_dir_open (dir, 0, nullptr);
+  const char *name;
+  guint n_tables = 0;
+
+  while (d && (name = g_dir_read_name (d)) != nullptr)
+    {
+      if (!g_str_has_suffix (name, ".md"))
+        continue;
+      g_autofree char *path = g_build_filename (dir, name, nullptr);
+      g_autofree char *text = nullptr;
+      g_file_get_contents (path, &text, nullptr, nullptr);
+      g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+      gboolean in_fence = FALSE;
+      int cells = -1;
+
+      for (int i = 0; lines[i]; i++)
+        {
+          const char *l = lines[i];
+          if (g_str_has_prefix (l, "```"))
+            in_fence = !in_fence;
+          if (in_fence || l[0] != '|')
+            {
+              cells = -1;
+              continue;
+            }
+          int n = 0;
+          for (const char *p = l; *p; p++)
+            if (*p == '|' && (p == l || p[-1] != '\\'))
+              n++;
+          if (cells < 0)
+            {
+              n_tables++;
+              cells = n;
+              EXPECT_TRUE (lines[i + 1]
+                           && g_regex_match_simple ("^\\|[-:| ]+\\|$",
+                                                    lines[i + 1],
+                                                    G_REGEX_DEFAULT,
+                                                    G_REGEX_MATCH_DEFAULT))
+                  << name << ":" << i + 1
+                  << ": a table without a separator row under its header";
+            }
+          else
+            EXPECT_EQ (n, cells) << name << ":" << i + 1
+                                 << ": a row with a different number of cells";
+        }
+    }
+  if (d)
+    g_dir_close (d);
+  EXPECT_GT (n_tables, 20u);
+}

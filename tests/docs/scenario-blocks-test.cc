@@ -301,3 +301,38 @@ TEST (MmrDocsScenarios, AWrongClaimFails)
   std::string why = check_block (b);
   EXPECT_NE (why.find ("exited 2, the doc says 0"), std::string::npos) << why;
 }
+
+// The reference in docs/scenario-language.md lists every command word the
+// parser accepts. The parser's own list is the one its "unknown command"
+// message prints, so a word added to the parser and not to the reference
+// fails here.
+TEST (MmrDocsScenarios, TheReferenceNamesEveryCommandTheParserAccepts)
+{
+  Block b;
+  b.doc = "self";
+  b.info = "mmr exit=2";
+  b.body = "replicas A B\nnosuchcommand\n";
+  int status = 0;
+  Result r = run_block (b, &status);
+  const std::string key = "expected a replica name or one of: ";
+  size_t at = r.err.find (key);
+  ASSERT_NE (at, std::string::npos) << r.err;
+  std::string list = r.err.substr (at + key.size ());
+  list = list.substr (0, list.find ('\n'));
+
+  g_autofree char *path = g_build_filename (MMR_SOURCE_ROOT, "docs",
+                                            "scenario-language.md", nullptr);
+  g_autofree char *text = nullptr;
+  ASSERT_TRUE (g_file_get_contents (path, &text, nullptr, nullptr));
+  g_auto (GStrv) words = g_strsplit (list.c_str (), ", ", -1);
+  guint n = 0;
+  for (int i = 0; words[i]; i++, n++)
+    {
+      std::string word = g_strstrip (words[i]);
+      EXPECT_TRUE (strstr (text, ("| `" + word + " ").c_str ())
+                   || strstr (text, ("| `" + word + "`").c_str ()))
+          << "docs/scenario-language.md has no table row for '" << word
+          << "', which the parser accepts";
+    }
+  EXPECT_GE (n, 27u) << list;
+}
