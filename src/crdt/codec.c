@@ -1,6 +1,8 @@
 /* codec.c - varints, strings and dots for the CRDT encoding
  *
  * Interface: mmr_codec_put_* append; mmr_codec_get_* read and check.
+ * The integers are src/core/varint.c's; this file adds the reader, its
+ * errors and the CRDT's compound items (strings, dots).
  * Invariant: a reader's pos never exceeds len; every get either consumes
  * a whole, well-formed item or fails with a GError naming the byte offset.
  *
@@ -10,6 +12,7 @@
 
 #include <string.h>
 
+#include "core/varint.h"
 #include "crdt/crdt.h"
 
 void
@@ -21,25 +24,13 @@ mmr_codec_put_u8 (GByteArray *out, guint8 v)
 void
 mmr_codec_put_varint (GByteArray *out, guint64 v)
 {
-  guint8 buf[10];
-  guint n = 0;
-
-  do
-    {
-      buf[n] = v & 0x7f;
-      v >>= 7;
-      if (v != 0)
-        buf[n] |= 0x80;
-      n++;
-    }
-  while (v != 0);
-  g_byte_array_append (out, buf, n);
+  mmr_varint_append (out, v);
 }
 
 void
 mmr_codec_put_zigzag (GByteArray *out, gint64 v)
 {
-  mmr_codec_put_varint (out, ((guint64) v << 1) ^ (guint64) (v >> 63));
+  mmr_varint_append (out, mmr_varint_zigzag_encode (v));
 }
 
 void
@@ -91,33 +82,30 @@ mmr_codec_get_u8 (MmrCodecReader *r, guint8 *out, GError **error)
   return TRUE;
 }
 
+/* The error names the offending byte: the end of the buffer when it is
+ * truncated, the tenth byte when the value passes 64 bits, the redundant
+ * zero byte of an overlong form. */
 gboolean
 mmr_codec_get_varint (MmrCodecReader *r, guint64 *out, GError **error)
 {
-  guint64 v = 0;
+  gsize used = 0;
+  MmrVarintStatus status = mmr_varint_decode (r->data + r->pos,
+                                              r->len - r->pos, out, &used);
 
-  for (guint shift = 0; shift < 64; shift += 7)
+  r->pos += used;
+  switch (status)
     {
-      guint8 b;
-
-      if (r->pos >= r->len)
-        return fail_truncated (r, error);
-      b = r->data[r->pos];
-      /* The tenth byte may only carry the top bit of a 64-bit value. */
-      if (shift == 63 && b > 1)
-        return mmr_codec_fail (r, error, "varint longer than 64 bits");
-      /* A final zero byte after the first adds nothing: an overlong form. */
-      if (shift > 0 && b == 0)
-        return mmr_codec_fail (r, error, "overlong varint");
-      r->pos++;
-      v |= (guint64) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0)
-        {
-          *out = v;
-          return TRUE;
-        }
+    case MMR_VARINT_OK:
+      return TRUE;
+    case MMR_VARINT_TRUNCATED:
+      return fail_truncated (r, error);
+    case MMR_VARINT_OVERLONG:
+      return mmr_codec_fail (r, error, "overlong varint");
+    case MMR_VARINT_OVERFLOW:
+    case MMR_VARINT_TOO_LONG:
+    default:
+      return mmr_codec_fail (r, error, "varint longer than 64 bits");
     }
-  return mmr_codec_fail (r, error, "varint longer than 64 bits");
 }
 
 gboolean
@@ -127,7 +115,7 @@ mmr_codec_get_zigzag (MmrCodecReader *r, gint64 *out, GError **error)
 
   if (!mmr_codec_get_varint (r, &u, error))
     return FALSE;
-  *out = (gint64) (u >> 1) ^ -(gint64) (u & 1);
+  *out = mmr_varint_zigzag_decode (u);
   return TRUE;
 }
 

@@ -33,6 +33,8 @@
  */
 #include "net/wire.h"
 
+#include "core/varint.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -45,7 +47,6 @@ G_DEFINE_QUARK (mmr-wire-error-quark, mmr_wire_error)
 #define MIN_DIGEST_ENTRY_BYTES 2
 #define MIN_VERSION_BYTES 7
 #define MIN_NAME_BYTES 1
-#define MAX_VARINT_BYTES 10
 #define FLAG_TOMBSTONE 0x01
 
 /* ---- building messages ------------------------------------------------ */
@@ -262,23 +263,6 @@ writer_finish (Writer *w)
   return g_bytes_new_take (w->data, w->len);
 }
 
-/* DOC: wire-zigzag */
-/* Zig-zag: 0, -1, 1, -2, 2 ... -> 0, 1, 2, 3, 4 ...: small magnitudes of
- * either sign become small unsigned numbers, hence short varints. */
-static guint64
-zigzag_encode (gint64 v)
-{
-  return ((guint64) v << 1) ^ (v < 0 ? G_MAXUINT64 : 0);
-}
-
-static gint64
-zigzag_decode (guint64 u)
-{
-  gint64 half = (gint64) (u >> 1);
-
-  return (u & 1) ? -half - 1 : half;
-}
-
 static inline void
 put_u8 (Writer *out, guint8 v)
 {
@@ -297,18 +281,16 @@ put_bytes (Writer *out, const void *data, gsize n)
 }
 
 /* DOC: wire-varint */
-/* Unsigned LEB128: seven bits per byte, low bits first, the high bit set on
- * every byte but the last. */
+/* Every integer is a varint (src/core/varint.c); the one-byte case, most
+ * of them, is written here without a call. */
 static inline void
 put_varint (Writer *out, guint64 v)
 {
-  writer_reserve (out, MAX_VARINT_BYTES);
-  while (v >= 0x80)
-    {
-      out->data[out->len++] = (guint8) (v | 0x80);
-      v >>= 7;
-    }
-  out->data[out->len++] = (guint8) v;
+  writer_reserve (out, MMR_VARINT_MAX_BYTES);
+  if (G_LIKELY (v < 0x80))
+    out->data[out->len++] = (guint8) v;
+  else
+    out->len += mmr_varint_encode (v, out->data + out->len);
 }
 
 static void
@@ -344,9 +326,9 @@ put_version (Writer *out, const MmrVersion *v)
   g_return_val_if_fail (v->dot.replica < MMR_MAX_REPLICAS, 0);
   put_u8 (out, v->dot.replica);
   put_varint (out, v->dot.counter);
-  put_varint (out, zigzag_encode (v->ts));
+  put_varint (out, mmr_varint_zigzag_encode (v->ts));
   put_varint (out, v->ts_logical);
-  put_varint (out, zigzag_encode (v->hlc.l));
+  put_varint (out, mmr_varint_zigzag_encode (v->hlc.l));
   put_varint (out, v->hlc.c);
   metadata = out->len - start;
   put_u8 (out, v->value == NULL ? FLAG_TOMBSTONE : 0);
@@ -459,7 +441,7 @@ put_header (Writer *out, MmrMsgType type, guint64 lamport, MmrHlc hlc,
   put_u8 (out, MMR_WIRE_VERSION);
   put_u8 (out, type);
   put_varint (out, lamport);
-  put_varint (out, zigzag_encode (hlc.l));
+  put_varint (out, mmr_varint_zigzag_encode (hlc.l));
   put_varint (out, hlc.c);
   put_varint (out, exchange);
 }
@@ -506,11 +488,11 @@ mmr_wire_encode (const MmrMessage *msg, guint32 *out_metadata_bytes)
 static gsize
 push_size_hint (const char *name, const MmrRegister *reg)
 {
-  gsize n = 2 + 4 * MAX_VARINT_BYTES + 2 * MAX_VARINT_BYTES + strlen (name)
-            + 1 + MMR_MAX_REPLICAS * 6 + MAX_VARINT_BYTES;
+  gsize n = 2 + 4 * MMR_VARINT_MAX_BYTES + 2 * MMR_VARINT_MAX_BYTES + strlen (name)
+            + 1 + MMR_MAX_REPLICAS * 6 + MMR_VARINT_MAX_BYTES;
 
   for (guint i = 0; i < reg->n_siblings; i++)
-    n += 2 + 5 * MAX_VARINT_BYTES + MAX_VARINT_BYTES
+    n += 2 + 5 * MMR_VARINT_MAX_BYTES + MMR_VARINT_MAX_BYTES
          + (reg->siblings[i].value != NULL
             ? strlen (reg->siblings[i].value) : 0);
   return n;
@@ -586,56 +568,48 @@ read_u8 (Reader *r, const char *what, guint8 *out)
   return TRUE;
 }
 
-/* Why a varint at the cursor is bad; only called on failure, so that
- * the loop below stays small. */
-G_GNUC_NO_INLINE static void
-fail_varint (Reader *r, const char *what, const char *suffix)
+/* Why the varint at the cursor is bad, in the words of the wire's errors;
+ * only called on failure. */
+G_GNUC_NO_INLINE static gboolean
+fail_varint (Reader *r, MmrVarintStatus status, const char *what,
+             const char *suffix)
 {
-  for (guint i = 0; i < MAX_VARINT_BYTES; i++)
+  switch (status)
     {
-      guint8 b;
-
-      if (r->pos + i >= r->len)
-        {
-          fail (r, MMR_WIRE_ERROR_TRUNCATED,
-                "truncated message: expected a varint (%s%s) at offset %"
-                G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT " left",
-                what, suffix, r->pos, left (r));
-          return;
-        }
-      b = r->data[r->pos + i];
-      if (i == MAX_VARINT_BYTES - 1 && (b & 0x80))
-        break;
-      if (i == MAX_VARINT_BYTES - 1 && b > 1)
-        {
-          fail (r, MMR_WIRE_ERROR_MALFORMED,
-                "varint (%s%s) at offset %" G_GSIZE_FORMAT " overflows "
-                "64 bits", what, suffix, r->pos);
-          return;
-        }
-      if (b & 0x80)
-        continue;
-      fail (r, MMR_WIRE_ERROR_MALFORMED,
-            "varint (%s%s) at offset %" G_GSIZE_FORMAT " is not "
-            "minimally encoded", what, suffix, r->pos);
-      return;
+    case MMR_VARINT_TRUNCATED:
+      return fail (r, MMR_WIRE_ERROR_TRUNCATED,
+                   "truncated message: expected a varint (%s%s) at offset %"
+                   G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT " left",
+                   what, suffix, r->pos, left (r));
+    case MMR_VARINT_OVERFLOW:
+      return fail (r, MMR_WIRE_ERROR_MALFORMED,
+                   "varint (%s%s) at offset %" G_GSIZE_FORMAT " overflows "
+                   "64 bits", what, suffix, r->pos);
+    case MMR_VARINT_OVERLONG:
+      return fail (r, MMR_WIRE_ERROR_MALFORMED,
+                   "varint (%s%s) at offset %" G_GSIZE_FORMAT " is not "
+                   "minimally encoded", what, suffix, r->pos);
+    case MMR_VARINT_TOO_LONG:
+    case MMR_VARINT_OK:
+    default:
+      break;
     }
-  fail (r, MMR_WIRE_ERROR_MALFORMED,
-        "varint (%s%s) at offset %" G_GSIZE_FORMAT " is longer "
-        "than %d bytes", what, suffix, r->pos, MAX_VARINT_BYTES);
+  return fail (r, MMR_WIRE_ERROR_MALFORMED,
+               "varint (%s%s) at offset %" G_GSIZE_FORMAT " is longer "
+               "than %d bytes", what, suffix, r->pos, MMR_VARINT_MAX_BYTES);
 }
 
-/* Rejects what put_varint never writes (more than 10 bytes, bits past 64,
- * a redundant trailing zero byte), so that decoding stays the inverse of
- * encoding. The length of a string is read with @what naming the string
- * and @suffix " length"; error messages are only built on failure. */
+/* Strict (src/core/varint.c rejects what the encoder never writes), so
+ * that decoding stays the inverse of encoding. The length of a string is
+ * read with @what naming the string and @suffix " length"; error messages
+ * are only built on failure. */
 static inline gboolean
 read_varint_of (Reader *r, const char *what, const char *suffix,
                 guint64 *out)
 {
   const guint8 *p = r->data + r->pos;
-  gsize avail;
-  guint64 v = 0;
+  MmrVarintStatus status;
+  gsize used = 0;
 
   /* Most varints on the wire are one byte (counts, lengths, replicas). */
   if (G_LIKELY (r->pos < r->len && p[0] < 0x80))
@@ -644,22 +618,11 @@ read_varint_of (Reader *r, const char *what, const char *suffix,
       *out = p[0];
       return TRUE;
     }
-  avail = MIN (left (r), MAX_VARINT_BYTES);
-  for (gsize i = 0; i < avail; i++)
-    {
-      guint8 b = p[i];
-
-      v |= (guint64) (b & 0x7f) << (7 * i);
-      if (b & 0x80)
-        continue;
-      if ((b == 0 && i > 0) || (i == MAX_VARINT_BYTES - 1 && b > 1))
-        break;
-      r->pos += i + 1;
-      *out = v;
-      return TRUE;
-    }
-  fail_varint (r, what, suffix);
-  return FALSE;
+  status = mmr_varint_decode (p, left (r), out, &used);
+  if (G_UNLIKELY (status != MMR_VARINT_OK))
+    return fail_varint (r, status, what, suffix);
+  r->pos += used;
+  return TRUE;
 }
 
 static inline gboolean
@@ -691,7 +654,7 @@ read_zigzag (Reader *r, const char *what, gint64 *out)
 
   if (!read_varint (r, what, &u))
     return FALSE;
-  *out = zigzag_decode (u);
+  *out = mmr_varint_zigzag_decode (u);
   return TRUE;
 }
 

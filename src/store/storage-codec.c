@@ -1,6 +1,6 @@
 /* storage-codec.c - the small byte formats both SQLite file kinds use
- * inside blobs (see storage.h): LEB128 varints, length-prefixed strings,
- * version vectors and versions.
+ * inside blobs (see storage.h): length-prefixed strings, version vectors
+ * and versions, their integers src/core/varint.c's varints.
  *
  * Interface: mmr_storage_put/get_varint, _put/get_string,
  * _vv_encode/_decode, _put/get_version.
@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "core/varint.h"
+
 /* DOC: storage-vv-blob */
 gsize
 mmr_storage_vv_encode (const MmrVersionVector *vv, guint8 *out)
@@ -22,21 +24,16 @@ mmr_storage_vv_encode (const MmrVersionVector *vv, guint8 *out)
 
   for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
     {
-      guint32 c = vv->c[i];
-
-      if (c == 0)
+      if (vv->c[i] == 0)
         continue;
       out[n++] = (guint8) i;
-      while (c >= 0x80)
-        {
-          out[n++] = (guint8) (c | 0x80);
-          c >>= 7;
-        }
-      out[n++] = (guint8) c;
+      n += mmr_varint_encode (vv->c[i], out + n);
     }
   return n;
 }
 
+/* Indices, not pointers: SQLite gives an empty blob as NULL, and NULL + 0
+ * is undefined in C (tests/sim/run-db-null-test.c). */
 gboolean
 mmr_storage_vv_decode (const guint8 *data, gsize len, MmrVersionVector *out)
 {
@@ -47,22 +44,15 @@ mmr_storage_vv_decode (const guint8 *data, gsize len, MmrVersionVector *out)
   while (i < len)
     {
       guint replica = data[i++];
-      guint64 c = 0;
-      guint shift = 0;
+      guint64 c;
+      gsize used = 0;
 
-      if (replica >= MMR_MAX_REPLICAS || (int) replica <= last)
+      if (replica >= MMR_MAX_REPLICAS || (int) replica <= last
+          || mmr_varint_decode (data + i, len - i, &c, &used) != MMR_VARINT_OK
+          || c == 0 || c > G_MAXUINT32)
         return FALSE;
+      i += used;
       last = (int) replica;
-      do
-        {
-          if (i >= len || shift > 28)
-            return FALSE;
-          c |= (guint64) (data[i] & 0x7f) << shift;
-          shift += 7;
-        }
-      while (data[i++] & 0x80);
-      if (c == 0 || c > G_MAXUINT32)
-        return FALSE;
       out->c[replica] = (guint32) c;
     }
   return TRUE;
@@ -71,38 +61,18 @@ mmr_storage_vv_decode (const guint8 *data, gsize len, MmrVersionVector *out)
 void
 mmr_storage_put_varint (GByteArray *out, guint64 v)
 {
-  guint8 b;
-
-  while (v >= 0x80)
-    {
-      b = (guint8) (v | 0x80);
-      g_byte_array_append (out, &b, 1);
-      v >>= 7;
-    }
-  b = (guint8) v;
-  g_byte_array_append (out, &b, 1);
+  mmr_varint_append (out, v);
 }
 
 gboolean
 mmr_storage_get_varint (const guint8 **p, const guint8 *end, guint64 *out)
 {
-  guint64 v = 0;
+  gsize used = 0;
 
-  for (guint shift = 0; shift < 64; shift += 7)
-    {
-      guint8 b;
-
-      if (*p >= end)
-        return FALSE;
-      b = *(*p)++;
-      v |= (guint64) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0)
-        {
-          *out = v;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  if (mmr_varint_decode (*p, (gsize) (end - *p), out, &used) != MMR_VARINT_OK)
+    return FALSE;
+  *p += used;
+  return TRUE;
 }
 
 void
@@ -127,18 +97,6 @@ mmr_storage_get_string (const guint8 **p, const guint8 *end, char **out)
   return TRUE;
 }
 
-static guint64
-zigzag (gint64 v)
-{
-  return ((guint64) v << 1) ^ (guint64) (v >> 63);
-}
-
-static gint64
-unzigzag (guint64 v)
-{
-  return (gint64) (v >> 1) ^ -(gint64) (v & 1);
-}
-
 /* DOC: storage-version-blob */
 void
 mmr_storage_put_version (GByteArray *out, MmrDot dot, gint64 ts,
@@ -148,9 +106,9 @@ mmr_storage_put_version (GByteArray *out, MmrDot dot, gint64 ts,
 
   g_byte_array_append (out, &dot.replica, 1);
   mmr_storage_put_varint (out, dot.counter);
-  mmr_storage_put_varint (out, zigzag (ts));
+  mmr_storage_put_varint (out, mmr_varint_zigzag_encode (ts));
   mmr_storage_put_varint (out, ts_logical);
-  mmr_storage_put_varint (out, zigzag (hlc.l));
+  mmr_storage_put_varint (out, mmr_varint_zigzag_encode (hlc.l));
   mmr_storage_put_varint (out, hlc.c);
   g_byte_array_append (out, &flags, 1);
   if (value != NULL)
@@ -179,9 +137,9 @@ mmr_storage_get_version (const guint8 **p, const guint8 *end, MmrDot *dot,
       || hlc_c > G_MAXUINT32 || *p >= end)
     return FALSE;
   dot->counter = (guint32) counter;
-  *ts = unzigzag (t);
+  *ts = mmr_varint_zigzag_decode (t);
   *ts_logical = (guint32) logical;
-  hlc->l = unzigzag (hlc_l);
+  hlc->l = mmr_varint_zigzag_decode (hlc_l);
   hlc->c = (guint32) hlc_c;
   flags = *(*p)++;
   if (flags > 1)
