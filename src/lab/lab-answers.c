@@ -12,10 +12,10 @@
  */
 #include "lab/lab-answers.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "lab/lab-question.h"
+#include "scenario/lexer.h"
 
 struct _MmrLabAnswers {
   const MmrLab *lab;
@@ -149,52 +149,13 @@ mmr_lab_grade_to_string (MmrLabGrade grade)
 
 /* ----------------------------------------------------------------- files */
 
-static gboolean fail (GError **error, const char *file, guint line,
-                      const char *text, const char *at, const char *fmt, ...)
-  G_GNUC_PRINTF (6, 7);
-
+/* "2.1 = concurrent": the line is read by the scenario language's lexer
+ * (UTF-8, no control characters, '#' comments), the answer by the
+ * question's reader. */
 static gboolean
-fail (GError **error, const char *file, guint line, const char *text,
-      const char *at, const char *fmt, ...)
+parse_line (MmrLabAnswers *a, MmrLexer *L, guint line_no, const char *raw)
 {
-  va_list ap;
-  g_autofree char *msg = NULL;
-
-  va_start (ap, fmt);
-  msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error (error, MMR_LAB_ERROR, MMR_LAB_ERROR_SYNTAX, "%s:%u:%ld: %s",
-               file, line, g_utf8_pointer_to_offset (text, at) + 1, msg);
-  return FALSE;
-}
-
-/* '#' at the start or after a blank, outside quotes, as everywhere else. */
-static void
-cut_comment (char *line)
-{
-  gboolean in_quote = FALSE;
-
-  for (char *q = line; *q != '\0'; q++)
-    {
-      if (in_quote && *q == '\\' && q[1] != '\0')
-        q++;
-      else if (*q == '"')
-        in_quote = !in_quote;
-      else if (!in_quote && *q == '#' && (q == line || q[-1] == ' '
-                                          || q[-1] == '\t'))
-        {
-          *q = '\0';
-          return;
-        }
-    }
-}
-
-/* "2.1 = concurrent" */
-static gboolean
-parse_line (MmrLabAnswers *a, const char *file, guint line_no, char *line,
-            GError **error)
-{
-  const char *p = line + strspn (line, " \t"), *id_end, *eq;
+  const char *p, *id_end, *eq;
   g_autofree char *id = NULL;
   g_autofree char *problem = NULL;
   const MmrLabQuestion *q;
@@ -202,30 +163,33 @@ parse_line (MmrLabAnswers *a, const char *file, guint line_no, char *line,
   gsize offset;
   gpointer seen;
 
-  if (!g_utf8_validate (line, -1, NULL))
-    return fail (error, file, line_no, line, line, "this line is not valid "
-                 "UTF-8");
-  cut_comment (line);
+  if (!mmr_lexer_load_line (L, line_no, raw, strlen (raw)))
+    return FALSE;
+  mmr_lexer_cut_comment (L->line);
+  p = L->line + strspn (L->line, " \t");
   if (*p == '\0')
     return TRUE;
   id_end = p + strspn (p, "0123456789.");
   id = g_strndup (p, (gsize) (id_end - p));
   if (!g_regex_match_simple ("^[1-9][0-9]*\\.[1-9][0-9]*$", id, 0, 0))
-    return fail (error, file, line_no, line, p, "expected a question like "
-                 "2.1 (step 2, question 1) at the start of the line");
+    return mmr_lexer_fail (L, mmr_lexer_col_at (L, p), "expected a question "
+                           "like 2.1 (step 2, question 1) at the start of "
+                           "the line");
   if ((q = mmr_lab_find_question (a->lab, id)) == NULL)
-    return fail (error, file, line_no, line, p, "this lab has no question "
-                 "%s", id);
+    return mmr_lexer_fail (L, mmr_lexer_col_at (L, p), "this lab has no "
+                           "question %s", id);
   if (g_hash_table_lookup_extended (a->line_of, id, NULL, &seen))
-    return fail (error, file, line_no, line, p, "question %s is already "
-                 "answered on line %u", id, GPOINTER_TO_UINT (seen));
+    return mmr_lexer_fail (L, mmr_lexer_col_at (L, p), "question %s is "
+                           "already answered on line %u", id,
+                           GPOINTER_TO_UINT (seen));
   eq = id_end + strspn (id_end, " \t");
   if (*eq != '=')
-    return fail (error, file, line_no, line, eq, "expected '=' after %s, "
-                 "e.g. '%s = yes'", id, id);
+    return mmr_lexer_fail (L, mmr_lexer_col_at (L, eq), "expected '=' after "
+                           "%s, e.g. '%s = yes'", id, id);
   c = read_answer (a, q, eq + 1, &problem, &offset);
   if (c == NULL)
-    return fail (error, file, line_no, line, eq + 1 + offset, "%s", problem);
+    return mmr_lexer_fail (L, mmr_lexer_col_at (L, eq + 1 + offset), "%s",
+                           problem);
   g_hash_table_replace (a->by_id, g_strdup (id), c);
   g_hash_table_replace (a->line_of, g_strdup (id), GUINT_TO_POINTER (line_no));
   return TRUE;
@@ -237,20 +201,20 @@ mmr_lab_answers_parse (const MmrLab *lab, const char *filename,
 {
   g_autoptr (MmrLabAnswers) a = mmr_lab_answers_new (lab);
   g_auto (GStrv) lines = NULL;
+  MmrLexer L;
+  gboolean ok = TRUE;
 
   g_return_val_if_fail (lab != NULL && filename != NULL && text != NULL,
                         NULL);
-  lines = g_strsplit (mmr_lab_skip_bom (text), "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      gsize n = strlen (lines[i]);
-
-      if (n > 0 && lines[i][n - 1] == '\r')
-        lines[i][n - 1] = '\0';
-      if (!parse_line (a, filename, i + 1, lines[i], error))
-        return NULL;
-    }
-  return g_steal_pointer (&a);
+  mmr_lexer_init (&L, filename, MMR_LAB_ERROR, MMR_LAB_ERROR_SYNTAX,
+                  "an answers file", "value");
+  lines = g_strsplit (mmr_lexer_skip_bom (text), "\n", -1);
+  for (guint i = 0; ok && lines[i] != NULL; i++)
+    ok = parse_line (a, &L, i + 1, lines[i]);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&L.error));
+  mmr_lexer_clear (&L);
+  return ok ? g_steal_pointer (&a) : NULL;
 }
 
 MmrLabAnswers *

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lab/lab.h"
+#include "scenario/lexer.h"
 
 void
 mmr_lab_entry_free (MmrLabEntry *e)
@@ -45,7 +46,7 @@ guide_title (const char *dir, const char *folder)
   if (!mmr_lab_path_is_inside (dir, path)
       || (text = mmr_lab_read_text (path, NULL)) == NULL)
     return g_strdup (folder);
-  lines = g_strsplit (mmr_lab_skip_bom (text), "\n", -1);
+  lines = g_strsplit (mmr_lexer_skip_bom (text), "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     if (g_str_has_prefix (lines[i], "# "))
       return g_strstrip (g_strdup (lines[i] + 2));

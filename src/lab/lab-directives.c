@@ -7,24 +7,19 @@
  * expected instead (the scenario parser's habit).
  *
  * Interface (lab-parser-private.h): mmr_lab_directive_run(),
- * _scenario_line(), _markdown_line(), _close_step(); and, public,
- * mmr_lab_ask_kind_to_string().
+ * _scenario_line(), _markdown_line(), _close_step(), _exists(), _hint(),
+ * _fail_unknown(); and, public, mmr_lab_ask_kind_to_string().
  * Taught in docs/labs.md ("The lab file").
  */
 #include "lab/lab-parser-private.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "lab/lab-guide.h"
 #include "lab/lab-question.h"
 
 #define OUTLINE_SECTIONS 25
-
-static gboolean
-is_blank (char c)
-{
-  return c == ' ' || c == '\t';
-}
 
 static const char *const KIND_NAMES[MMR_LAB_ASK_N_KINDS] = {
   [MMR_LAB_ASK_VALUE] = "value",
@@ -64,6 +59,77 @@ mmr_lab_ask_kind_to_string (MmrLabAskKind kind)
   return KIND_NAMES[kind];
 }
 
+/* ---------------------------------------------------------------- tokens */
+
+static const char *const DIRECTIVES[] = {
+  "ask", "choices", "concepts", "guide", "implement", "lab", "outline",
+  "section", "step", "world",
+};
+
+gboolean
+mmr_lab_directive_exists (const char *s)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (DIRECTIVES); i++)
+    if (strcmp (s, DIRECTIVES[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+const char *
+mmr_lab_directive_hint (const char *s)
+{
+  return mmr_lexer_closest_word (s, DIRECTIVES, G_N_ELEMENTS (DIRECTIVES));
+}
+
+gboolean
+mmr_lab_directive_fail_unknown (Parser *P, const MmrToken *t)
+{
+  const char *hint = mmr_lab_directive_hint (t->text);
+
+  if (hint != NULL)
+    return fail (P, t->col, "unknown directive '%s'; did you mean '%s'?",
+                 t->text, hint);
+  return fail (P, t->col, "unknown directive '%s'; expected one of: ask, "
+               "choices, concepts, guide, implement, lab, outline, section, "
+               "step, world (scenario lines belong inside a step)", t->text);
+}
+
+static gboolean need_token (Parser *P, MmrToken *t, gboolean quoted,
+                            const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
+/* The next token, which must be quoted text when @quoted (titles,
+ * prompts) and a plain word otherwise; @fmt says what was expected. */
+static gboolean
+need_token (Parser *P, MmrToken *t, gboolean quoted, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+  gboolean ok;
+
+  va_start (ap, fmt);
+  ok = mmr_lexer_needv (&P->L, t, fmt, ap);
+  va_end (ap);
+  if (!ok || t->is_quoted == quoted)
+    return ok;
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return fail (P, t->col, "%s", msg);
+}
+
+#define need_word(P, t, ...) need_token ((P), (t), FALSE, __VA_ARGS__)
+#define need_quoted(P, t, ...) need_token ((P), (t), TRUE, __VA_ARGS__)
+#define expect_end(P) mmr_lexer_expect_end (&(P)->L, "directive")
+
+/* The rest of the line, blanks trimmed, and its column. */
+static char *
+rest_of_line (Parser *P, guint *out_col)
+{
+  mmr_lexer_skip_blanks (&P->L);
+  *out_col = mmr_lexer_col_at (&P->L, P->L.p);
+  return g_strchomp (g_strdup (P->L.p));
+}
+
 /* ----------------------------------------------------------------- files */
 
 static void
@@ -80,7 +146,7 @@ question_free (MmrLabQuestion *q)
  * symlinks are followed - a lab folder someone sends you cannot make the
  * runner read, and a report quote, a file elsewhere on your machine. */
 static gboolean
-check_relative (Parser *P, const Token *t, char **out_full)
+check_relative (Parser *P, const MmrToken *t, char **out_full)
 {
   g_autofree char *full = NULL;
 
@@ -114,14 +180,14 @@ load_guide (Parser *P, guint col)
   P->guide_text = mmr_lab_read_text (full, &error);
   if (P->guide_text != NULL)
     {
-      const char *body = mmr_lab_skip_bom (P->guide_text);
+      const char *body = mmr_lexer_skip_bom (P->guide_text);
 
       memmove (P->guide_text, body, strlen (body) + 1);
       return TRUE;
     }
   if (error->code == MMR_LAB_ERROR_SYNTAX)
     {
-      P->error = g_steal_pointer (&error);   /* "GUIDE:LINE:COL: ..." */
+      P->L.error = g_steal_pointer (&error);   /* "GUIDE:LINE:COL: ..." */
       return FALSE;
     }
   /* "FILE: cannot read: REASON": the reason, at the line that needs it. */
@@ -134,7 +200,7 @@ load_guide (Parser *P, guint col)
 /* ------------------------------------------------------------ header part */
 
 static gboolean
-need_before_steps (Parser *P, const Token *cmd)
+need_before_steps (Parser *P, const MmrToken *cmd)
 {
   if (P->step != NULL)
     return fail (P, cmd->col, "'%s' belongs before the first step",
@@ -143,9 +209,9 @@ need_before_steps (Parser *P, const Token *cmd)
 }
 
 static gboolean
-dir_lab (Parser *P, const Token *cmd)
+dir_lab (Parser *P, const MmrToken *cmd)
 {
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
 
   if (!need_quoted (P, &t, "'lab' needs a title in quotes, e.g. "
                    "lab \"Version vectors\"")
@@ -155,15 +221,15 @@ dir_lab (Parser *P, const Token *cmd)
     return fail (P, t.col, "the title is empty");
   (void) cmd;
   P->lab->title = g_steal_pointer (&t.text);
-  P->lab_line = P->line_no;
+  P->lab_line = P->L.line_no;
   return TRUE;
 }
 
 static gboolean
-dir_concepts (Parser *P, const Token *cmd)
+dir_concepts (Parser *P, const MmrToken *cmd)
 {
   guint col;
-  g_autofree char *rest = mmr_lab_lexer_rest_of_line (P, &col);
+  g_autofree char *rest = rest_of_line (P, &col);
   g_auto (GStrv) parts = NULL;
 
   if (!need_before_steps (P, cmd))
@@ -185,16 +251,16 @@ dir_concepts (Parser *P, const Token *cmd)
 }
 
 static gboolean
-dir_outline (Parser *P, const Token *cmd)
+dir_outline (Parser *P, const MmrToken *cmd)
 {
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   int r;
 
   if (!need_before_steps (P, cmd))
     return FALSE;
   if (P->has_outline)
     return fail (P, cmd->col, "the outline sections are already listed");
-  while ((r = mmr_lab_lexer_next_token (P, &t)) == 1)
+  while ((r = mmr_lexer_next (&P->L, FALSE, &t)) == 1)
     {
       const char *s = g_str_has_prefix (t.text, "§") ? t.text + 2 : t.text;
       guint64 n;
@@ -216,9 +282,9 @@ dir_outline (Parser *P, const Token *cmd)
 }
 
 static gboolean
-dir_guide (Parser *P, const Token *cmd)
+dir_guide (Parser *P, const MmrToken *cmd)
 {
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   g_autofree char *full = NULL;
 
   if (!need_before_steps (P, cmd))
@@ -232,14 +298,14 @@ dir_guide (Parser *P, const Token *cmd)
     return FALSE;
   g_free (P->lab->guide);
   P->lab->guide = g_steal_pointer (&t.text);
-  P->guide_line = P->line_no;
+  P->guide_line = P->L.line_no;
   return TRUE;
 }
 
 static gboolean
-dir_implement (Parser *P, const Token *cmd)
+dir_implement (Parser *P, const MmrToken *cmd)
 {
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   g_autofree char *full = NULL;
 
   if (!need_before_steps (P, cmd)
@@ -254,19 +320,19 @@ dir_implement (Parser *P, const Token *cmd)
 /* Replica names become the first word of scenario lines; one that is a
  * lab word could never be used. */
 static gboolean
-check_world_names (Parser *P, const Token *t, const MmrScript *script)
+check_world_names (Parser *P, const MmrToken *t, const MmrScript *script)
 {
   for (guint i = 0; i < script->config.n_replicas; i++)
-    if (mmr_lab_lexer_is_directive (script->config.names[i]))
+    if (mmr_lab_directive_exists (script->config.names[i]))
       return fail (P, t->col, "%s names a replica '%s', which is a word of "
                    "the lab language", t->text, script->config.names[i]);
   return TRUE;
 }
 
 static gboolean
-dir_world (Parser *P, const Token *cmd)
+dir_world (Parser *P, const MmrToken *cmd)
 {
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   g_autofree char *full = NULL;
   g_autoptr (MmrScript) script = NULL;
   g_autoptr (GError) error = NULL;
@@ -283,7 +349,7 @@ dir_world (Parser *P, const Token *cmd)
   if (script == NULL)
     {
       /* Already "FILE:LINE:COL: ..." in the world's file. */
-      P->error = g_error_new_literal (MMR_LAB_ERROR,
+      P->L.error = g_error_new_literal (MMR_LAB_ERROR,
                                       error->code == MMR_SCRIPT_ERROR_IO
                                       ? MMR_LAB_ERROR_IO
                                       : MMR_LAB_ERROR_SYNTAX,
@@ -294,7 +360,7 @@ dir_world (Parser *P, const Token *cmd)
     return FALSE;
   w = g_new0 (MmrLabWorld, 1);
   w->path = g_steal_pointer (&t.text);
-  w->line = P->line_no;
+  w->line = P->L.line_no;
   w->script = g_steal_pointer (&script);   /* replaced once assembled */
   g_ptr_array_add (P->lab->worlds, w);
   P->world = (int) P->lab->worlds->len - 1;
@@ -310,7 +376,7 @@ dir_world (Parser *P, const Token *cmd)
 /* ------------------------------------------------------------- step part */
 
 static gboolean
-need_step (Parser *P, const Token *cmd)
+need_step (Parser *P, const MmrToken *cmd)
 {
   if (P->step == NULL)
     return fail (P, cmd->col, "'%s' belongs inside a step; start one with "
@@ -340,16 +406,16 @@ mmr_lab_directive_close_step (Parser *P)
 {
   if (P->step == NULL)
     return;
-  P->step->last_line = P->line_no - 1;
+  P->step->last_line = P->L.line_no - 1;
   g_free (P->step->text);
   P->step->text = g_strchomp (g_string_free (g_steal_pointer (&P->text),
                                              FALSE));
 }
 
 static gboolean
-dir_step (Parser *P, const Token *cmd)
+dir_step (Parser *P, const MmrToken *cmd)
 {
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   MmrLabStep *s;
 
   if (!need_quoted (P, &t, "'step' needs a title in quotes, e.g. "
@@ -363,7 +429,7 @@ dir_step (Parser *P, const Token *cmd)
   s = g_new0 (MmrLabStep, 1);
   s->number = P->lab->steps->len + 1;
   s->title = g_steal_pointer (&t.text);
-  s->line = P->line_no;
+  s->line = P->L.line_no;
   s->text = g_strdup ("");
   s->world = P->world;
   /* A world named before this step and not used yet starts here. */
@@ -380,9 +446,9 @@ dir_step (Parser *P, const Token *cmd)
 }
 
 static gboolean
-dir_section (Parser *P, const Token *cmd)
+dir_section (Parser *P, const MmrToken *cmd)
 {
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   g_autofree char *body = NULL;
 
   if (!need_step (P, cmd)
@@ -405,7 +471,7 @@ mmr_lab_directive_markdown_line (Parser *P, const char *raw)
   const char *gt = raw + strspn (raw, " \t");
 
   if (P->step == NULL)
-    return mmr_lab_lexer_fail_at (P, P->line_no, (guint) (gt - raw) + 1,
+    return mmr_lexer_fail_at (&P->L, P->L.line_no, (guint) (gt - raw) + 1,
                                   "'>' lines are a step's instructions; "
                                   "start a step first with step \"Title\"");
   gt++;
@@ -427,7 +493,7 @@ world_script (const Parser *P, int world)
 }
 
 static gboolean
-need_replica (Parser *P, const Token *t, int *out)
+need_replica (Parser *P, const MmrToken *t, int *out)
 {
   const MmrWorldConfig *cfg = &world_script (P, P->world)->config;
   g_autoptr (GString) list = g_string_new (NULL);
@@ -447,7 +513,7 @@ need_replica (Parser *P, const Token *t, int *out)
 /* The scenario language's key rule: letters, digits, _ : / - and at most
  * one dot between a record and its field. */
 static gboolean
-check_key (Parser *P, const Token *t)
+check_key (Parser *P, const MmrToken *t)
 {
   const char *s = t->text, *dot = strchr (s, '.');
 
@@ -469,7 +535,7 @@ ask_arguments (Parser *P, MmrLabQuestion *q)
 {
   const char *kind = KIND_NAMES[q->kind];
   int *replicas[2] = { &q->replica, &q->replica2 };
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
 
   const char *example = KIND_ARGS[q->kind].example;
 
@@ -491,10 +557,10 @@ ask_arguments (Parser *P, MmrLabQuestion *q)
 }
 
 static gboolean
-dir_ask (Parser *P, const Token *cmd)
+dir_ask (Parser *P, const MmrToken *cmd)
 {
   g_autoptr (GString) kinds = g_string_new (NULL);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   MmrLabQuestion *q;
   int kind = -1;
 
@@ -507,7 +573,7 @@ dir_ask (Parser *P, const Token *cmd)
   q->step = P->step->number;
   q->number = P->step->questions->len + 1;
   q->id = g_strdup_printf ("%u.%u", q->step, q->number);
-  q->line = P->line_no;
+  q->line = P->L.line_no;
   q->col = cmd->col;
   q->replica = q->replica2 = -1;
   q->world = (guint) P->world;
@@ -529,7 +595,7 @@ dir_ask (Parser *P, const Token *cmd)
       kind = (int) i;
   if (kind < 0)
     {
-      const char *hint = mmr_lab_lexer_closest_word (t.text, KIND_NAMES,
+      const char *hint = mmr_lexer_closest_word (t.text, KIND_NAMES,
                                                      MMR_LAB_ASK_N_KINDS);
 
       return hint != NULL
@@ -548,7 +614,7 @@ dir_ask (Parser *P, const Token *cmd)
 /* "choices a | b | {c, d}": split at '|' outside quotes and braces, each
  * read as an answer of the question's kind. */
 static gboolean
-dir_choices (Parser *P, const Token *cmd, MmrLabQuestion *q)
+dir_choices (Parser *P, const MmrToken *cmd, MmrLabQuestion *q)
 {
   const MmrWorldConfig *cfg;
   const char *start, *p;
@@ -559,12 +625,11 @@ dir_choices (Parser *P, const Token *cmd, MmrLabQuestion *q)
   if (q == NULL)
     return fail (P, cmd->col, "'choices' must follow its 'ask' line");
   cfg = &world_script (P, (int) q->world)->config;
-  while (is_blank (*P->p))
-    P->p++;
-  if (*P->p == '\0')
+  mmr_lexer_skip_blanks (&P->L);
+  if (*P->L.p == '\0')
     return fail_missing (P, "'choices' needs answers separated by |, e.g. "
                          "choices milk | eggs | {eggs, milk}");
-  for (start = p = P->p;; p++)
+  for (start = p = P->L.p;; p++)
     {
       if (in_quote && *p == '\\' && p[1] != '\0')
         p++;
@@ -580,10 +645,10 @@ dir_choices (Parser *P, const Token *cmd, MmrLabQuestion *q)
           MmrLabChoice *c = mmr_lab_question_read_answer (
               q, (const char *const *) cfg->names, cfg->n_replicas, text,
               &problem, &offset);
-          guint col = mmr_lab_lexer_col_at (P, start + strspn (start, " \t"));
+          guint col = mmr_lexer_col_at (&P->L, start + strspn (start, " \t"));
 
           if (c == NULL)
-            return fail (P, mmr_lab_lexer_col_at (P, start + offset), "%s",
+            return fail (P, mmr_lexer_col_at (&P->L, start + offset), "%s",
                          problem);
           if (mmr_lab_question_find_choice (q, c->key) >= 0)
             {
@@ -605,13 +670,13 @@ dir_choices (Parser *P, const Token *cmd, MmrLabQuestion *q)
 /* --------------------------------------------------------- scenario lines */
 
 gboolean
-mmr_lab_directive_scenario_line (Parser *P, const Token *first)
+mmr_lab_directive_scenario_line (Parser *P, const MmrToken *first)
 {
   static const char *const header_only[] = { "replicas", "seed",
                                               "granularity" };
 
   if (P->step == NULL)
-    return mmr_lab_lexer_fail_unknown_directive (P, first);
+    return mmr_lab_directive_fail_unknown (P, first);
   if (P->world < 0)
     return fail (P, first->col, "a scenario line needs a world; add "
                  "'world FILE.mmr' before it");
@@ -620,7 +685,7 @@ mmr_lab_directive_scenario_line (Parser *P, const Token *first)
       return fail (P, first->col, "'%s' belongs in the world's scenario "
                    "(%s), not in a step", first->text,
                    ((MmrLabWorld *) P->lab->worlds->pdata[P->world])->path);
-  P->line_world[P->line_no - 1] = P->world;
+  P->line_world[P->L.line_no - 1] = P->world;
   P->step_has_lines = TRUE;
   return TRUE;
 }
@@ -628,7 +693,7 @@ mmr_lab_directive_scenario_line (Parser *P, const Token *first)
 
 /* -------------------------------------------------------------- dispatch */
 
-typedef gboolean (*DirectiveFunc) (Parser *P, const Token *cmd);
+typedef gboolean (*DirectiveFunc) (Parser *P, const MmrToken *cmd);
 
 static const struct {
   const char *name;
@@ -646,7 +711,7 @@ static const struct {
 };
 
 gboolean
-mmr_lab_directive_run (Parser *P, const Token *first)
+mmr_lab_directive_run (Parser *P, const MmrToken *first)
 {
   MmrLabQuestion *ask = P->ask;
 

@@ -29,9 +29,10 @@
  * style of src/scenario/parser.c, pointing into the lab file, a world's
  * scenario or (for a missing file) the line that names it.
  *
- * The parser is three files: this one reads the lines and assembles the
- * worlds, lab-lexer.c tokenizes and reports errors, lab-directives.c
- * implements each directive (lab-parser-private.h joins them).
+ * The parser is two files and the scenario language's lexer: this one
+ * reads the lines and assembles the worlds, lab-directives.c implements
+ * each directive (lab-parser-private.h joins them), and
+ * src/scenario/lexer.c tokenizes and reports errors.
  *
  * Interface: mmr_lab_load(), mmr_lab_parse(), mmr_lab_parse_len(),
  * mmr_lab_free(), mmr_lab_find_question(), mmr_lab_n_questions(),
@@ -91,12 +92,13 @@ mmr_lab_free (MmrLab *lab)
 /* ------------------------------------------------------------------ lines */
 
 static gboolean
-parse_line (Parser *P, const char *raw)
+parse_line (Parser *P, guint line_no)
 {
-  g_auto (Token) first = { 0 };
+  const char *raw = P->lines[line_no - 1];
+  g_auto (MmrToken) first = { 0 };
   int r;
 
-  if (!mmr_lab_lexer_check_line (P, raw))
+  if (!mmr_lexer_load_line (&P->L, line_no, raw, strlen (raw)))
     return FALSE;
   if (raw[strspn (raw, " \t")] == '>')
     {
@@ -105,16 +107,12 @@ parse_line (Parser *P, const char *raw)
       P->ask = NULL;
       return mmr_lab_directive_markdown_line (P, raw);
     }
-  g_free (P->line);
-  P->line = g_strdup (raw);
-  mmr_lab_lexer_cut_comment (P->line);
-  P->p = P->line;
-  P->end_col = 1;
-  if ((r = mmr_lab_lexer_next_token (P, &first)) <= 0)
+  mmr_lexer_cut_comment (P->L.line);
+  if ((r = mmr_lexer_next (&P->L, FALSE, &first)) <= 0)
     return r == 0;
   if (first.is_quoted)
     return fail (P, first.col, "a line cannot start with quoted text");
-  if (mmr_lab_lexer_is_directive (first.text))
+  if (mmr_lab_directive_exists (first.text))
     return mmr_lab_directive_run (P, &first);
   if (P->lab->title == NULL)
     return fail (P, first.col, "a lab file starts with lab \"Title\"");
@@ -163,7 +161,7 @@ map_line_refs (const char *msg, const MmrLabWorld *w, const char *lab_path)
 static void
 map_error (Parser *P, const MmrLabWorld *w, const GError *error)
 {
-  g_autofree char *prefix = g_strconcat (P->path, ":", NULL);
+  g_autofree char *prefix = g_strconcat (P->L.filename, ":", NULL);
   const char *msg = error->message;
   guint64 line = 0, col = 0;
   char *end;
@@ -171,19 +169,19 @@ map_error (Parser *P, const MmrLabWorld *w, const GError *error)
 
   if (!g_str_has_prefix (msg, prefix))
     {
-      P->error = g_error_copy (error);
+      P->L.error = g_error_copy (error);
       return;
     }
   line = g_ascii_strtoull (msg + strlen (prefix), &end, 10);
   if (*end == ':')
     col = g_ascii_strtoull (end + 1, &end, 10);
   rest = map_line_refs (g_str_has_prefix (end, ": ") ? end + 2 : end, w,
-                        P->path);
+                        P->L.filename);
   if (line <= w->n_world_lines)
     {
       g_autofree char *full = g_build_filename (P->lab->dir, w->path, NULL);
 
-      P->error = g_error_new (MMR_LAB_ERROR, MMR_LAB_ERROR_SYNTAX,
+      P->L.error = g_error_new (MMR_LAB_ERROR, MMR_LAB_ERROR_SYNTAX,
                               "%s:%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT
                               ": %s", full, line, col, rest);
       return;
@@ -191,24 +189,24 @@ map_error (Parser *P, const MmrLabWorld *w, const GError *error)
   if (line - w->n_world_lines > P->n_lines)
     {
       /* Past the lab's last line: nothing there to point at. */
-      P->error = g_error_copy (error);
+      P->L.error = g_error_copy (error);
       return;
     }
-  P->line_no = (guint) (line - w->n_world_lines);
+  line -= w->n_world_lines;
+  /* The line parsed once already: loading it again cannot fail. */
+  mmr_lexer_load_line (&P->L, (guint) line, P->lines[line - 1],
+                       strlen (P->lines[line - 1]));
   /* A misspelt lab word reaches the scenario parser as an unknown
    * command: answer with the lab's hint, not the scenario's list. */
   if (g_str_has_prefix (rest, "unknown command '"))
     {
-      g_auto (Token) first = { 0 };
+      g_auto (MmrToken) first = { 0 };
 
-      g_free (P->line);
-      P->line = g_strdup (P->lines[P->line_no - 1]);
-      mmr_lab_lexer_cut_comment (P->line);
-      P->p = P->line;
-      if (mmr_lab_lexer_next_token (P, &first) == 1
-          && mmr_lab_lexer_directive_hint (first.text) != NULL)
+      mmr_lexer_cut_comment (P->L.line);
+      if (mmr_lexer_next (&P->L, FALSE, &first) == 1
+          && mmr_lab_directive_hint (first.text) != NULL)
         {
-          mmr_lab_lexer_fail_unknown_directive (P, &first);
+          mmr_lab_directive_fail_unknown (P, &first);
           return;
         }
     }
@@ -234,7 +232,7 @@ assemble_world (Parser *P, guint k)
         g_string_append (text, P->lines[i]);
       g_string_append_c (text, '\n');
     }
-  script = mmr_script_parse (P->path, text->str, &error);
+  script = mmr_script_parse (P->L.filename, text->str, &error);
   g_string_free (text, TRUE);
   if (script == NULL)
     {
@@ -268,16 +266,16 @@ static gboolean
 check_complete (Parser *P)
 {
   if (P->lab->title == NULL)
-    return mmr_lab_lexer_fail_at (P, 1, 1, "a lab file starts with "
+    return mmr_lexer_fail_at (&P->L, 1, 1, "a lab file starts with "
                                   "lab \"Title\"");
   if (!P->has_concepts)
-    return mmr_lab_lexer_fail_at (P, P->lab_line, 1, "the lab needs a "
+    return mmr_lexer_fail_at (&P->L, P->lab_line, 1, "the lab needs a "
                                   "'concepts' line before its first step");
   if (!P->has_outline)
-    return mmr_lab_lexer_fail_at (P, P->lab_line, 1, "the lab needs an "
+    return mmr_lexer_fail_at (&P->L, P->lab_line, 1, "the lab needs an "
                                   "'outline' line before its first step");
   if (P->lab->steps->len == 0)
-    return mmr_lab_lexer_fail_at (P, P->n_lines + 1, 1, "the lab has no "
+    return mmr_lexer_fail_at (&P->L, P->n_lines + 1, 1, "the lab has no "
                                   "steps; add one with step \"Title\"");
   return TRUE;
 }
@@ -304,9 +302,10 @@ lab_new (const char *dir)
 static gboolean
 parse_lines (Parser *P)
 {
-  for (P->line_no = 1; P->line_no <= P->n_lines; P->line_no++)
-    if (!parse_line (P, P->lines[P->line_no - 1]))
+  for (guint i = 1; i <= P->n_lines; i++)
+    if (!parse_line (P, i))
       return FALSE;
+  P->L.line_no = P->n_lines + 1;   /* the last step ends at the last line */
   mmr_lab_directive_close_step (P);
   if (!check_complete (P))
     return FALSE;
@@ -328,10 +327,11 @@ mmr_lab_parse (const char *dir, const char *text, GError **error)
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   lab = lab_new (dir);
-  P.path = lab->path;
+  mmr_lexer_init (&P.L, lab->path, MMR_LAB_ERROR, MMR_LAB_ERROR_SYNTAX,
+                  "a lab file", "text");
   P.lab = lab;
   P.world = -1;
-  P.lines = g_strsplit (mmr_lab_skip_bom (text), "\n", -1);
+  P.lines = g_strsplit (mmr_lexer_skip_bom (text), "\n", -1);
   P.n_lines = g_strv_length (P.lines);
   if (P.n_lines > 0 && *P.lines[P.n_lines - 1] == '\0')
     P.n_lines--;   /* the text ends with a newline */
@@ -348,16 +348,13 @@ mmr_lab_parse (const char *dir, const char *text, GError **error)
   ok = parse_lines (&P);
   g_strfreev (P.lines);
   g_free (P.line_world);
-  g_free (P.line);
   g_free (P.guide_text);
   if (P.text != NULL)
     g_string_free (P.text, TRUE);   /* a step left open by an error */
   if (!ok)
-    {
-      g_propagate_error (error, P.error);
-      return NULL;
-    }
-  return g_steal_pointer (&lab);
+    g_propagate_error (error, g_steal_pointer (&P.L.error));
+  mmr_lexer_clear (&P.L);
+  return ok ? g_steal_pointer (&lab) : NULL;
 }
 
 MmrLab *

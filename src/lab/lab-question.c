@@ -23,6 +23,7 @@
 
 #include <string.h>
 
+#include "scenario/lexer.h"
 #include "sim/view.h"
 
 #define SEP "\x1f"
@@ -50,12 +51,6 @@ choice_new (char *key, char *label)
 /* ------------------------------------------------------------ value sets */
 
 static gboolean
-is_blank (char c)
-{
-  return c == ' ' || c == '\t';
-}
-
-static gboolean
 is_special (char c)
 {
   return c == ',' || c == '{' || c == '}' || c == '|' || c == '"';
@@ -73,7 +68,8 @@ value_label (const char *v, gboolean in_set)
   GString *s;
 
   for (const char *p = v; bare && *p != '\0'; p++)
-    bare = !is_blank (*p) && (!is_special (*p) || (*p == ',' && !in_set));
+    bare = !mmr_lexer_is_blank (*p)
+           && (!is_special (*p) || (*p == ',' && !in_set));
   if (bare)
     return g_strdup (v);
   s = g_string_new ("\"");
@@ -152,7 +148,7 @@ fail (Reader *R, const char *at, const char *fmt, ...)
 static void
 skip_blanks (Reader *R)
 {
-  while (is_blank (*R->p))
+  while (mmr_lexer_is_blank (*R->p))
     R->p++;
 }
 
@@ -167,24 +163,17 @@ read_value (Reader *R, gboolean in_set, char **out, gboolean *out_quoted)
   *out_quoted = *q == '"';
   if (*out_quoted)
     {
-      GString *s = g_string_new (NULL);
+      g_autofree char *problem = NULL;
+      const char *at = NULL, *end = NULL;
 
-      for (q++; *q != '"'; q++)
-        {
-          if (*q == '\0')
-            {
-              g_string_free (s, TRUE);
-              return fail (R, R->p, "this quoted value has no closing '\"'");
-            }
-          if (*q == '\\' && (q[1] == '"' || q[1] == '\\'))
-            q++;
-          g_string_append_c (s, *q);
-        }
-      R->p = q + 1;
-      *out = g_string_free (s, FALSE);
+      /* The scenario language's quotes (src/scenario/lexer.c). */
+      *out = mmr_lexer_scan_quoted (R->p, "value", &end, &problem, &at);
+      if (*out == NULL)
+        return fail (R, at, "%s", problem);
+      R->p = end;
       return TRUE;
     }
-  while (*q != '\0' && !is_blank (*q)
+  while (*q != '\0' && !mmr_lexer_is_blank (*q)
          && (!is_special (*q) || (*q == ',' && !in_set)))
     q++;
   if (q == R->p)

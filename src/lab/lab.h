@@ -118,13 +118,12 @@ void    mmr_lab_free  (MmrLab *lab);
  * read: REASON", or MMR_LAB_ERROR_SYNTAX "FILE:LINE:COL: control
  * character U+0000 is not allowed" (mmr_lab_check_text's verdict).
  * mmr_lab_path_is_inside: @path, symlinks followed, is inside @dir (both
- * must exist). Each file may begin with a byte order mark. */
+ * must exist). Each file may begin with a byte order mark
+ * (mmr_lexer_skip_bom, src/scenario/lexer.h). */
 char    *mmr_lab_read_text      (const char *path, GError **error);
 gboolean mmr_lab_check_text     (const char *path, const char *text,
                                  gsize len, GError **error);
 gboolean mmr_lab_path_is_inside (const char *dir, const char *path);
-/* @text after a leading UTF-8 byte order mark, if any. */
-const char *mmr_lab_skip_bom    (const char *text);
 
 guint   mmr_lab_n_questions   (const MmrLab *lab);
 /* NULL when the lab has no question @id ("2.1"). */

@@ -6,27 +6,16 @@
  * the world's starting configuration; everything else becomes a list of
  * commands that the runner replays in order.
  *
- * How a line is read (a UTF-8 byte order mark that begins the file is
- * dropped first, and refused anywhere else):
- *   1. it ends at '\n'; a '\r' just before is dropped, so CRLF files work;
- *   2. it must be UTF-8 without control characters (tabs aside), so every
- *      message can quote what it saw, the source can be stored as JSON and
- *      values never contain the store's record separators;
- *   3. its comment is cut off: a '#' at the start of the line or after a
- *      blank, outside a quoted value;
- *   4. the command's function pulls the tokens it expects one at a time,
- *      so when something else comes it knows what was expected instead.
- *
- * The lexer has two modes: a word ends at a blank and, inside a value set
- * ("= {eggs, milk}"), also at ',', '{' and '}'. Only values may be quoted
- * ("New York"), with \" and \\ as the only escapes.
+ * How a line is read - UTF-8 without control characters, comments, blanks
+ * between tokens, "quoted values" - is the lexer's business
+ * (src/scenario/lexer.c, shared with the lab files). Each command's
+ * function pulls the tokens it expects one at a time, so when something
+ * else comes it knows what was expected instead.
  *
  * Errors: parsing stops at the first one, so a script parses whole or not
  * at all and nothing runs half-checked. Every message reads
- * "FILE:LINE:COL: what was wrong; what was expected". COL counts
- * characters from 1 and points at the offending token, or at the
- * offending part of it (the 'D' of 'A->D'); when a token is missing, at
- * the place it should have been, one space after the last token.
+ * "FILE:LINE:COL: what was wrong; what was expected" (lexer.h says how
+ * COL is counted).
  *
  * Interface:
  *   mmr_script_parse()            text -> script (MMR_SCRIPT_ERROR_SYNTAX)
@@ -42,6 +31,7 @@
  * Taught in docs/scenario-language.md.
  */
 #include "scenario/script.h"
+#include "scenario/lexer.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -130,32 +120,11 @@ mmr_script_free (MmrScript *script)
   g_free (script);
 }
 
-/* ------------------------------------------------------------------ lexer */
+/* ----------------------------------------------------------------- parser */
 
 typedef struct {
-  const char *raw;     /* where it starts in the line */
-  gsize raw_len;       /* in bytes, quotes included */
-  char *text;          /* unescaped, owned */
-  guint col;
-  gboolean is_quoted;
-} Token;
-
-static void
-token_clear (Token *t)
-{
-  g_clear_pointer (&t->text, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Token, token_clear)
-
-typedef struct {
-  const char *filename;
+  MmrLexer L;              /* the file, its current line, the first error */
   MmrScript *script;
-  GError *error;
-  guint line_no;
-  char *line;              /* the current line up to its comment, owned */
-  const char *p;           /* the lexer's position in line */
-  guint end_col;           /* column just after the last token read */
   gboolean in_header;      /* no action seen yet */
   guint replicas_line;
   guint seed_line;
@@ -166,248 +135,39 @@ typedef struct {
   GHashTable *types;       /* key -> MmrCrdtType + 1 (declared CRDT keys) */
 } Parser;
 
-static gboolean fail (Parser *P, guint col, const char *fmt, ...)
-  G_GNUC_PRINTF (3, 4);
+/* Every error names the file, line and column (lexer.c keeps the first). */
+#define fail(P, col, ...) mmr_lexer_fail (&(P)->L, (col), __VA_ARGS__)
+#define fail_missing(P, ...) mmr_lexer_fail_missing (&(P)->L, __VA_ARGS__)
 
-/* Records the first error only: what follows it is noise. */
-static gboolean
-fail (Parser *P, guint col, const char *fmt, ...)
-{
-  va_list ap;
-  g_autofree char *msg = NULL;
-
-  if (P->error != NULL)
-    return FALSE;
-  va_start (ap, fmt);
-  msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  P->error = g_error_new (MMR_SCRIPT_ERROR, MMR_SCRIPT_ERROR_SYNTAX,
-                          "%s:%u:%u: %s", P->filename, P->line_no, col, msg);
-  return FALSE;
-}
-
-/* A missing token is reported where it should have been. */
-#define fail_missing(P, ...) fail ((P), (P)->end_col + 1, __VA_ARGS__)
-
-static guint
-col_at (const Parser *P, const char *ptr)
-{
-  return (guint) g_utf8_pointer_to_offset (P->line, ptr) + 1;
-}
-
-/* The column of byte @offset of an unquoted token (its text is its raw
- * spelling). */
-static guint
-sub_col (const Token *t, gsize offset)
-{
-  return t->col + (guint) g_utf8_pointer_to_offset (t->text, t->text + offset);
-}
-
-static gboolean
-is_blank (char c)
-{
-  return c == ' ' || c == '\t';
-}
-
-static gboolean
-is_set_punct (char c)
-{
-  return c == ',' || c == '{' || c == '}';
-}
-
-static int
-utf8_len (const char *p)
-{
-  return (int) (g_utf8_next_char (p) - p);
-}
-
-static gboolean
-lex_quoted (Parser *P, gboolean in_set, Token *t)
-{
-  g_autoptr (GString) buf = g_string_new (NULL);
-  const char *q = P->p + 1;
-
-  for (; *q != '"'; q++)
-    {
-      if (*q == '\0' || (*q == '\\' && q[1] == '\0'))
-        return fail (P, t->col, "this quoted value has no closing '\"'");
-      if (*q == '\t')
-        return fail (P, col_at (P, q),
-                     "a quoted value cannot contain a tab; "
-                     "control characters are not allowed");
-      if (*q == '\\')
-        {
-          if (q[1] != '"' && q[1] != '\\')
-            return fail (P, col_at (P, q),
-                         "unknown escape '\\%.*s' in a quoted value; "
-                         "only \\\" and \\\\ are allowed",
-                         utf8_len (q + 1), q + 1);
-          q++;
-        }
-      g_string_append_c (buf, *q);
-    }
-  q++;
-  if (*q != '\0' && !is_blank (*q) && !(in_set && is_set_punct (*q)))
-    return fail (P, col_at (P, q),
-                 "expected a space after the closing quote, got '%.*s'",
-                 utf8_len (q), q);
-  t->text = g_string_free (g_steal_pointer (&buf), FALSE);
-  P->p = q;
-  return TRUE;
-}
-
-static gboolean
-lex_word (Parser *P, gboolean in_set, Token *t)
-{
-  const char *q = P->p;
-
-  for (; *q != '\0' && !is_blank (*q); q++)
-    {
-      if (in_set && is_set_punct (*q))
-        break;
-      if (*q == '"')
-        return fail (P, col_at (P, q),
-                     "a quote may only open a value; quote the whole value, "
-                     "e.g. \"New York\"");
-    }
-  t->text = g_strndup (P->p, (gsize) (q - P->p));
-  P->p = q;
-  return TRUE;
-}
-
-/* Reads the next token of the line: 1, or 0 at the end of the line, or -1
- * on a lexical error. @in_set: inside "{...}", where ',', '{' and '}' are
- * tokens of their own. */
-static int
-next_token (Parser *P, gboolean in_set, Token *t)
-{
-  const char *start;
-  gboolean ok;
-
-  token_clear (t);
-  while (is_blank (*P->p))
-    P->p++;
-  if (*P->p == '\0')
-    return 0;
-  start = P->p;
-  t->raw = start;
-  t->col = col_at (P, start);
-  t->is_quoted = *start == '"';
-  if (t->is_quoted)
-    ok = lex_quoted (P, in_set, t);
-  else if (in_set && is_set_punct (*start))
-    {
-      t->text = g_strndup (start, 1);
-      P->p = start + 1;
-      ok = TRUE;
-    }
-  else
-    ok = lex_word (P, in_set, t);
-  if (!ok)
-    return -1;
-  t->raw_len = (gsize) (P->p - start);
-  P->end_col = col_at (P, P->p);
-  return 1;
-}
-
-static gboolean need_token (Parser *P, Token *t, gboolean is_value,
+static gboolean need_token (Parser *P, MmrToken *t, gboolean is_value,
                             const char *fmt, ...) G_GNUC_PRINTF (4, 5);
 
 /* Reads the next token into @t; when the line has ended, fails with @fmt
  * where the token should have been. Quotes are refused unless @is_value. */
 static gboolean
-need_token (Parser *P, Token *t, gboolean is_value, const char *fmt, ...)
+need_token (Parser *P, MmrToken *t, gboolean is_value, const char *fmt, ...)
 {
-  int r = next_token (P, FALSE, t);
+  va_list ap;
+  gboolean ok;
 
-  if (r < 0)
-    return FALSE;
-  if (r == 0)
-    {
-      va_list ap;
-      g_autofree char *msg = NULL;
-
-      va_start (ap, fmt);
-      msg = g_strdup_vprintf (fmt, ap);
-      va_end (ap);
-      return fail_missing (P, "%s", msg);
-    }
-  if (t->is_quoted && !is_value)
+  va_start (ap, fmt);
+  ok = mmr_lexer_needv (&P->L, t, fmt, ap);
+  va_end (ap);
+  if (ok && t->is_quoted && !is_value)
     return fail (P, t->col, "quotes are only allowed around values, got %.*s",
                  (int) t->raw_len, t->raw);
-  return TRUE;
+  return ok;
 }
 
 #define need_word(P, t, ...) need_token ((P), (t), FALSE, __VA_ARGS__)
 #define need_value(P, t, ...) need_token ((P), (t), TRUE, __VA_ARGS__)
-
-static gboolean
-expect_end (Parser *P)
-{
-  g_auto (Token) t = { 0 };
-  int r = next_token (P, FALSE, &t);
-
-  if (r <= 0)
-    return r == 0;
-  return fail (P, t.col, "unexpected '%.*s' after the end of the command",
-               (int) t.raw_len, t.raw);
-}
+#define expect_end(P) mmr_lexer_expect_end (&(P)->L, "command")
 
 /* ------------------------------------------------------------------- words */
 
-/* Optimal string alignment distance (Levenshtein plus adjacent swaps),
- * enough to catch the usual typos: "setle", "sttle", "reodrer". */
-static guint
-edit_distance (const char *a, const char *b)
-{
-  gsize n = strlen (a), m = strlen (b);
-  guint d[33][33];
-
-  if (n > 32 || m > 32)
-    return G_MAXUINT;
-  for (gsize i = 0; i <= n; i++)
-    d[i][0] = (guint) i;
-  for (gsize j = 0; j <= m; j++)
-    d[0][j] = (guint) j;
-  for (gsize i = 1; i <= n; i++)
-    for (gsize j = 1; j <= m; j++)
-      {
-        guint cost = a[i - 1] != b[j - 1];
-        guint best = MIN (d[i - 1][j] + 1, d[i][j - 1] + 1);
-
-        best = MIN (best, d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-          best = MIN (best, d[i - 2][j - 2] + 1);
-        d[i][j] = best;
-      }
-  return d[n][m];
-}
-
-/* The word of @words that @typo most likely meant, or NULL. A hint needs
- * at most two edits, and fewer than half the typo's length: 'pt' is not
- * taken for 'put', nor 'D' for 'A'. */
-static const char *
-closest_word (const char *typo, const char *const *words, gsize n_words)
-{
-  const char *best = NULL;
-  guint best_d = 3;
-
-  for (gsize i = 0; i < n_words; i++)
-    {
-      guint d = edit_distance (typo, words[i]);
-
-      if (d < best_d && 2 * d < strlen (typo))
-        {
-          best = words[i];
-          best_d = d;
-        }
-    }
-  return best;
-}
-
 /* Index of @t in @words, or -1 after an error "expected @expected". */
 static int
-parse_choice (Parser *P, const Token *t, const char *const *words,
+parse_choice (Parser *P, const MmrToken *t, const char *const *words,
               gsize n_words, const char *expected)
 {
   const char *hint;
@@ -415,7 +175,7 @@ parse_choice (Parser *P, const Token *t, const char *const *words,
   for (gsize i = 0; i < n_words; i++)
     if (strcmp (t->text, words[i]) == 0)
       return (int) i;
-  hint = closest_word (t->text, words, n_words);
+  hint = mmr_lexer_closest_word (t->text, words, n_words);
   if (hint != NULL)
     fail (P, t->col, "expected %s, got '%s'; did you mean '%s'?", expected,
           t->text, hint);
@@ -444,7 +204,7 @@ parse_unsigned (const char *s, guint64 max, guint64 *out)
 }
 
 static gboolean
-parse_count (Parser *P, const Token *t, gint64 *out)
+parse_count (Parser *P, const MmrToken *t, gint64 *out)
 {
   guint64 v;
 
@@ -465,7 +225,7 @@ parse_duration_at (Parser *P, const char *text, guint col, gint64 *out_us)
 }
 
 static gboolean
-parse_positive_duration (Parser *P, const Token *t, const char *what,
+parse_positive_duration (Parser *P, const MmrToken *t, const char *what,
                          gint64 *out_us)
 {
   if (!parse_duration_at (P, t->text, t->col, out_us))
@@ -478,7 +238,7 @@ parse_positive_duration (Parser *P, const Token *t, const char *what,
 
 /* "0", "0.25", ".5", "1": no sign, no exponent, nothing after. */
 static gboolean
-parse_probability (Parser *P, const Token *t, double *out)
+parse_probability (Parser *P, const MmrToken *t, double *out)
 {
   const char *s = t->text;
   gsize i = 0, digits = 0;
@@ -577,7 +337,7 @@ static gboolean
 fail_unknown_replica (Parser *P, const char *name, guint col)
 {
   const MmrWorldConfig *cfg = &P->script->config;
-  const char *hint = closest_word (name, (const char *const *) cfg->names,
+  const char *hint = mmr_lexer_closest_word (name, (const char *const *) cfg->names,
                                    cfg->n_replicas);
   g_autoptr (GString) list = g_string_new (NULL);
 
@@ -591,7 +351,7 @@ fail_unknown_replica (Parser *P, const char *name, guint col)
 }
 
 static int
-need_replica (Parser *P, const Token *t)
+need_replica (Parser *P, const MmrToken *t)
 {
   int i = find_replica (P, t->text);
 
@@ -603,7 +363,7 @@ need_replica (Parser *P, const Token *t)
 /* "A->B" (one direction) or "A<->B" (*out_both). Names cannot contain '<'
  * or '>', so the first arrow is the arrow even in "eu-1->us-2". */
 static gboolean
-parse_link (Parser *P, const Token *t, int *out_from, int *out_to,
+parse_link (Parser *P, const MmrToken *t, int *out_from, int *out_to,
             gboolean *out_both)
 {
   const char *s = t->text;
@@ -628,7 +388,7 @@ parse_link (Parser *P, const Token *t, int *out_from, int *out_to,
   if ((from = find_replica (P, left)) < 0)
     return fail_unknown_replica (P, left, t->col);
   if ((to = find_replica (P, right)) < 0)
-    return fail_unknown_replica (P, right, sub_col (t, (gsize) (right - s)));
+    return fail_unknown_replica (P, right, mmr_lexer_sub_col (t, (gsize) (right - s)));
   if (from == to)
     return fail (P, t->col,
                  "a link joins two different replicas, got '%s'", s);
@@ -640,27 +400,27 @@ parse_link (Parser *P, const Token *t, int *out_from, int *out_to,
 
 /* "cart" -> "cart", ""; "user.name" -> "user", "name". */
 static gboolean
-parse_key (Parser *P, const Token *t, char **out_key, char **out_field)
+parse_key (Parser *P, const MmrToken *t, char **out_key, char **out_field)
 {
   const char *s = t->text, *dot = NULL;
 
   for (const char *q = s; *q != '\0'; q = g_utf8_next_char (q))
     {
       if (*q == '.' && dot != NULL)
-        return fail (P, sub_col (t, (gsize) (q - s)),
+        return fail (P, mmr_lexer_sub_col (t, (gsize) (q - s)),
                      "a key has at most one dot (record.field), got '%s'", s);
       if (*q == '.')
         dot = q;
       else if (!g_ascii_isalnum (*q) && strchr ("_:/-", *q) == NULL)
-        return fail (P, sub_col (t, (gsize) (q - s)),
+        return fail (P, mmr_lexer_sub_col (t, (gsize) (q - s)),
                      "unexpected '%.*s' in key '%s'; a key is made of "
-                     "letters, digits and _ : / -", utf8_len (q), q, s);
+                     "letters, digits and _ : / -", mmr_lexer_char_len (q), q, s);
     }
   if (dot == s)
     return fail (P, t->col, "expected a record name before the dot in '%s'",
                  s);
   if (dot != NULL && dot[1] == '\0')
-    return fail (P, sub_col (t, (gsize) (dot - s)),
+    return fail (P, mmr_lexer_sub_col (t, (gsize) (dot - s)),
                  "expected a field name after the dot in '%s'", s);
   *out_key = dot != NULL ? g_strndup (s, (gsize) (dot - s)) : g_strdup (s);
   *out_field = g_strdup (dot != NULL ? dot + 1 : "");
@@ -670,17 +430,17 @@ parse_key (Parser *P, const Token *t, char **out_key, char **out_field)
 /* ---------------------------------------------------------------- emitting */
 
 static MmrCommand *
-command_new (Parser *P, MmrCommandKind kind, const Token *first)
+command_new (Parser *P, MmrCommandKind kind, const MmrToken *first)
 {
   MmrCommand *c = g_new0 (MmrCommand, 1);
 
   c->kind = kind;
-  c->line = P->line_no;
+  c->line = P->L.line_no;
   c->col = first->col;
   c->replica = c->link_from = c->link_to = -1;
   for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
     c->group_of[i] = -1;
-  c->text = g_strstrip (g_strdup (P->line));
+  c->text = g_strstrip (g_strdup (P->L.line));
   return c;
 }
 
@@ -718,7 +478,7 @@ begin_action (Parser *P)
   if (!P->in_header)
     return;
   P->in_header = FALSE;
-  P->first_action_line = P->line_no;
+  P->first_action_line = P->L.line_no;
   P->clock = P->script->config.clock;
 }
 
@@ -766,16 +526,16 @@ emit_setting (Parser *P, MmrCommand *c)
 /* ---------------------------------------------------------------- settings */
 
 static gboolean
-cmd_replicas (Parser *P, const Token *cmd)
+cmd_replicas (Parser *P, const MmrToken *cmd)
 {
   MmrWorldConfig *cfg = &P->script->config;
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   int r;
 
   if (cfg->n_replicas > 0)
     return fail (P, cmd->col, "the replicas are already declared on line %u",
                  P->replicas_line);
-  while ((r = next_token (P, FALSE, &t)) == 1)
+  while ((r = mmr_lexer_next (&P->L, FALSE, &t)) == 1)
     {
       if (t.is_quoted || !is_name (t.text))
         return fail (P, t.col, "invalid replica name '%.*s'; a name is a "
@@ -796,14 +556,14 @@ cmd_replicas (Parser *P, const Token *cmd)
   if (cfg->n_replicas < 2)
     return fail_missing (P, "'replicas' needs 2 to %d names, "
                          "e.g. 'replicas A B C'", MMR_MAX_REPLICAS);
-  P->replicas_line = P->line_no;
+  P->replicas_line = P->L.line_no;
   return TRUE;
 }
 
 static gboolean
-cmd_seed (Parser *P, const Token *cmd)
+cmd_seed (Parser *P, const MmrToken *cmd)
 {
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   guint64 seed;
 
   if (!P->in_header)
@@ -821,18 +581,18 @@ cmd_seed (Parser *P, const Token *cmd)
     return FALSE;
   P->script->config.seed = seed;
   P->script->has_seed = TRUE;
-  P->seed_line = P->line_no;
+  P->seed_line = P->L.line_no;
   return TRUE;
 }
 
 static gboolean
-cmd_granularity (Parser *P, const Token *cmd)
+cmd_granularity (Parser *P, const MmrToken *cmd)
 {
   static const char *const words[] = { "record", "field" };
   static const MmrGranularity values[] = {
     MMR_GRANULARITY_RECORD, MMR_GRANULARITY_FIELD,
   };
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   int i;
 
   if (!P->in_header)
@@ -847,19 +607,19 @@ cmd_granularity (Parser *P, const Token *cmd)
       || !expect_end (P))
     return FALSE;
   P->script->config.granularity = values[i];
-  P->granularity_line = P->line_no;
+  P->granularity_line = P->L.line_no;
   return TRUE;
 }
 
 static gboolean
-cmd_strategy (Parser *P, const Token *cmd)
+cmd_strategy (Parser *P, const MmrToken *cmd)
 {
   static const char *const words[] = { "lww", "siblings", "merge" };
   static const MmrStrategy values[] = {
     MMR_STRATEGY_LWW, MMR_STRATEGY_SIBLINGS, MMR_STRATEGY_MERGE,
   };
-  g_auto (Token) t = { 0 };
-  g_auto (Token) fn = { 0 };
+  g_auto (MmrToken) t = { 0 };
+  g_auto (MmrToken) fn = { 0 };
   MmrCommand *c;
   int i;
 
@@ -889,10 +649,10 @@ cmd_strategy (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_durability (Parser *P, const Token *cmd)
+cmd_durability (Parser *P, const MmrToken *cmd)
 {
   static const char *const words[] = { "none", "sync", "async" };
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   MmrCommand *c;
   int i;
 
@@ -923,12 +683,12 @@ cmd_durability (Parser *P, const Token *cmd)
 
 /* "crash B", "restart B". */
 static gboolean
-cmd_crash_restart (Parser *P, const Token *cmd)
+cmd_crash_restart (Parser *P, const MmrToken *cmd)
 {
   gboolean is_crash = strcmp (cmd->text, "crash") == 0;
   g_autoptr (MmrCommand) c = command_new (P, is_crash ? MMR_CMD_CRASH
                                                       : MMR_CMD_RESTART, cmd);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
 
   if (!need_word (P, &t, "'%s' needs a replica, e.g. '%s B'", cmd->text,
                   cmd->text)
@@ -940,19 +700,19 @@ cmd_crash_restart (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_crash (Parser *P, const Token *cmd)
+cmd_crash (Parser *P, const MmrToken *cmd)
 {
   return cmd_crash_restart (P, cmd);
 }
 
 static gboolean
-cmd_causality (Parser *P, const Token *cmd)
+cmd_causality (Parser *P, const MmrToken *cmd)
 {
   static const char *const words[] = { "vv", "dvv", "history" };
   static const MmrCausality values[] = {
     MMR_CAUSALITY_VV, MMR_CAUSALITY_DVV, MMR_CAUSALITY_HISTORY,
   };
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   MmrCommand *c;
   int i;
 
@@ -968,13 +728,13 @@ cmd_causality (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_clock (Parser *P, const Token *cmd)
+cmd_clock (Parser *P, const MmrToken *cmd)
 {
   static const char *const words[] = { "physical", "lamport", "hlc" };
   static const MmrClockSource values[] = {
     MMR_CLOCK_PHYSICAL, MMR_CLOCK_LAMPORT, MMR_CLOCK_HLC,
   };
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   MmrCommand *c;
   int i;
 
@@ -1008,9 +768,9 @@ cmd_clock (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_antientropy (Parser *P, const Token *cmd)
+cmd_antientropy (Parser *P, const MmrToken *cmd)
 {
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   gint64 us = 0;
   MmrCommand *c;
 
@@ -1048,7 +808,7 @@ cmd_antientropy (Parser *P, const Token *cmd)
 
 /* "10ms" or "5ms..50ms". */
 static gboolean
-parse_latency (Parser *P, const Token *t, MmrCommand *c)
+parse_latency (Parser *P, const MmrToken *t, MmrCommand *c)
 {
   const char *s = t->text, *dots = strstr (s, "..");
   g_autofree char *lo = NULL;
@@ -1065,7 +825,7 @@ parse_latency (Parser *P, const Token *t, MmrCommand *c)
     return fail (P, t->col, "expected a latency range like 5ms..50ms, "
                  "got '%s'", s);
   if (!parse_duration_at (P, lo, t->col, &c->us)
-      || !parse_duration_at (P, dots + 2, sub_col (t, (gsize) (dots + 2 - s)),
+      || !parse_duration_at (P, dots + 2, mmr_lexer_sub_col (t, (gsize) (dots + 2 - s)),
                              &c->us_max))
     return FALSE;
   if (c->us > c->us_max)
@@ -1075,7 +835,7 @@ parse_latency (Parser *P, const Token *t, MmrCommand *c)
 }
 
 static gboolean
-parse_link_value (Parser *P, const Token *t, MmrCommand *c)
+parse_link_value (Parser *P, const MmrToken *t, MmrCommand *c)
 {
   static const char *const on_off[] = { "on", "off" };
   int i;
@@ -1102,11 +862,11 @@ parse_link_value (Parser *P, const Token *t, MmrCommand *c)
  * link becomes two one-way commands, because REORDER already uses flag
  * for on/off and the runner then needs no special case. */
 static gboolean
-link_setting (Parser *P, const Token *cmd, MmrCommandKind kind,
+link_setting (Parser *P, const MmrToken *cmd, MmrCommandKind kind,
               const char *missing)
 {
   g_autoptr (MmrCommand) c = command_new (P, kind, cmd);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   gboolean both = FALSE;
 
   if (!need_word (P, &t, "%s", missing))
@@ -1130,7 +890,7 @@ link_setting (Parser *P, const Token *cmd, MmrCommandKind kind,
 }
 
 static gboolean
-cmd_latency (Parser *P, const Token *cmd)
+cmd_latency (Parser *P, const MmrToken *cmd)
 {
   return link_setting (P, cmd, MMR_CMD_LATENCY,
                        "'latency' needs a duration, e.g. 'latency 10ms', "
@@ -1138,7 +898,7 @@ cmd_latency (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_loss (Parser *P, const Token *cmd)
+cmd_loss (Parser *P, const MmrToken *cmd)
 {
   return link_setting (P, cmd, MMR_CMD_LOSS,
                        "'loss' needs a probability, e.g. 'loss 0.1' "
@@ -1146,7 +906,7 @@ cmd_loss (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_duplicate (Parser *P, const Token *cmd)
+cmd_duplicate (Parser *P, const MmrToken *cmd)
 {
   return link_setting (P, cmd, MMR_CMD_DUPLICATE,
                        "'duplicate' needs a probability, e.g. "
@@ -1154,7 +914,7 @@ cmd_duplicate (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_reorder (Parser *P, const Token *cmd)
+cmd_reorder (Parser *P, const MmrToken *cmd)
 {
   return link_setting (P, cmd, MMR_CMD_REORDER,
                        "'reorder' needs on or off, e.g. 'reorder on' "
@@ -1164,11 +924,11 @@ cmd_reorder (Parser *P, const Token *cmd)
 /* ----------------------------------------------------------------- actions */
 
 static gboolean
-cmd_key_action (Parser *P, const Token *cmd, int replica, MmrCommandKind kind)
+cmd_key_action (Parser *P, const MmrToken *cmd, int replica, MmrCommandKind kind)
 {
   const char *name = P->script->config.names[replica];
   g_autoptr (MmrCommand) c = command_new (P, kind, cmd);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   g_autofree char *missing = kind == MMR_CMD_PUT
     ? g_strdup_printf ("'put' needs a key and a value, e.g. '%s put cart "
                        "milk'", name)
@@ -1202,11 +962,11 @@ cmd_key_action (Parser *P, const Token *cmd, int replica, MmrCommandKind kind)
 
 /* "A incr likes 3", "A add tags red": an operation on a CRDT key. */
 static gboolean
-cmd_crdt_op (Parser *P, const Token *cmd, int replica, const Token *op)
+cmd_crdt_op (Parser *P, const MmrToken *cmd, int replica, const MmrToken *op)
 {
   const char *name = P->script->config.names[replica];
   g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_OP, cmd);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   gpointer type_p;
   MmrCrdtType type;
   const char *const *ops;
@@ -1234,9 +994,9 @@ cmd_crdt_op (Parser *P, const Token *cmd, int replica, const Token *op)
     }
   c->key = g_steal_pointer (&t.text);
   c->field = g_strdup ("");
-  if (next_token (P, TRUE, &t) == 1)
+  if (mmr_lexer_next (&P->L, TRUE, &t) == 1)
     c->value = g_strdup (t.text);
-  else if (P->error != NULL)
+  else if (P->L.error != NULL)
     return FALSE;
   if (!expect_end (P))
     return FALSE;
@@ -1259,10 +1019,10 @@ cmd_crdt_op (Parser *P, const Token *cmd, int replica, const Token *op)
 /* "A put ...", "A del ...", "A incr ...": the line starts with a
  * replica's name. */
 static gboolean
-cmd_replica (Parser *P, const Token *cmd, int replica)
+cmd_replica (Parser *P, const MmrToken *cmd, int replica)
 {
   const char *name = P->script->config.names[replica];
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   const char *hint;
 
   if (!need_word (P, &t, "'%s' needs an action, e.g. '%s put cart milk' or "
@@ -1275,7 +1035,7 @@ cmd_replica (Parser *P, const Token *cmd, int replica)
   for (gsize i = 2; i < G_N_ELEMENTS (REPLICA_ACTIONS); i++)
     if (strcmp (t.text, REPLICA_ACTIONS[i]) == 0)
       return cmd_crdt_op (P, cmd, replica, &t);
-  hint = closest_word (t.text, REPLICA_ACTIONS, G_N_ELEMENTS (REPLICA_ACTIONS));
+  hint = mmr_lexer_closest_word (t.text, REPLICA_ACTIONS, G_N_ELEMENTS (REPLICA_ACTIONS));
   if (hint != NULL)
     return fail (P, t.col, "unknown action '%s' for replica %s; did you mean "
                  "'%s'?", t.text, name, hint);
@@ -1286,12 +1046,12 @@ cmd_replica (Parser *P, const Token *cmd, int replica)
 
 /* "client alice at A": a named client bound to one replica. */
 static gboolean
-cmd_client (Parser *P, const Token *cmd)
+cmd_client (Parser *P, const MmrToken *cmd)
 {
   g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_CLIENT, cmd);
-  g_auto (Token) name = { 0 };
-  g_auto (Token) at = { 0 };
-  g_auto (Token) rep = { 0 };
+  g_auto (MmrToken) name = { 0 };
+  g_auto (MmrToken) at = { 0 };
+  g_auto (MmrToken) rep = { 0 };
   static const char *const at_word[] = { "at" };
 
   if (!need_word (P, &name, "'client' needs a name and a replica, e.g. "
@@ -1323,15 +1083,15 @@ cmd_client (Parser *P, const Token *cmd)
 
 /* "alice get cart", "alice put cart milk", "alice del cart". */
 static gboolean
-cmd_client_action (Parser *P, const Token *cmd, int replica)
+cmd_client_action (Parser *P, const MmrToken *cmd, int replica)
 {
   static const char *const actions[] = { "get", "put", "del" };
   static const MmrCommandKind kinds[] = {
     MMR_CMD_CLIENT_GET, MMR_CMD_CLIENT_PUT, MMR_CMD_CLIENT_DEL,
   };
   g_autoptr (MmrCommand) c = NULL;
-  g_auto (Token) t = { 0 };
-  g_auto (Token) k = { 0 };
+  g_auto (MmrToken) t = { 0 };
+  g_auto (MmrToken) k = { 0 };
   int a;
 
   if (!need_word (P, &t, "'%s' needs an action, e.g. '%s get cart' or '%s "
@@ -1363,11 +1123,11 @@ cmd_client_action (Parser *P, const Token *cmd, int replica)
 
 /* "type likes pncounter": the key holds a CRDT of that type. */
 static gboolean
-cmd_type (Parser *P, const Token *cmd)
+cmd_type (Parser *P, const MmrToken *cmd)
 {
   g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_TYPE, cmd);
-  g_auto (Token) k = { 0 };
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) k = { 0 };
+  g_auto (MmrToken) t = { 0 };
   g_autoptr (GError) error = NULL;
   MmrCrdtType type;
 
@@ -1399,7 +1159,7 @@ cmd_type (Parser *P, const Token *cmd)
 /* One piece of a partition: a name, or '|' closing the current group. A
  * '|' may touch the names ("A B|C"), so each token is split at '|'. */
 static gboolean
-partition_token (Parser *P, const Token *t, MmrCommand *c, int *group,
+partition_token (Parser *P, const MmrToken *t, MmrCommand *c, int *group,
                  guint *in_group)
 {
   const char *s = t->text;
@@ -1408,7 +1168,7 @@ partition_token (Parser *P, const Token *t, MmrCommand *c, int *group,
     {
       const char *bar = strchr (s, '|');
       gsize n = bar != NULL ? (gsize) (bar - s) : strlen (s);
-      guint col = sub_col (t, (gsize) (s - t->text));
+      guint col = mmr_lexer_sub_col (t, (gsize) (s - t->text));
 
       if (n > 0)
         {
@@ -1426,7 +1186,7 @@ partition_token (Parser *P, const Token *t, MmrCommand *c, int *group,
       if (bar == NULL)
         return TRUE;
       if (*in_group == 0)
-        return fail (P, sub_col (t, (gsize) (bar - t->text)),
+        return fail (P, mmr_lexer_sub_col (t, (gsize) (bar - t->text)),
                      "expected a replica name before '|'");
       (*group)++;
       *in_group = 0;
@@ -1435,14 +1195,14 @@ partition_token (Parser *P, const Token *t, MmrCommand *c, int *group,
 }
 
 static gboolean
-cmd_partition (Parser *P, const Token *cmd)
+cmd_partition (Parser *P, const MmrToken *cmd)
 {
   g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_PARTITION, cmd);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   int group = 0, r;
   guint in_group = 0;
 
-  while ((r = next_token (P, FALSE, &t)) == 1)
+  while ((r = mmr_lexer_next (&P->L, FALSE, &t)) == 1)
     {
       if (t.is_quoted)
         return fail (P, t.col, "quotes are only allowed around values, "
@@ -1462,10 +1222,10 @@ cmd_partition (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_cut (Parser *P, const Token *cmd)
+cmd_cut (Parser *P, const MmrToken *cmd)
 {
   g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_CUT, cmd);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
 
   if (!need_word (P, &t, "'cut' needs a link, e.g. 'cut A->B' or "
                   "'cut A<->B'")
@@ -1477,11 +1237,11 @@ cmd_cut (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_heal (Parser *P, const Token *cmd)
+cmd_heal (Parser *P, const MmrToken *cmd)
 {
   g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_HEAL, cmd);
-  g_auto (Token) t = { 0 };
-  int r = next_token (P, FALSE, &t);
+  g_auto (MmrToken) t = { 0 };
+  int r = mmr_lexer_next (&P->L, FALSE, &t);
 
   c->flag = TRUE;   /* plain "heal": every link, both ways */
   if (r < 0)
@@ -1497,12 +1257,12 @@ cmd_heal (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_skew (Parser *P, const Token *cmd)
+cmd_skew (Parser *P, const MmrToken *cmd)
 {
   static const char missing[] =
     "'skew' needs a replica and a clock offset, e.g. 'skew B +5s'";
   g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_SKEW, cmd);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
 
   if (!need_word (P, &t, "%s", missing)
       || (c->replica = need_replica (P, &t)) < 0
@@ -1518,12 +1278,12 @@ cmd_skew (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_drift (Parser *P, const Token *cmd)
+cmd_drift (Parser *P, const MmrToken *cmd)
 {
   static const char missing[] =
     "'drift' needs a replica and a rate, e.g. 'drift B 200ppm'";
   g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_DRIFT, cmd);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   gboolean out_of_range;
 
   if (!need_word (P, &t, "%s", missing)
@@ -1543,10 +1303,10 @@ cmd_drift (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_run (Parser *P, const Token *cmd)
+cmd_run (Parser *P, const MmrToken *cmd)
 {
   g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_RUN, cmd);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
 
   if (!need_word (P, &t, "'run' needs a duration, e.g. 'run 100ms'")
       || !parse_positive_duration (P, &t, "run", &c->us)
@@ -1557,11 +1317,11 @@ cmd_run (Parser *P, const Token *cmd)
 }
 
 static gboolean
-cmd_settle (Parser *P, const Token *cmd)
+cmd_settle (Parser *P, const MmrToken *cmd)
 {
   g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_SETTLE, cmd);
-  g_auto (Token) t = { 0 };
-  int r = next_token (P, FALSE, &t);
+  g_auto (MmrToken) t = { 0 };
+  int r = mmr_lexer_next (&P->L, FALSE, &t);
 
   if (r < 0)
     return FALSE;
@@ -1578,10 +1338,10 @@ cmd_settle (Parser *P, const Token *cmd)
  * next. mmr explore writes its schedules this way (docs/checking.md). */
 
 static gboolean
-cmd_delivery (Parser *P, const Token *cmd)
+cmd_delivery (Parser *P, const MmrToken *cmd)
 {
   static const char *const words[] = { "auto", "manual" };
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   int i;
 
   if (!P->in_header)
@@ -1599,12 +1359,12 @@ cmd_delivery (Parser *P, const Token *cmd)
 /* deliver A->B [N] [copy] | drop A->B [N]: N counts from 1, the oldest
  * message in flight on the link. */
 static gboolean
-cmd_deliver (Parser *P, const Token *cmd)
+cmd_deliver (Parser *P, const MmrToken *cmd)
 {
   gboolean is_drop = strcmp (cmd->text, "drop") == 0;
   g_autoptr (MmrCommand) c = command_new (P, is_drop ? MMR_CMD_DROP
                                                      : MMR_CMD_DELIVER, cmd);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   gboolean both, has_place = FALSE;
   int r;
 
@@ -1617,7 +1377,7 @@ cmd_deliver (Parser *P, const Token *cmd)
     return FALSE;
   if (both)
     return fail (P, t.col, "'%s' takes one direction, e.g. A->B", cmd->text);
-  while ((r = next_token (P, FALSE, &t)) == 1)
+  while ((r = mmr_lexer_next (&P->L, FALSE, &t)) == 1)
     {
       if (!is_drop && !t.is_quoted && strcmp (t.text, "copy") == 0
           && !c->flag)
@@ -1658,15 +1418,15 @@ compare_strings (gconstpointer a, gconstpointer b)
 static gboolean
 parse_value_set (Parser *P, GPtrArray *values)
 {
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   guint open_col;
   int r;
 
-  next_token (P, TRUE, &t);
+  mmr_lexer_next (&P->L, TRUE, &t);
   open_col = t.col;
   for (;;)
     {
-      if ((r = next_token (P, TRUE, &t)) < 0)
+      if ((r = mmr_lexer_next (&P->L, TRUE, &t)) < 0)
         return FALSE;
       if (r == 0)
         return fail_missing (P, "expected a value and '}' to close the set "
@@ -1674,10 +1434,10 @@ parse_value_set (Parser *P, GPtrArray *values)
       if (!t.is_quoted && strcmp (t.text, "}") == 0 && values->len == 0)
         return fail (P, t.col, "an empty set never matches; "
                      "write 'absent' to expect no value");
-      if (!t.is_quoted && is_set_punct (t.text[0]))
+      if (!t.is_quoted && mmr_lexer_is_set_punct (t.text[0]))
         return fail (P, t.col, "expected a value, got '%s'", t.text);
       g_ptr_array_add (values, g_steal_pointer (&t.text));
-      if ((r = next_token (P, TRUE, &t)) < 0)
+      if ((r = mmr_lexer_next (&P->L, TRUE, &t)) < 0)
         return FALSE;
       if (r == 0)
         return fail_missing (P, "expected ',' or '}' to close the set "
@@ -1696,12 +1456,11 @@ parse_value_set (Parser *P, GPtrArray *values)
 static gboolean
 parse_values (Parser *P, MmrCommand *c)
 {
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
 
   c->values = g_ptr_array_new_with_free_func (g_free);
-  while (is_blank (*P->p))
-    P->p++;
-  if (*P->p == '{')
+  mmr_lexer_skip_blanks (&P->L);
+  if (*P->L.p == '{')
     {
       if (!parse_value_set (P, c->values))
         return FALSE;
@@ -1724,12 +1483,12 @@ parse_values (Parser *P, MmrCommand *c)
 
 /* "expect A cart = milk", "expect A cart absent". */
 static gboolean
-expect_key (Parser *P, const Token *cmd, int replica)
+expect_key (Parser *P, const MmrToken *cmd, int replica)
 {
   static const char *const ops[] = { "=", "absent" };
   const char *name = P->script->config.names[replica];
   g_autoptr (MmrCommand) c = command_new (P, MMR_CMD_EXPECT_VALUE, cmd);
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   int op;
 
   c->replica = replica;
@@ -1737,12 +1496,11 @@ expect_key (Parser *P, const Token *cmd, int replica)
                   "milk' or 'expect %s cart absent'", name, name, name)
       || !parse_key (P, &t, &c->key, &c->field))
     return FALSE;
-  while (is_blank (*P->p))
-    P->p++;
-  if (*P->p == '=')   /* may touch what follows: "={eggs,milk}" */
+  mmr_lexer_skip_blanks (&P->L);
+  if (*P->L.p == '=')   /* may touch what follows: "={eggs,milk}" */
     {
-      P->p++;
-      P->end_col = col_at (P, P->p);
+      P->L.p++;
+      P->L.end_col = mmr_lexer_col_at (&P->L, P->L.p);
       op = 0;
     }
   else if (!need_word (P, &t, "expected '=' or 'absent' after the key, "
@@ -1763,27 +1521,26 @@ expect_key (Parser *P, const Token *cmd, int replica)
 /* A word after "expect" that is neither a check nor a replica: a typo of
  * a check word, or (when a key follows) an unknown replica. */
 static gboolean
-fail_unknown_check (Parser *P, const Token *t)
+fail_unknown_check (Parser *P, const MmrToken *t)
 {
-  const char *hint = closest_word (t->text, EXPECT_WORDS,
+  const char *hint = mmr_lexer_closest_word (t->text, EXPECT_WORDS,
                                    G_N_ELEMENTS (EXPECT_WORDS));
 
   if (hint != NULL)
     return fail (P, t->col, "unknown check '%s'; did you mean '%s'?", t->text,
                  hint);
-  while (is_blank (*P->p))
-    P->p++;
-  if (*P->p != '\0')
+  mmr_lexer_skip_blanks (&P->L);
+  if (*P->L.p != '\0')
     return fail_unknown_replica (P, t->text, t->col);
   return fail (P, t->col, "unknown check '%s'; expected converged, diverged, "
                "lost, conflicts or a replica name", t->text);
 }
 
 static gboolean
-cmd_expect (Parser *P, const Token *cmd)
+cmd_expect (Parser *P, const MmrToken *cmd)
 {
   g_autoptr (MmrCommand) c = NULL;
-  g_auto (Token) t = { 0 };
+  g_auto (MmrToken) t = { 0 };
   gboolean is_lost = FALSE;
   int replica;
 
@@ -1794,8 +1551,8 @@ cmd_expect (Parser *P, const Token *cmd)
     return expect_key (P, cmd, replica);
   if (strcmp (t.text, "siblings") == 0)
     {
-      g_auto (Token) r = { 0 };
-      g_auto (Token) k = { 0 };
+      g_auto (MmrToken) r = { 0 };
+      g_auto (MmrToken) k = { 0 };
 
       c = command_new (P, MMR_CMD_EXPECT_SIBLINGS, cmd);
       if (!need_word (P, &r, "'expect siblings' needs a replica, a key and a "
@@ -1836,7 +1593,7 @@ cmd_expect (Parser *P, const Token *cmd)
 
 /* ------------------------------------------------------------------- lines */
 
-typedef gboolean (*CommandFunc) (Parser *P, const Token *cmd);
+typedef gboolean (*CommandFunc) (Parser *P, const MmrToken *cmd);
 
 /* Alphabetical: the order the "unknown command" message lists them. */
 static const struct {
@@ -1885,19 +1642,19 @@ is_command_word (const char *s)
 /* The first word is neither a command nor a replica. When "put" or "del"
  * follows, it was meant as a replica. */
 static gboolean
-fail_unknown_command (Parser *P, const Token *first)
+fail_unknown_command (Parser *P, const MmrToken *first)
 {
   const MmrWorldConfig *cfg = &P->script->config;
   const char *words[G_N_ELEMENTS (COMMANDS) + MMR_MAX_REPLICAS];
   g_autoptr (GString) list = g_string_new (NULL);
-  g_auto (Token) next = { 0 };
+  g_auto (MmrToken) next = { 0 };
   gsize n = 0;
   const char *hint;
 
-  if (next_token (P, FALSE, &next) == 1 && !next.is_quoted
+  if (mmr_lexer_next (&P->L, FALSE, &next) == 1 && !next.is_quoted
       && (strcmp (next.text, "put") == 0 || strcmp (next.text, "del") == 0))
     return fail_unknown_replica (P, first->text, first->col);
-  g_clear_error (&P->error);   /* a lexical error after it is not the news */
+  g_clear_error (&P->L.error);   /* a lexical error after it is not the news */
   for (gsize i = 0; i < G_N_ELEMENTS (COMMANDS); i++)
     {
       words[n++] = COMMANDS[i].name;
@@ -1906,7 +1663,7 @@ fail_unknown_command (Parser *P, const Token *first)
     }
   for (guint i = 0; i < cfg->n_replicas; i++)
     words[n++] = cfg->names[i];
-  hint = closest_word (first->text, words, n);
+  hint = mmr_lexer_closest_word (first->text, words, n);
   if (hint != NULL)
     return fail (P, first->col, "unknown command '%s'; did you mean '%s'?",
                  first->text, hint);
@@ -1915,14 +1672,14 @@ fail_unknown_command (Parser *P, const Token *first)
 }
 
 static gboolean
-parse_first_line (Parser *P, const Token *first)
+parse_first_line (Parser *P, const MmrToken *first)
 {
   static const char *const replicas[] = { "replicas" };
 
   if (strcmp (first->text, "replicas") == 0)
     return cmd_replicas (P, first);
   if (!is_command_word (first->text)
-      && closest_word (first->text, replicas, 1) != NULL)
+      && mmr_lexer_closest_word (first->text, replicas, 1) != NULL)
     return fail (P, first->col, "unknown command '%s'; did you mean "
                  "'replicas'?", first->text);
   return fail (P, first->col, "the first line must declare the replicas, "
@@ -1930,7 +1687,7 @@ parse_first_line (Parser *P, const Token *first)
 }
 
 static gboolean
-parse_command (Parser *P, const Token *first)
+parse_command (Parser *P, const MmrToken *first)
 {
   int replica;
 
@@ -1956,81 +1713,16 @@ parse_command (Parser *P, const Token *first)
   return fail_unknown_command (P, first);
 }
 
-/* DOC: comment-rule
- * A '#' starts a comment at the start of the line or after a blank, and
- * never inside a quoted value: "A put color #fff" has no value, and
- * "A put tag a#b" puts "a#b". */
-static void
-cut_comment (char *line)
-{
-  gboolean in_quote = FALSE;
-
-  for (char *q = line; *q != '\0'; q++)
-    {
-      if (in_quote)
-        {
-          if (*q == '\\' && q[1] != '\0')
-            q++;
-          else if (*q == '"')
-            in_quote = FALSE;
-        }
-      else if (*q == '"')
-        in_quote = TRUE;
-      else if (*q == '#' && (q == line || is_blank (q[-1])))
-        {
-          *q = '\0';
-          return;
-        }
-    }
-}
-
-/* Makes @start[0..len) the current line: UTF-8, no control characters,
- * comment cut off. */
 static gboolean
-load_line (Parser *P, const char *start, gsize len)
+parse_line (Parser *P, guint line_no, const char *start, gsize len)
 {
-  const char *bad = NULL;
-
-  g_clear_pointer (&P->line, g_free);
-  if (len > 0 && start[len - 1] == '\r')
-    len--;
-  if (!g_utf8_validate (start, (gssize) len, &bad))
-    {
-      guint col = (guint) g_utf8_strlen (start, bad - start) + 1;
-
-      if (*bad == '\0')
-        return fail (P, col, "control character U+0000 is not allowed");
-      return fail (P, col, "this line is not valid UTF-8; a scenario is "
-                   "UTF-8 text");
-    }
-  P->line = g_strndup (start, len);
-  for (const char *q = P->line; *q != '\0'; q = g_utf8_next_char (q))
-    {
-      gunichar ch = g_utf8_get_char (q);
-
-      if (ch != '\t' && g_unichar_iscntrl (ch))
-        return fail (P, col_at (P, q), "control character U+%04X is not "
-                     "allowed", ch);
-      /* Invisible: inside a word it would make "A" an unknown replica. */
-      if (ch == 0xFEFF)
-        return fail (P, col_at (P, q), "a byte order mark (U+FEFF) may "
-                     "only begin the file");
-    }
-  cut_comment (P->line);
-  P->p = P->line;
-  P->end_col = 1;
-  return TRUE;
-}
-
-static gboolean
-parse_line (Parser *P, const char *start, gsize len)
-{
-  g_auto (Token) first = { 0 };
+  g_auto (MmrToken) first = { 0 };
   int r;
 
-  if (!load_line (P, start, len))
+  if (!mmr_lexer_load_line (&P->L, line_no, start, len))
     return FALSE;
-  if ((r = next_token (P, FALSE, &first)) <= 0)
+  mmr_lexer_cut_comment (P->L.line);
+  if ((r = mmr_lexer_next (&P->L, FALSE, &first)) <= 0)
     return r == 0;
   if (first.is_quoted)
     return fail (P, first.col, "quotes are only allowed around values, "
@@ -2048,52 +1740,42 @@ parse_text (const char *filename, const char *text, gsize len,
   Parser P = { 0 };
   const char *start, *end = text + len;
   gboolean ok = TRUE;
+  guint line_no;
 
-  /* DOC: bom
-   * Editors on Windows may begin a UTF-8 file with a byte order mark. It
-   * says nothing in UTF-8 and is no part of the scenario: dropped before
-   * line 1, whose columns then count from its first real character. */
-  if (len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
-    {
-      text += 3;
-      len -= 3;
-    }
-  start = text;
+  /* A byte order mark is no part of line 1 (lexer.c, DOC: bom). */
+  start = mmr_lexer_skip_bom (text);
+  len -= (gsize) (start - text);
   script->filename = g_strdup (filename);
-  script->source = g_strndup (text, len);
+  script->source = g_strndup (start, len);
   mmr_world_config_init (&script->config);
   script->commands =
     g_ptr_array_new_with_free_func ((GDestroyNotify) command_free);
-  P.filename = filename;
+  mmr_lexer_init (&P.L, filename, MMR_SCRIPT_ERROR, MMR_SCRIPT_ERROR_SYNTAX,
+                  "a scenario", "value");
   P.script = script;
   P.in_header = TRUE;
   P.clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   P.types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (P.line_no = 1; ok; P.line_no++)
+  for (line_no = 1; ok; line_no++)
     {
       const char *nl = memchr (start, '\n', (gsize) (end - start));
 
-      ok = parse_line (&P, start, nl != NULL ? (gsize) (nl - start)
-                                             : (gsize) (end - start));
+      ok = parse_line (&P, line_no, start, nl != NULL
+                                           ? (gsize) (nl - start)
+                                           : (gsize) (end - start));
       if (nl == NULL)
         break;
       start = nl + 1;
     }
-  g_clear_pointer (&P.line, g_free);
   g_clear_pointer (&P.clients, g_hash_table_unref);
   g_clear_pointer (&P.types, g_hash_table_unref);
   if (ok && script->config.n_replicas == 0)
-    {
-      P.line_no = 1;
-      ok = fail (&P, 1, "the first line must declare the replicas, "
-                 "e.g. 'replicas A B C'");
-    }
+    ok = mmr_lexer_fail_at (&P.L, 1, 1, "the first line must declare the "
+                            "replicas, e.g. 'replicas A B C'");
   if (!ok)
-    {
-      g_propagate_error (error, P.error);
-      return NULL;
-    }
-  return g_steal_pointer (&script);
+    g_propagate_error (error, g_steal_pointer (&P.L.error));
+  mmr_lexer_clear (&P.L);
+  return ok ? g_steal_pointer (&script) : NULL;
 }
 
 MmrScript *
@@ -2106,38 +1788,20 @@ mmr_script_parse (const char *filename, const char *text, GError **error)
   return parse_text (filename, text, strlen (text), error);
 }
 
-/* Reads with stdio rather than g_file_get_contents so that the message
- * carries the system's reason alone ("No such file or directory"), and
- * so that a NUL byte is reported where it is instead of ending the text. */
+/* The file whole, so that a NUL byte is reported where it is instead of
+ * ending the text. */
 MmrScript *
 mmr_script_load (const char *path, GError **error)
 {
-  g_autoptr (GString) buf = NULL;
-  char chunk[8192];
-  size_t n;
-  FILE *f;
-  int err = 0;
+  g_autofree char *text = NULL;
+  gsize len = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  f = fopen (path, "rb");
-  if (f == NULL)
-    err = errno;
-  else
-    {
-      buf = g_string_new (NULL);
-      while ((n = fread (chunk, 1, sizeof chunk, f)) > 0)
-        g_string_append_len (buf, chunk, (gssize) n);
-      if (ferror (f))
-        err = errno != 0 ? errno : EIO;
-      fclose (f);
-    }
-  if (err != 0)
-    {
-      g_set_error (error, MMR_SCRIPT_ERROR, MMR_SCRIPT_ERROR_IO,
-                   "%s: cannot read: %s", path, g_strerror (err));
-      return NULL;
-    }
-  return parse_text (path, buf->str, buf->len, error);
+  text = mmr_lexer_read_file (path, &len, MMR_SCRIPT_ERROR,
+                              MMR_SCRIPT_ERROR_IO, error);
+  if (text == NULL)
+    return NULL;
+  return parse_text (path, text, len, error);
 }

@@ -184,6 +184,13 @@ TEST_F (LabParser, ErrorsPointAtTheLineAndColumn)
     { "lab Two\n", "DIR/lab.mmrlab:1:5: 'lab' needs a title in quotes, e.g. "
                    "lab \"Version vectors\"" },
     { "lab \"T\n", "DIR/lab.mmrlab:1:5: this quoted text has no closing '\"'" },
+    /* The scenario language's lexer (src/scenario/lexer.c) reads both. */
+    { "lab \"a\\nb\"\n", "DIR/lab.mmrlab:1:7: unknown escape '\\n' in a "
+                          "quoted text; only \\\" and \\\\ are allowed" },
+    { "lab \"T\"x\n", "DIR/lab.mmrlab:1:8: expected a space after the "
+                     "closing quote, got 'x'" },
+    { "lab \"T\" \"U\"\n", "DIR/lab.mmrlab:1:9: unexpected '\"U\"' after "
+                          "the end of the directive" },
     { "lab \"T\"\nlab \"U\"\n", "DIR/lab.mmrlab:2:1: the lab already has a "
                                 "title" },
     { "lab \"T\"\noutline 3\nstep \"s\"\n",
@@ -389,6 +396,13 @@ TEST_F (LabAnswerSyntax, ValuesAndSets)
              "error at 4: unexpected 'York' after the answer");
   EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "{}"),
              "error at 1: an empty set; write absent or none instead");
+  /* Quotes as in a scenario (src/scenario/lexer.c). */
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "\"a\\\"b\""), "=a\"b / \"a\\\"b\"");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "\"a\\nb\""),
+             "error at 2: unknown escape '\\n' in a quoted value; only \\\" "
+             "and \\\\ are allowed");
+  EXPECT_EQ (key (MMR_LAB_ASK_VALUE, "\"milk"),
+             "error at 0: this quoted value has no closing '\"'");
   EXPECT_EQ (key (MMR_LAB_ASK_VALUE, ""), "error at 0: expected an answer");
   EXPECT_EQ (key (MMR_LAB_ASK_WINNER, "none"), "!none / none");
   EXPECT_EQ (key (MMR_LAB_ASK_WINNER, "{a, b}"),
