@@ -18,7 +18,7 @@
  * "state-changed" (a scenario may change settings itself), and a control
  * set from the world never calls the session back (is_syncing).
  *
- * Taught in docs/conflicts.md (strategies), docs/clocks.md, docs/network.md.
+ * Taught in docs/conflicts.md (strategies), docs/clocks.md, docs/scenario-language.md (network settings).
  */
 #include "mmr-controls-panel.h"
 

@@ -13,7 +13,7 @@
  * Invariants: the queue is sorted by (deliver_at_us, seq); with reorder off
  * a message is never delivered before one sent earlier on the same link.
  *
- * Taught in docs/network.md and labs 01 and 10.
+ * Taught in docs/scenario-language.md ("Network settings") and labs 01 and 10.
  */
 #pragma once
 

@@ -2,7 +2,7 @@
  *
  * Both read the finished (or paused) run through the public views:
  * each replica's visible state, convergence, lost writes, metrics and the
- * expectations. The JSON shape is documented in docs/cli.md.
+ * expectations. The JSON shape is documented in docs/scenario-language.md.
  */
 #pragma once
 

@@ -6,7 +6,9 @@
  * with the same scenario and seed must print the same hash
  * (tests/sim/determinism-test.cc).
  *
- * The format is documented in docs/trace-format.md.
+ * One JSON object per event, its members those of MmrEvent (core/event.h);
+ * docs/architecture.md says how traces are used
+ * and docs/storage.md how the recorder keeps the same events.
  */
 #pragma once
 

@@ -1,6 +1,7 @@
 /* anti-entropy.h - digest exchange that repairs what pushes missed
  *
- * See anti-entropy.c for the protocol. Taught in docs/anti-entropy.md and
+ * See anti-entropy.c for the protocol. Taught in docs/storage.md ("Merkle anti-entropy"),
+ * docs/scenario-language.md (the antientropy modes) and
  * lab 10.
  */
 #pragma once

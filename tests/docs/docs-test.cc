@@ -257,4 +257,55 @@ TEST (MmrDocs, EveryTableHasASeparatorRowAndEqualRows)
   if (d)
     g_dir_close (d);
   EXPECT_GT (n_tables, 20u);
+
+// Code points at the docs too ("Taught in docs/clocks.md"): every
+// docs/NAME.md named in a source file, a lab or the README exists, so a
+// header comment never sends a reader to a chapter that is not there.
+static void
+collect_doc_mentions (const std::string &rel, GRegex *re,
+                      std::vector<std::string> &missing, guint &seen)
+{
+  g_autofree char *path = g_build_filename (MMR_SOURCE_ROOT, rel.c_str (),
+                                            nullptr);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr (GDir) d = g_dir_open (path, 0, nullptr);
+      const char *name;
+      while (d && (name = g_dir_read_name (d)) != nullptr)
+        collect_doc_mentions (rel + "/" + name, re, missing, seen);
+      return;
+    }
+  if (!g_str_has_suffix (path, ".c") && !g_str_has_suffix (path, ".h")
+      && !g_str_has_suffix (path, ".cc") && !g_str_has_suffix (path, ".md")
+      && !g_str_has_suffix (path, ".mmrlab") && !g_str_has_suffix (path, ".ui"))
+    return;
+  g_autofree char *text = nullptr;
+  if (!g_file_get_contents (path, &text, nullptr, nullptr))
+    return;
+  GMatchInfo *m = nullptr;
+  g_regex_match (re, text, G_REGEX_MATCH_DEFAULT, &m);
+  for (; g_match_info_matches (m); g_match_info_next (m, nullptr), seen++)
+    {
+      g_autofree char *doc = g_match_info_fetch (m, 1);
+      g_autofree char *doc_path = g_build_filename (MMR_SOURCE_ROOT, doc,
+                                                    nullptr);
+      if (!g_file_test (doc_path, G_FILE_TEST_EXISTS))
+        missing.push_back (rel + " names " + doc);
+    }
+  g_match_info_free (m);
+}
+
+TEST (Docs, EveryChapterTheCodeNamesExists)
+{
+  GRegex *re = g_regex_new ("\\b(docs/[a-z0-9-]+\\.md)", G_REGEX_DEFAULT,
+                            G_REGEX_MATCH_DEFAULT, nullptr);
+  std::vector<std::string> missing;
+  guint seen = 0;
+  for (const char *top : { "src", "gui", "labs", "tests", "bench", "fuzz",
+                           "README.md" })
+    collect_doc_mentions (top, re, missing, seen);
+  g_regex_unref (re);
+  for (const std::string &m : missing)
+    ADD_FAILURE () << m << ", which does not exist";
+  EXPECT_GT (seen, 30u);
 }
