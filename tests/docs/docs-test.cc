@@ -257,6 +257,7 @@ TEST (MmrDocs, EveryTableHasASeparatorRowAndEqualRows)
   if (d)
     g_dir_close (d);
   EXPECT_GT (n_tables, 20u);
+}
 
 // Code points at the docs too ("Taught in docs/clocks.md"): every
 // docs/NAME.md named in a source file, a lab or the README exists, so a
