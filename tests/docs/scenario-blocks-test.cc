@@ -248,7 +248,7 @@ check_block (const Block &b)
 TEST (MmrDocsScenarios, EveryScenarioBlockHoldsAsWritten)
 {
   auto blocks = scenario_blocks (nullptr);
-  EXPECT_GE (blocks.size (), 3u);
+  EXPECT_GE (blocks.size (), 27u);  // 12 scenarios and 15 refused files today
   for (const auto &b : blocks)
     {
       std::string why = check_block (b);
