@@ -69,10 +69,7 @@ static const char *const DIRECTIVES[] = {
 gboolean
 mmr_lab_directive_exists (const char *s)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (DIRECTIVES); i++)
-    if (strcmp (s, DIRECTIVES[i]) == 0)
-      return TRUE;
-  return FALSE;
+  return mmr_lexer_is_one_of (s, DIRECTIVES, G_N_ELEMENTS (DIRECTIVES));
 }
 
 const char *

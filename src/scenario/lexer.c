@@ -382,6 +382,15 @@ edit_distance (const char *a, const char *b)
   return d[n][m];
 }
 
+gboolean
+mmr_lexer_is_one_of (const char *s, const char *const *words, gsize n_words)
+{
+  for (gsize i = 0; i < n_words; i++)
+    if (strcmp (s, words[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* A hint needs at most two edits, and fewer than half the typo's length:
  * 'pt' is not taken for 'put', nor 'D' for 'A'. */
 const char *

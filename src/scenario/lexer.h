@@ -107,6 +107,9 @@ char    *mmr_lexer_scan_quoted (const char *open, const char *quoted_noun,
                                 const char **out_end, char **out_problem,
                                 const char **out_at);
 
+/* @s is one of @words. */
+gboolean    mmr_lexer_is_one_of (const char *s, const char *const *words,
+                                 gsize n_words);
 /* The word of @words that @typo most likely meant, or NULL: at most two
  * edits, and fewer than half the typo's length. */
 const char *mmr_lexer_closest_word (const char *typo,
