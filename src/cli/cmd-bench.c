@@ -5,6 +5,7 @@
  * replica at 5 replicas. The reference is measured in the same run.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -28,6 +29,10 @@ mmr_cmd_bench (int argc, char **argv)
   gboolean skip_crdt = FALSE;
   gboolean skip_storage = FALSE;
   gboolean skip_explore = FALSE;
+  g_autofree char *only = NULL;
+  gboolean skip_engine = FALSE, skip_durable;
+  static const char *const sections[] = { "engine", "durable", "crdt",
+                                           "storage", "explore", NULL };
   int crdt_rc = 0;
   GOptionEntry entries[] = {
     { "no-crdt", 0, 0, G_OPTION_ARG_NONE, &skip_crdt,
@@ -36,6 +41,9 @@ mmr_cmd_bench (int argc, char **argv)
       "Skip the storage benchmarks (SQLite, replay, Merkle)", NULL },
     { "no-explore", 0, 0, G_OPTION_ARG_NONE, &skip_explore,
       "Skip the mmr explore benchmark", NULL },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only,
+      "Run one section only: engine, durable, crdt, storage or explore",
+      "SECTION" },
     { "keys", 'n', 0, G_OPTION_ARG_INT, &keys,
       "Number of writes (default 1000000)", "N" },
     { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick,
@@ -72,26 +80,42 @@ mmr_cmd_bench (int argc, char **argv)
     return mmr_cli_usage_error ("bench", "--keys must be at least 1000");
   if (rounds < 1 || rounds > 100)
     return mmr_cli_usage_error ("bench", "--rounds must be 1 to 100");
+  if (only != NULL && !g_strv_contains (sections, only))
+    return mmr_cli_usage_error ("bench", "--only must be one of engine, "
+                                "durable, crdt, storage, explore");
+  /* --no-storage covers both SQLite sections; --only names one. */
+  skip_durable = skip_storage;
+  if (only != NULL)
+    {
+      skip_engine = strcmp (only, "engine") != 0;
+      skip_durable = strcmp (only, "durable") != 0;
+      skip_crdt = strcmp (only, "crdt") != 0;
+      skip_storage = strcmp (only, "storage") != 0;
+      skip_explore = strcmp (only, "explore") != 0;
+    }
 
-  printf ("engine: %d writes on 5 replicas (full mesh, lww), best of %d "
-          "round%s\n", keys, rounds, rounds == 1 ? "" : "s");
-  mmr_engine_bench_run ((guint) keys, (guint) rounds, progress, &r);
-  printf ("  raw GHashTable inserts      %12.0f /s   (reference)\n",
-          r.raw_inserts_per_s);
-  printf ("  remote applies              %12.0f /s   %" G_GUINT64_FORMAT
-          " applies   target >= 1000000/s: %s\n",
-          r.remote_applies_per_s, r.remote_applies,
-          verdict (r.remote_applies_per_s >= 1e6));
-  if (r.rounds > 1)
-    printf ("    (slowest round             %9.0f /s)\n",
-            r.slowest_applies_per_s);
-  printf ("  ratio to raw inserts        %12.3f      target >= 0.2: %s\n",
-          r.ratio, verdict (r.ratio >= 0.2));
-  printf ("  memory per key per replica  %12.1f B    target <= 256: %s\n",
-          r.bytes_per_key_per_replica,
-          verdict (r.bytes_per_key_per_replica <= 256));
-  fflush (stdout);
-  if (!skip_storage)
+  if (!skip_engine)
+    {
+      printf ("engine: %d writes on 5 replicas (full mesh, lww), best of %d "
+              "round%s\n", keys, rounds, rounds == 1 ? "" : "s");
+      mmr_engine_bench_run ((guint) keys, (guint) rounds, progress, &r);
+      printf ("  raw GHashTable inserts      %12.0f /s   (reference)\n",
+              r.raw_inserts_per_s);
+      printf ("  remote applies              %12.0f /s   %" G_GUINT64_FORMAT
+              " applies   target >= 1000000/s: %s\n",
+              r.remote_applies_per_s, r.remote_applies,
+              verdict (r.remote_applies_per_s >= 1e6));
+      if (r.rounds > 1)
+        printf ("    (slowest round             %9.0f /s)\n",
+                r.slowest_applies_per_s);
+      printf ("  ratio to raw inserts        %12.3f      target >= 0.2: %s\n",
+              r.ratio, verdict (r.ratio >= 0.2));
+      printf ("  memory per key per replica  %12.1f B    target <= 256: %s\n",
+              r.bytes_per_key_per_replica,
+              verdict (r.bytes_per_key_per_replica <= 256));
+      fflush (stdout);
+    }
+  if (!skip_durable)
     {
       MmrDurableBenchResult d;
       guint n = quick ? 20000 : 100000;

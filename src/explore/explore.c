@@ -23,7 +23,9 @@
  *   have the same future, so the second one stops there: each distinct
  *   state is expanded once. A 64-bit hash stands for the state (a
  *   collision would merge two states; at a million states the chance is
- *   about 3e-8).
+ *   about 3e-8). A delivery that leads back to a visited state is mostly
+ *   recognised before it is made: explore-memo.c predicts its hash from
+ *   an equal delivery seen before, so it costs no copy of the runner.
  *   Checks. An 'expect' is checked on every path that reaches it; at an
  *   end state (the script is done) mmr check's invariants are checked
  *   (src/check/invariants.h) on the path that reached it, convergence
@@ -43,6 +45,7 @@
 #include <string.h>
 
 #include "check/invariants.h"
+#include "explore/explore-memo.h"
 #include "scenario/runner.h"
 #include "sim/checker.h"
 
@@ -59,6 +62,7 @@ typedef struct {
 
 typedef struct {
   MmrRunner *runner;       /* NULL once handed to the last child */
+  MmrExploreHashes hashes; /* the runner's hash, and its parts */
   Move *moves;
   guint n_moves, next;
   Move via;                /* the step that led here */
@@ -95,6 +99,17 @@ visited_grow (Visited *v)
     if (old[i] != 0)
       visited_add (v, old[i]);
   g_free (old);
+}
+
+static gboolean
+visited_contains (const Visited *v, guint64 h)
+{
+  if (h == 0)
+    h = 1;
+  for (guint64 i = h & v->mask; v->slots[i] != 0; i = (i + 1) & v->mask)
+    if (v->slots[i] == h)
+      return TRUE;
+  return FALSE;
 }
 
 /* TRUE when @h is new. */
@@ -410,6 +425,7 @@ typedef struct {
   guint64 max_states;
   Visited visited;
   GArray *stack;           /* Frame */
+  MmrExploreMemo *memo;    /* NULL: no deliveries predicted */
   gboolean settled;        /* the script ends with a settle */
   const MmrScript *manual; /* the script, with manual delivery */
 } Search;
@@ -499,7 +515,7 @@ note_violation (Search *S, const Move *via, guint depth)
 /* A new distinct state at @depth, reached by @via: checks it and, unless
  * it ends the search, pushes it. FALSE ends the search. */
 static gboolean
-visit (Search *S, MmrRunner *r, const Move *via, guint depth)
+visit (Search *S, MmrRunner *r, guint64 hash, const Move *via, guint depth)
 {
   Frame f = { 0 };
 
@@ -527,11 +543,25 @@ visit (Search *S, MmrRunner *r, const Move *via, guint depth)
         }
     }
   f.runner = r;
+  f.hashes.hash = hash;
   f.via = *via;
   g_array_append_val (S->stack, f);
   if (S->res->n_distinct >= S->max_states)
     return FALSE;
   return TRUE;
+}
+
+/* TRUE when @m is a delivery that the memo knows leads to a state
+ * already visited: then it costs no copy (explore-memo.c). */
+static gboolean
+is_known_repeat (Search *S, Frame *f, const Move *m)
+{
+  guint64 h;
+
+  return m->kind == MOVE_DELIVER && S->memo != NULL
+         && mmr_explore_memo_predict (S->memo, f->runner, &f->hashes,
+                                      m->from, m->to, m->index, &h)
+         && visited_contains (&S->visited, h);
 }
 
 /* One step from the top frame. FALSE ends the search. */
@@ -542,6 +572,8 @@ expand (Search *S)
   Move m;
   MmrRunner *child;
   guint depth = S->stack->len;
+  gboolean is_memo;
+  guint64 hash;
 
   if (f->next == f->n_moves)
     {
@@ -550,18 +582,26 @@ expand (Search *S)
       return TRUE;
     }
   m = f->moves[f->next++];
+  S->res->n_explored++;
+  if (is_known_repeat (S, f, &m))
+    return TRUE;
   /* The last step takes the frame's own runner: one copy fewer. */
   child = f->next == f->n_moves ? g_steal_pointer (&f->runner)
                                 : mmr_runner_copy (f->runner, NULL);
   g_assert (child != NULL);   /* mmr_explore_supports said it copies */
+  is_memo = m.kind == MOVE_DELIVER && S->memo != NULL;
+  if (is_memo)
+    mmr_explore_memo_watch (S->memo, child);
   apply (child, &m, NULL);
-  S->res->n_explored++;
-  if (!visited_add (&S->visited, mmr_runner_hash_state (child)))
+  hash = mmr_runner_hash_state (child);
+  if (is_memo)
+    mmr_explore_memo_learn (S->memo, child, hash);
+  if (!visited_add (&S->visited, hash))
     {
       mmr_runner_free (child);
       return TRUE;
     }
-  return visit (S, child, &m, depth);
+  return visit (S, child, hash, &m, depth);
 }
 
 gboolean
@@ -571,6 +611,7 @@ mmr_explore_run (const MmrScript *script, const MmrExploreOptions *options,
   MmrScript manual;
   Search S = { 0 };
   MmrRunner *root;
+  guint64 hash;
   Move start = { MOVE_PASS, 0, 0, 0, 0 };
 
   memset (res, 0, sizeof *res);
@@ -588,11 +629,13 @@ mmr_explore_run (const MmrScript *script, const MmrExploreOptions *options,
   S.stack = g_array_new (FALSE, TRUE, sizeof (Frame));
   visited_init (&S.visited);
   S.manual = &manual;
+  S.memo = mmr_explore_memo_new (script);
   root = mmr_runner_new (&manual, FALSE, 0);
   run_block (root, NULL);
   res->n_explored = 1;
-  visited_add (&S.visited, mmr_runner_hash_state (root));
-  if (visit (&S, root, &start, 0))
+  hash = mmr_runner_hash_state (root);
+  visited_add (&S.visited, hash);
+  if (visit (&S, root, hash, &start, 0))
     while (S.stack->len > 0 && expand (&S))
       ;
   res->is_complete = !res->has_violation && S.stack->len == 0;
@@ -600,6 +643,7 @@ mmr_explore_run (const MmrScript *script, const MmrExploreOptions *options,
     frame_clear (&g_array_index (S.stack, Frame, i));
   g_array_unref (S.stack);
   g_free (S.visited.slots);
+  mmr_explore_memo_free (S.memo);
   return TRUE;
 }
 

@@ -711,10 +711,12 @@ mmr_runner_hash_state (const MmrRunner *r)
   GHashTableIter it;
   gpointer name, cl;
 
-  h = (h ^ ((guint64) r->pc << 8 ^ r->state)) * 0x9e3779b97f4a7c15ull;
-  h = (h ^ mmr_write_log_hash (r->writes)) * 0xff51afd7ed558ccdull;
+  /* Added, as the world's terms are (world.h): a step that changes only
+   * the world changes only the world's terms. */
+  h += ((guint64) r->pc << 8 ^ r->state) * 0x9e3779b97f4a7c15ull;
+  h += (mmr_write_log_hash (r->writes) ^ 0x5bd1e995u) * 0xff51afd7ed558ccdull;
   g_hash_table_iter_init (&it, r->clients);
   while (g_hash_table_iter_next (&it, &name, &cl))
     h += hash_client (name, cl);
-  return h ^ (h >> 33);
+  return h;
 }

@@ -117,7 +117,9 @@ GArray     *mmr_runner_get_unsettled  (MmrRunner *runner);
 MmrRunner  *mmr_runner_copy (const MmrRunner *runner, GError **error);
 /* A hash of what decides how the rest of the script runs and what its
  * checks find: the next command, the world's state, the write log and the
- * clients' contexts (mmr_world_hash_state). */
+ * clients' contexts. Like mmr_world_hash_state a sum of terms, the world's
+ * hash one of them: a step that changes only the world changes the
+ * runner's hash by what it changes the world's. */
 guint64     mmr_runner_hash_state (const MmrRunner *runner);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrRunner, mmr_runner_free)

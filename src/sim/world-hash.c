@@ -1,11 +1,21 @@
 /* world-hash.c - one 64-bit hash of a world's state, for mmr explore
  *
- * Interface: mmr_world_hash_state (world.h). mmr explore expands each
- * distinct state once, and two states are the same when their hashes are:
- * the hash covers what decides the rest of a run (virtual time, each
- * replica's clocks and registers, every queued message, the conflicts seen)
- * and leaves out what does not (counters, metrics, observers). Sums where
- * the order of a hash table's iteration would otherwise leak in.
+ * Interface (world.h): mmr_world_hash_state, and the terms it adds up:
+ * mmr_world_hash_replica, mmr_world_hash_link, mmr_world_hash_conflict
+ * (with mmr_world_has_conflict).
+ * mmr explore expands each distinct state once, and two states are the
+ * same when their hashes are: the hash covers what decides the rest of a
+ * run (virtual time, each replica's clocks and registers, every queued
+ * message, the conflicts seen) and leaves out what does not (counters,
+ * metrics, observers).
+ *
+ * The hash is a sum of terms, one per part of the state (the time, each
+ * replica, each link, each distinct conflict), each term keyed by the
+ * part's place (replica A's store hashes differently from the same store
+ * at B). A sum does not depend on the order of a hash table's iteration,
+ * and it lets a caller that knows how one step changed one part compute
+ * the new hash from the old without hashing the rest again: subtract the
+ * old term, add the new (explore-memo.c does that).
  * Taught in docs/checking.md (explore).
  */
 #include "sim/world-private.h"
@@ -89,38 +99,72 @@ hash_replica (const MmrReplica *r)
   return mix (h, stores);
 }
 
+/* The queue of a link without its @skip-th message (G_MAXUINT: all). */
 static guint64
-hash_link (guint64 h, const MmrChannel *ch)
+hash_link (const MmrChannel *ch, guint skip)
 {
-  h = mix (h, ((guint64) ch->is_cut << 32) | ch->n_queued);
-  for (const MmrInFlight *m = ch->head; m != NULL; m = m->next)
+  guint n = ch->n_queued - (skip < ch->n_queued ? 1 : 0);
+  guint64 h = mix (0, ((guint64) ch->is_cut << 32) | n);
+  guint index = 0;
+
+  for (const MmrInFlight *m = ch->head; m != NULL; m = m->next, index++)
     {
       gsize len;
-      const void *data = g_bytes_get_data (m->bytes, &len);
+      const void *data;
 
+      if (index == skip)
+        continue;
+      data = g_bytes_get_data (m->bytes, &len);
       h = hash_bytes (h, data, len);
       h = mix (h, (guint64) m->is_duplicate);
     }
   return h;
 }
 
+/* Keys that set the parts' terms apart. */
+enum { KEY_TIME = 1, KEY_REPLICA = 0x100, KEY_LINK = 0x200 };
+
+guint64
+mmr_world_hash_replica (const MmrWorld *w, guint replica)
+{
+  return mix (KEY_REPLICA + replica, hash_replica (w->replicas[replica]));
+}
+
+guint64
+mmr_world_hash_link (const MmrWorld *w, guint from, guint to, guint skip)
+{
+  return mix (KEY_LINK + from * MMR_MAX_REPLICAS + to,
+              hash_link (w->links[from][to], skip));
+}
+
+guint64
+mmr_world_hash_conflict (const char *id)
+{
+  return hash_string (0, id);
+}
+
+gboolean
+mmr_world_has_conflict (const MmrWorld *w, const char *id)
+{
+  return g_hash_table_contains (w->conflict_ids, id);
+}
+
 /* DOC: world-hash-state */
 guint64
 mmr_world_hash_state (const MmrWorld *w)
 {
-  guint64 h = mix (0, (guint64) w->now_us);
-  guint64 conflicts = 0;
+  guint64 h = mix (KEY_TIME, (guint64) w->now_us);
   GHashTableIter it;
   gpointer id;
 
   for (guint i = 0; i < w->n; i++)
-    h = mix (h, hash_replica (w->replicas[i]));
+    h += mmr_world_hash_replica (w, i);
   for (guint i = 0; i < w->n; i++)
     for (guint j = 0; j < w->n; j++)
       if (i != j)
-        h = hash_link (h, w->links[i][j]);
+        h += mmr_world_hash_link (w, i, j, G_MAXUINT);
   g_hash_table_iter_init (&it, w->conflict_ids);
   while (g_hash_table_iter_next (&it, &id, NULL))
-    conflicts += hash_string (0, id);
-  return mix (h, conflicts);
+    h += mmr_world_hash_conflict (id);
+  return h;
 }

@@ -274,8 +274,21 @@ MmrWorld *mmr_world_copy (const MmrWorld *world, GError **error);
  * replica's store and clocks, each link's cut and messages in flight (by
  * content), the current time and the distinct conflicts so far. Not the
  * trace's bookkeeping (event counts, message ids, vector clocks over
- * events): two worlds that differ only there behave the same. */
+ * events): two worlds that differ only there behave the same.
+ * It is the sum (modulo 2^64) of one term per part: the three functions
+ * below give a part's term, so a caller that knows how a step changed one
+ * part can update the hash without hashing the other parts again. */
 guint64   mmr_world_hash_state (const MmrWorld *world);
+/* The term of @replica's store and clocks. */
+guint64   mmr_world_hash_replica (const MmrWorld *world, guint replica);
+/* The term of the link @from -> @to as it would be without its @skip-th
+ * message in flight (0: the oldest); G_MAXUINT: as it is. */
+guint64   mmr_world_hash_link (const MmrWorld *world, guint from, guint to,
+                               guint skip);
+/* The term of the conflict @id (mmr_event_conflict_id), in the hash once
+ * the world has seen it (mmr_world_has_conflict). */
+guint64   mmr_world_hash_conflict (const char *id);
+gboolean  mmr_world_has_conflict  (const MmrWorld *world, const char *id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrWorld, mmr_world_free)
 
