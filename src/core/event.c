@@ -1,6 +1,8 @@
 /* event.c - names of event kinds and resolution rules (see event.h) */
 #include "core/event.h"
 
+#include <stdlib.h>
+
 static const char *const kind_names[MMR_EV_N_KINDS] = {
   "write", "delete", "send", "deliver", "drop", "duplicate", "conflict",
   "resolve", "partition", "heal", "skew", "antientropy", "config", "read",
@@ -35,18 +37,43 @@ dot_ptr_compare (gconstpointer a, gconstpointer b)
   return mmr_dot_compare (*(const MmrDot *) a, *(const MmrDot *) b);
 }
 
+static void
+append_uint (GString *s, guint32 v)
+{
+  char digits[10];
+  guint n = 0;
+
+  do
+    digits[n++] = (char) ('0' + v % 10);
+  while ((v /= 10) > 0);
+  while (n > 0)
+    g_string_append_c (s, digits[--n]);
+}
+
+/* Every conflict a run detects is named here (and mmr explore reruns the
+ * same deliveries in many states): so no printf and, for the usual few
+ * versions, no array on the heap. */
 char *
 mmr_event_conflict_id (const MmrEvent *ev)
 {
-  g_autoptr (GArray) dots = g_array_sized_new (FALSE, FALSE, sizeof (MmrDot),
-                                               ev->n_versions);
-  GString *s = g_string_new (ev->key);
+  MmrDot few[16];
+  MmrDot *dots = ev->n_versions <= G_N_ELEMENTS (few)
+                 ? few : g_new (MmrDot, ev->n_versions);
+  GString *s = g_string_sized_new (32);
 
+  if (ev->key != NULL)
+    g_string_append (s, ev->key);
   for (guint i = 0; i < ev->n_versions; i++)
-    g_array_append_val (dots, ev->versions[i].dot);
-  g_array_sort (dots, dot_ptr_compare);
-  for (guint i = 0; i < dots->len; i++)
-    g_string_append_printf (s, "|%u:%u", g_array_index (dots, MmrDot, i).replica,
-                            g_array_index (dots, MmrDot, i).counter);
+    dots[i] = ev->versions[i].dot;
+  qsort (dots, ev->n_versions, sizeof (MmrDot), dot_ptr_compare);
+  for (guint i = 0; i < ev->n_versions; i++)
+    {
+      g_string_append_c (s, '|');
+      append_uint (s, dots[i].replica);
+      g_string_append_c (s, ':');
+      append_uint (s, dots[i].counter);
+    }
+  if (dots != few)
+    g_free (dots);
   return g_string_free (s, FALSE);
 }

@@ -39,6 +39,8 @@
  */
 #include "explore/explore-memo.h"
 
+#include <string.h>
+
 #include "core/event.h"
 
 /* What decides a delivery's effect on its receiver. */
@@ -63,9 +65,11 @@ typedef struct {
   Key key;
   guint64 rest;             /* the hash before, without the changed terms */
   guint64 conflicts_before; /* the world's distinct conflicts before */
+  MmrExploreHashes before;  /* the state's hashes */
   gboolean is_known;        /* the memo has an entry for the key */
   gboolean is_predicted;
   guint64 predicted;
+  guint64 receiver;         /* predicted: the receiver's term after */
   guint observer;
   MmrRunner *child;
   GPtrArray *raised;        /* char*, owned: conflict ids, distinct */
@@ -197,8 +201,10 @@ mmr_explore_memo_predict (MmrExploreMemo *memo, const MmrRunner *r,
   e = g_hash_table_lookup (memo->entries, &p->key);
   p->is_known = e != NULL;
   p->is_predicted = e != NULL && e->is_predictable;
+  p->before = *hashes;
   if (!p->is_predicted)
     return FALSE;
+  p->receiver = e->receiver;
   p->predicted = p->rest + e->receiver + conflicts_term (w, e->conflicts);
   *out_hash = p->predicted;
   return TRUE;
@@ -254,20 +260,39 @@ raised_term (const Pending *p, const MmrWorld *w, guint64 *out)
   return TRUE;
 }
 
+/* The hashes of the state after a delivery that changed, of the replicas,
+ * only the receiver: the others' terms are those before. */
+static void
+hashes_after (const Pending *p, guint64 hash, guint64 receiver,
+              MmrExploreHashes *out)
+{
+  *out = p->before;
+  out->hash = hash;
+  out->replica[p->key.to] = receiver;
+  out->known |= 1u << p->key.to;
+}
+
 void
-mmr_explore_memo_learn (MmrExploreMemo *memo, MmrRunner *child, guint64 hash)
+mmr_explore_memo_learn (MmrExploreMemo *memo, MmrRunner *child,
+                        MmrExploreHashes *out)
 {
   Pending *p = &memo->pending;
   MmrWorld *w = mmr_runner_get_world (child);
   Entry *e;
-  guint64 receiver, raised;
+  guint64 hash, receiver, raised;
 
   if (p->is_predicted)
     {
+      /* The link's and the conflicts' terms follow from the state before;
+       * the receiver's is what the memo stands for: checked. */
       /* DOC: explore-memo-check */
-      g_assert_cmphex (hash, ==, p->predicted);
+      receiver = mmr_world_hash_replica (w, p->key.to);
+      g_assert_cmphex (receiver, ==, p->receiver);
+      hashes_after (p, p->predicted, receiver, out);
       return;
     }
+  memset (out, 0, sizeof *out);
+  out->hash = hash = mmr_runner_hash_state (child);
   if (p->is_known)
     return;
   g_assert (p->child == child);
@@ -286,5 +311,7 @@ mmr_explore_memo_learn (MmrExploreMemo *memo, MmrRunner *child, guint64 hash)
       for (guint i = 0; i < p->raised->len; i++)
         g_ptr_array_add (e->conflicts, g_strdup (p->raised->pdata[i]));
     }
+  if (e->is_predictable)
+    hashes_after (p, hash, receiver, out);
   g_hash_table_replace (memo->entries, e, e);
 }

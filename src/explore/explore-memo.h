@@ -40,10 +40,12 @@ gboolean mmr_explore_memo_predict (MmrExploreMemo *memo, const MmrRunner *r,
 /* The delivery of the last _predict is about to be made in @child (a copy
  * of that state, or the state itself): watch the conflicts it raises. */
 void     mmr_explore_memo_watch   (MmrExploreMemo *memo, MmrRunner *child);
-/* It was made; @hash is @child's hash. Remembers the delivery, or checks
- * the prediction made for it (a wrong one is a bug: it asserts). */
+/* It was made: sets @out to @child's hashes (the predicted hash, and
+ * the replica terms the state before knew, or the hash computed) and
+ * remembers the delivery, or checks the prediction made for it against
+ * the receiver's computed term (a wrong one is a bug: it asserts). */
 void     mmr_explore_memo_learn   (MmrExploreMemo *memo, MmrRunner *child,
-                                   guint64 hash);
+                                   MmrExploreHashes *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrExploreMemo, mmr_explore_memo_free)
 

@@ -515,7 +515,8 @@ note_violation (Search *S, const Move *via, guint depth)
 /* A new distinct state at @depth, reached by @via: checks it and, unless
  * it ends the search, pushes it. FALSE ends the search. */
 static gboolean
-visit (Search *S, MmrRunner *r, guint64 hash, const Move *via, guint depth)
+visit (Search *S, MmrRunner *r, const MmrExploreHashes *hashes,
+       const Move *via, guint depth)
 {
   Frame f = { 0 };
 
@@ -543,7 +544,7 @@ visit (Search *S, MmrRunner *r, guint64 hash, const Move *via, guint depth)
         }
     }
   f.runner = r;
-  f.hashes.hash = hash;
+  f.hashes = *hashes;
   f.via = *via;
   g_array_append_val (S->stack, f);
   if (S->res->n_distinct >= S->max_states)
@@ -573,7 +574,7 @@ expand (Search *S)
   MmrRunner *child;
   guint depth = S->stack->len;
   gboolean is_memo;
-  guint64 hash;
+  MmrExploreHashes hashes = { 0 };
 
   if (f->next == f->n_moves)
     {
@@ -593,15 +594,16 @@ expand (Search *S)
   if (is_memo)
     mmr_explore_memo_watch (S->memo, child);
   apply (child, &m, NULL);
-  hash = mmr_runner_hash_state (child);
   if (is_memo)
-    mmr_explore_memo_learn (S->memo, child, hash);
-  if (!visited_add (&S->visited, hash))
+    mmr_explore_memo_learn (S->memo, child, &hashes);
+  else
+    hashes.hash = mmr_runner_hash_state (child);
+  if (!visited_add (&S->visited, hashes.hash))
     {
       mmr_runner_free (child);
       return TRUE;
     }
-  return visit (S, child, hash, &m, depth);
+  return visit (S, child, &hashes, &m, depth);
 }
 
 gboolean
@@ -611,7 +613,7 @@ mmr_explore_run (const MmrScript *script, const MmrExploreOptions *options,
   MmrScript manual;
   Search S = { 0 };
   MmrRunner *root;
-  guint64 hash;
+  MmrExploreHashes hashes = { 0 };
   Move start = { MOVE_PASS, 0, 0, 0, 0 };
 
   memset (res, 0, sizeof *res);
@@ -633,9 +635,9 @@ mmr_explore_run (const MmrScript *script, const MmrExploreOptions *options,
   root = mmr_runner_new (&manual, FALSE, 0);
   run_block (root, NULL);
   res->n_explored = 1;
-  hash = mmr_runner_hash_state (root);
-  visited_add (&S.visited, hash);
-  if (visit (&S, root, hash, &start, 0))
+  hashes.hash = mmr_runner_hash_state (root);
+  visited_add (&S.visited, hashes.hash);
+  if (visit (&S, root, &hashes, &start, 0))
     while (S.stack->len > 0 && expand (&S))
       ;
   res->is_complete = !res->has_violation && S.stack->len == 0;

@@ -72,4 +72,9 @@ struct _MmrWorld {
   gboolean is_switched;
 };
 
+/* World structs are recycled (world-copy.c): mmr_world_free gives its
+ * struct back instead of freeing it. */
+MmrWorld *mmr_world_block_take (void);
+void      mmr_world_block_give (MmrWorld *world);
+
 #endif

@@ -545,7 +545,7 @@ mmr_world_free (MmrWorld *w)
   g_array_unref (w->observers);
   g_array_unref (w->change_observers);
   g_hash_table_unref (w->conflict_ids);
-  g_free (w);
+  mmr_world_block_give (w);
 }
 
 guint

@@ -582,8 +582,12 @@ void
 mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
 {
   g_autoptr (GError) error = NULL;
-  MmrMessage *msg = r->rx;
+  MmrMessage *msg;
 
+  /* A copy makes its buffer when it first receives (mmr_replica_copy). */
+  if (r->rx == NULL)
+    r->rx = mmr_message_new_decoded ();
+  msg = r->rx;
   if (!mmr_wire_decode_into (bytes, msg, &error))
     {
       MmrEvent ev = { 0 };
@@ -672,7 +676,7 @@ mmr_replica_copy (const MmrReplica *r, const char *const *names,
                                     (GDestroyNotify) mmr_crdt_free);
   c->deltas = NULL;
   mmr_crdt_sync_reset_deltas (c);
-  c->rx = mmr_message_new_decoded ();
+  c->rx = NULL;     /* made on the first receive: most copies get none */
   c->superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
   return c;
 }
