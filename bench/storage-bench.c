@@ -240,9 +240,9 @@ bench_recording_cost (const char *dir, gboolean progress)
   plain = timed_run (NULL, 40000, &events);
   recorded = timed_run (path, 40000, &events);
   printf ("  a run of %" G_GUINT64_FORMAT " events: %.2f s CPU, recorded"
-          " %.2f s   ratio %.2f   target <= 3: %s\n",
+          " %.2f s   ratio %.2f   target <= 2: %s\n",
           events, plain, recorded, recorded / plain,
-          verdict (recorded / plain <= 3.0));
+          verdict (recorded / plain <= 2.0));
   g_unlink (path);
 }
 

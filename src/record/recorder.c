@@ -7,7 +7,10 @@
  * Interface: mmr_recorder_new, _finish, _free, _n_events, _n_changes,
  * _n_snapshots.
  *
- * How it stays cheap (the target is at most ~3x the run's own time):
+ * How it stays cheap (the target is at most 2x the run's own time,
+ * docs/benchmarks.md):
+ *   - events and changes packed into blocks of up to 4096
+ *     (run-db-blocks.c): a row of SQLite per block, not per event;
  *   - one prepared statement per table, bound with SQLITE_STATIC;
  *   - one transaction per COMMIT_ROWS rows, journal off and no fsync
  *     while recording: the file is a .part until finish, so a crash
@@ -17,8 +20,8 @@
  *   - a snapshot is taken only after as many changes as it has
  *     registers, so snapshots never cost more than the changes did.
  *
- * Invariants: every event reaches the events table in seq order; every
- * change observed gets the next changes.id; a snapshot's last_change is
+ * Invariants: every event reaches the event blocks in seq order; every
+ * change observed gets the next change id; a snapshot's last_change is
  * the last change already applied to the views it stores; the file is
  * renamed into place only after a successful COMMIT and close.
  */
@@ -37,8 +40,8 @@
 #define COMMIT_ROWS 65536
 
 enum {
-  INS_EVENT,
-  INS_CHANGE,
+  INS_EVENT_BLOCK,
+  INS_CHANGE_BLOCK,
   INS_SNAPSHOT,
   INS_SNAPSHOT_REGISTER,
   INS_META,
@@ -46,13 +49,21 @@ enum {
 };
 
 static const char *const stmt_sql[N_STMTS] = {
-  ("INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-   " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"),
-  "INSERT INTO changes VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  "INSERT INTO event_blocks VALUES (?1, ?2, ?3, ?4, ?5)",
+  "INSERT INTO change_blocks VALUES (?1, ?2, ?3, ?4, ?5)",
   "INSERT INTO snapshots VALUES (?1, ?2, ?3, ?4)",
   "INSERT INTO snapshot_registers VALUES (?1, ?2, ?3, ?4)",
   "INSERT OR REPLACE INTO meta VALUES (?1, ?2)",
 };
+
+/* A block being filled (run-db-blocks.c): its rows and their span. */
+typedef struct {
+  GByteArray *data;
+  guint n;
+  gint64 first_key;
+  gint64 first_time_us;
+  gint64 last_time_us;
+} Block;
 
 struct _MmrRecorder {
   MmrWorld *world;
@@ -64,11 +75,10 @@ struct _MmrRecorder {
   guint change_observer;
   GError *error;              /* the first failure; recording stopped */
   GByteArray *buf;
-  GByteArray *versions;       /* the event's blobs, bound in place */
-  GByteArray *kept;
-  GByteArray *superseded;
-  guint8 vv[MMR_STORAGE_VV_MAX];
-  guint8 clock[MMR_STORAGE_VV_MAX];
+  GByteArray *scratch[3];     /* an event's versions, kept, superseded */
+  Block events;               /* the block being filled */
+  Block changes;
+  guint64 last_change_seq;
   guint snapshot_changes;
   guint64 n_events;
   guint64 n_changes;
@@ -118,44 +128,41 @@ set_meta (MmrRecorder *rec, const char *key, const char *value)
   return run (rec, st, "writing the run's settings");
 }
 
-/* @buf must outlive the statement's next step. */
+/* Writes the block as one row and empties it. */
 static void
-bind_vv (sqlite3_stmt *st, int col, const MmrVersionVector *vv, guint8 *buf)
+flush_block (MmrRecorder *rec, Block *b, int stmt, const char *doing)
 {
-  gsize len = mmr_storage_vv_encode (vv, buf);
+  sqlite3_stmt *st = rec->stmts[stmt];
 
-  sqlite3_bind_blob (st, col, buf, (int) len, SQLITE_STATIC);
+  if (b->n == 0 || rec->error != NULL)
+    return;
+  sqlite3_bind_int64 (st, 1, b->first_key);
+  sqlite3_bind_int64 (st, 2, b->n);
+  sqlite3_bind_int64 (st, 3, b->first_time_us);
+  sqlite3_bind_int64 (st, 4, b->last_time_us);
+  sqlite3_bind_blob (st, 5, b->data->data, (int) b->data->len,
+                     SQLITE_STATIC);
+  run (rec, st, doing);
+  count_row (rec);
+  b->n = 0;
+  g_byte_array_set_size (b->data, 0);
 }
 
-static void
-bind_opt_text (sqlite3_stmt *st, int col, const char *text)
+/* The time the next row is relative to (run-db-blocks.c: the first row
+ * of a block to 0), after starting the block at @key if it is empty. */
+static gint64
+block_prev_time (Block *b, gint64 key, gint64 time_us)
 {
-  if (text != NULL)
-    sqlite3_bind_text (st, col, text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (st, col);
-}
+  gint64 prev = b->n > 0 ? b->last_time_us : 0;
 
-static void
-bind_dots (sqlite3_stmt *st, int col, GByteArray *buf, const MmrDot *dots,
-           guint n)
-{
-  if (n == 0)
+  if (b->n == 0)
     {
-      sqlite3_bind_null (st, col);
-      return;
+      b->first_key = key;
+      b->first_time_us = time_us;
     }
-  mmr_run_db_encode_dots (buf, dots, n);
-  sqlite3_bind_blob (st, col, buf->data, (int) buf->len, SQLITE_STATIC);
-}
-
-static void
-bind_opt_int (sqlite3_stmt *st, int col, gboolean is_set, gint64 v)
-{
-  if (is_set)
-    sqlite3_bind_int64 (st, col, v);
-  else
-    sqlite3_bind_null (st, col);
+  b->last_time_us = time_us;
+  b->n++;
+  return prev;
 }
 
 /* DOC: recorder-event */
@@ -163,57 +170,16 @@ static void
 on_event (const MmrEvent *ev, gpointer user_data)
 {
   MmrRecorder *rec = user_data;
-  sqlite3_stmt *st = rec->stmts[INS_EVENT];
-  gboolean at_replica = ev->replica >= 0, is_conflict =
-      ev->kind == MMR_EV_CONFLICT || ev->kind == MMR_EV_RESOLVE;
+  Block *b = &rec->events;
+  gint64 prev;
 
   if (rec->error != NULL)
     return;
-  /* After the first event, let SQLite number the row: seq is contiguous,
-   * and appending with a new rowid skips the uniqueness seek. */
-  if (rec->n_events == 0)
-    sqlite3_bind_int64 (st, 1, (gint64) ev->seq);
-  else
-    sqlite3_bind_null (st, 1);
-  sqlite3_bind_int64 (st, 2, ev->time_us);
-  sqlite3_bind_text (st, 3, mmr_event_kind_to_string (ev->kind), -1,
-                     SQLITE_STATIC);
-  bind_opt_int (st, 4, at_replica, ev->replica);
-  bind_opt_int (st, 5, ev->peer >= 0, ev->peer);
-  bind_opt_text (st, 6, ev->key);
-  bind_opt_text (st, 7, ev->value);
-  bind_opt_int (st, 8, ev->dot.counter != 0, ev->dot.replica);
-  bind_opt_int (st, 9, ev->dot.counter != 0, ev->dot.counter);
-  if (ev->key != NULL)
-    bind_vv (st, 10, &ev->vv, rec->vv);
-  else
-    sqlite3_bind_null (st, 10);
-  if (at_replica)
-    bind_vv (st, 11, &ev->clock, rec->clock);
-  else
-    sqlite3_bind_null (st, 11);
-  bind_opt_int (st, 12, at_replica, ev->hlc.l);
-  bind_opt_int (st, 13, at_replica, ev->hlc.c);
-  bind_opt_int (st, 14, ev->msg_id != 0, (gint64) ev->msg_id);
-  bind_opt_int (st, 15, ev->msg_id != 0, ev->bytes);
-  bind_opt_int (st, 16, ev->exchange != 0, ev->exchange);
-  bind_opt_text (st, 17, ev->detail);
-  bind_opt_text (st, 18, is_conflict ? mmr_resolve_rule_to_string (ev->rule)
-                                     : NULL);
-  if (ev->n_versions > 0)
-    {
-      mmr_run_db_encode_versions (rec->versions, ev->versions,
-                                  ev->n_versions);
-      sqlite3_bind_blob (st, 19, rec->versions->data,
-                         (int) rec->versions->len, SQLITE_STATIC);
-    }
-  else
-    sqlite3_bind_null (st, 19);
-  bind_dots (st, 20, rec->kept, ev->kept, ev->n_kept);
-  bind_dots (st, 21, rec->superseded, ev->superseded, ev->n_superseded);
-  run (rec, st, "recording an event");
-  count_row (rec);
+  prev = block_prev_time (b, (gint64) ev->seq, ev->time_us);
+  mmr_run_db_put_event (b->data, ev, prev, rec->scratch);
   rec->n_events++;
+  if (b->n == MMR_RUN_DB_BLOCK_ROWS)
+    flush_block (rec, b, INS_EVENT_BLOCK, "recording events");
 }
 
 static int
@@ -287,25 +253,26 @@ on_change (MmrWorld *w, guint replica, const char *register_name,
            gpointer user_data)
 {
   MmrRecorder *rec = user_data;
-  sqlite3_stmt *st = rec->stmts[INS_CHANGE];
+  Block *b = &rec->changes;
   g_autoptr (GPtrArray) entries = NULL;
+  guint64 seq = mmr_world_n_events (w);
+  gint64 prev;
 
   if (rec->error != NULL)
     return;
   entries = mmr_view_dup_register (w, replica, register_name, TRUE);
   g_byte_array_set_size (rec->buf, 0);
   mmr_run_db_encode_entries (rec->buf, entries, 0, entries->len);
-  sqlite3_bind_null (st, 1);   /* rowid n_changes + 1 */
-  sqlite3_bind_int64 (st, 2, (gint64) mmr_world_n_events (w));
-  sqlite3_bind_int64 (st, 3, mmr_world_now (w));
-  sqlite3_bind_int (st, 4, (int) replica);
-  sqlite3_bind_text (st, 5, register_name, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (st, 6, rec->buf->data, (int) rec->buf->len,
-                     SQLITE_STATIC);
-  if (!run (rec, st, "recording a change"))
-    return;
-  count_row (rec);
+  if (b->n == 0)
+    rec->last_change_seq = 0;
+  prev = block_prev_time (b, (gint64) rec->n_changes + 1, mmr_world_now (w));
+  mmr_run_db_put_change (b->data, seq - rec->last_change_seq,
+                         mmr_world_now (w) - prev, replica, register_name,
+                         rec->buf->data, rec->buf->len);
+  rec->last_change_seq = seq;
   rec->n_changes++;
+  if (b->n == MMR_RUN_DB_BLOCK_ROWS)
+    flush_block (rec, b, INS_CHANGE_BLOCK, "recording changes");
   if (++rec->changes_since_snapshot >= rec->snapshot_changes
       && rec->changes_since_snapshot >= n_registers (w))
     take_snapshot (rec);
@@ -317,6 +284,8 @@ write_header (MmrRecorder *rec, const MmrRecorderInfo *info)
   static const char *const granularity[] = { "record", "field" };
   const MmrWorldConfig *cfg = mmr_world_get_config (rec->world);
   g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, info->seed);
+  g_autofree char *kinds = mmr_run_db_dup_kind_names ();
+  g_autofree char *rules = mmr_run_db_dup_rule_names ();
   g_autoptr (GError) e = NULL;
   sqlite3_stmt *st = mmr_storage_prepare (
       rec->db, rec->part, "INSERT INTO replicas VALUES (?1, ?2)", &e);
@@ -339,6 +308,8 @@ write_header (MmrRecorder *rec, const MmrRecorderInfo *info)
   set_meta (rec, "seed", seed);
   set_meta (rec, "granularity", granularity[cfg->granularity]);
   set_meta (rec, "complete", "0");
+  set_meta (rec, "kinds", kinds);
+  set_meta (rec, "rules", rules);
   return rec->error == NULL;
 }
 
@@ -390,9 +361,10 @@ mmr_recorder_new (MmrWorld *world, const char *path,
   rec->path = g_strdup (path);
   rec->part = g_strconcat (path, ".part", NULL);
   rec->buf = g_byte_array_new ();
-  rec->versions = g_byte_array_new ();
-  rec->kept = g_byte_array_new ();
-  rec->superseded = g_byte_array_new ();
+  for (guint i = 0; i < 3; i++)
+    rec->scratch[i] = g_byte_array_new ();
+  rec->events.data = g_byte_array_new ();
+  rec->changes.data = g_byte_array_new ();
   rec->snapshot_changes = info->snapshot_changes > 0
                           ? info->snapshot_changes
                           : MMR_RECORDER_DEFAULT_SNAPSHOT_CHANGES;
@@ -448,6 +420,8 @@ write_trailer (MmrRecorder *rec)
   g_autofree char *n = g_strdup_printf ("%" G_GUINT64_FORMAT,
                                         rec->n_events);
 
+  flush_block (rec, &rec->events, INS_EVENT_BLOCK, "recording events");
+  flush_block (rec, &rec->changes, INS_CHANGE_BLOCK, "recording changes");
   if (rec->changes_since_snapshot > 0 || rec->n_snapshots == 0)
     take_snapshot (rec);
   set_meta (rec, "end_us", end);
@@ -506,9 +480,10 @@ mmr_recorder_free (MmrRecorder *rec)
     }
   g_clear_error (&rec->error);
   g_byte_array_unref (rec->buf);
-  g_byte_array_unref (rec->versions);
-  g_byte_array_unref (rec->kept);
-  g_byte_array_unref (rec->superseded);
+  for (guint i = 0; i < 3; i++)
+    g_byte_array_unref (rec->scratch[i]);
+  g_byte_array_unref (rec->events.data);
+  g_byte_array_unref (rec->changes.data);
   g_free (rec->path);
   g_free (rec->part);
   g_free (rec);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "record/replay.h"
+#include "record/run-db.h"
 #include "store/storage.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,17 @@ struct _MmrReplay {
   guint64 seed;
   gint64 end_us;
   guint64 n_events;
+  MmrRunDbCodes codes;
+  GArray *event_blocks;                  /* ReplayBlock, in key order */
+  GArray *change_blocks;
 };
+
+/* A row of event_blocks or change_blocks, without its data. */
+typedef struct {
+  gint64 first;
+  gint64 n;
+  gint64 first_time_us;
+  gint64 last_time_us;
+} ReplayBlock;
 
 G_END_DECLS

@@ -3,9 +3,9 @@
  * Concept: the state at an instant is a fold of changes over time, and a
  * snapshot is that fold computed in advance. Rebuilding instant T reads
  * the last snapshot at or before T (found by bisection, then its rows)
- * and the changes after it up to T (an id range, its end found by
- * bisection). Each register's latest entries blob wins; only the winners
- * are decoded.
+ * and the changes after it up to T (the change blocks that hold them,
+ * known from the block list read at open). Each register's latest
+ * entries blob wins; only the winners are decoded.
  *
  * Interface: mmr_replay_open / _free, the run's settings, dup_state,
  * foreach_event. Exports are in replay-export.c.
@@ -81,11 +81,48 @@ load_replicas (MmrReplay *rp, GError **error)
   return TRUE;
 }
 
+/* The list of blocks: each starts where the one before ended, holds 1 to
+ * MMR_RUN_DB_BLOCK_ROWS rows, and time never decreases along it. */
+static gboolean
+load_blocks (MmrReplay *rp, const char *sql, GArray *into, GError **error)
+{
+  sqlite3_stmt *st = mmr_storage_prepare (rp->db, rp->path, sql, error);
+  gboolean ok = TRUE;
+  int rc;
+
+  if (st == NULL)
+    return FALSE;
+  while (ok && (rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      ReplayBlock b = { sqlite3_column_int64 (st, 0),
+                        sqlite3_column_int64 (st, 1),
+                        sqlite3_column_int64 (st, 2),
+                        sqlite3_column_int64 (st, 3) };
+      const ReplayBlock *prev = into->len > 0
+          ? &g_array_index (into, ReplayBlock, into->len - 1) : NULL;
+
+      ok = b.n >= 1 && b.n <= MMR_RUN_DB_BLOCK_ROWS
+           && b.first_time_us <= b.last_time_us
+           && (prev == NULL || (b.first == prev->first + prev->n
+                                && b.first_time_us >= prev->last_time_us));
+      g_array_append_val (into, b);
+    }
+  sqlite3_finalize (st);
+  if (!ok)
+    return corrupt (rp, error, "the blocks of the recording do not follow"
+                    " each other");
+  if (rc != SQLITE_DONE)
+    return mmr_storage_set_error (error, rp->db, rc, rp->path,
+                                  "reading the recording");
+  return TRUE;
+}
+
 static gboolean
 load_settings (MmrReplay *rp, GError **error)
 {
   g_autofree char *complete = dup_meta (rp, "complete", error);
   g_autofree char *seed = NULL, *end = NULL, *n = NULL;
+  g_autofree char *kinds = NULL, *rules = NULL;
 
   if (complete == NULL)
     return FALSE;
@@ -99,12 +136,22 @@ load_settings (MmrReplay *rp, GError **error)
       || (rp->source = dup_meta (rp, "source", error)) == NULL
       || (seed = dup_meta (rp, "seed", error)) == NULL
       || (end = dup_meta (rp, "end_us", error)) == NULL
-      || (n = dup_meta (rp, "n_events", error)) == NULL)
+      || (n = dup_meta (rp, "n_events", error)) == NULL
+      || (kinds = dup_meta (rp, "kinds", error)) == NULL
+      || (rules = dup_meta (rp, "rules", error)) == NULL)
     return FALSE;
   rp->seed = g_ascii_strtoull (seed, NULL, 10);
   rp->end_us = g_ascii_strtoll (end, NULL, 10);
   rp->n_events = g_ascii_strtoull (n, NULL, 10);
-  return load_replicas (rp, error);
+  if (!load_replicas (rp, error))
+    return FALSE;
+  mmr_run_db_codes_init (&rp->codes, kinds, rules, rp->n);
+  return load_blocks (rp, "SELECT first_seq, n, first_time_us, last_time_us"
+                      " FROM event_blocks ORDER BY first_seq",
+                      rp->event_blocks, error)
+         && load_blocks (rp, "SELECT first_id, n, first_time_us,"
+                         " last_time_us FROM change_blocks ORDER BY first_id",
+                         rp->change_blocks, error);
 }
 
 MmrReplay *
@@ -115,6 +162,8 @@ mmr_replay_open (const char *path, GError **error)
   g_return_val_if_fail (path != NULL, NULL);
   rp = g_new0 (MmrReplay, 1);
   rp->path = g_strdup (path);
+  rp->event_blocks = g_array_new (FALSE, FALSE, sizeof (ReplayBlock));
+  rp->change_blocks = g_array_new (FALSE, FALSE, sizeof (ReplayBlock));
   rp->db = mmr_storage_open (path, &mmr_run_db_format,
                              MMR_STORAGE_OPEN_READ_ONLY, NULL, error);
   if (rp->db == NULL || !load_settings (rp, error))
@@ -136,6 +185,8 @@ mmr_replay_free (MmrReplay *replay)
   g_free (replay->scenario);
   g_free (replay->source);
   g_free (replay->path);
+  g_array_unref (replay->event_blocks);
+  g_array_unref (replay->change_blocks);
   g_free (replay);
 }
 
@@ -310,6 +361,91 @@ collect_rows (MmrReplay *rp, const char *sql, gint64 a, gint64 b,
   return TRUE;
 }
 
+/* The data of the block of @table whose first key is @first. */
+static GBytes *
+read_block (MmrReplay *rp, const char *sql, gint64 first, GError **error)
+{
+  sqlite3_stmt *st = mmr_storage_prepare (rp->db, rp->path, sql, error);
+  GBytes *data = NULL;
+  int rc;
+
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, first);
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    data = g_bytes_new (sqlite3_column_blob (st, 0),
+                        (gsize) sqlite3_column_bytes (st, 0));
+  sqlite3_finalize (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    mmr_storage_set_error (error, rp->db, rc, rp->path,
+                           "reading the recording");
+  else if (data == NULL)
+    corrupt (rp, error, "a block is missing");
+  return data;
+}
+
+/* Walks the changes of one block; those with an id above @after and a
+ * time at or before @t go into @latest. *@done when a change after @t
+ * was met. */
+static gboolean
+collect_block (MmrReplay *rp, const ReplayBlock *b, gint64 after, gint64 t,
+               GHashTable **latest, gboolean *done, GError **error)
+{
+  g_autoptr (GBytes) data = read_block (
+      rp, "SELECT data FROM change_blocks WHERE first_id = ?1", b->first,
+      error);
+  const guint8 *start, *p, *end;
+  gint64 time = 0;
+  gsize len;
+
+  if (data == NULL)
+    return FALSE;
+  start = p = g_bytes_get_data (data, &len);
+  end = len > 0 ? start + len : start;
+  for (gint64 i = 0; i < b->n; i++)
+    {
+      MmrRunDbChange c;
+
+      if (len == 0 || !mmr_run_db_get_change (&p, end, rp->n, &c))
+        return corrupt (rp, error, "a change cannot be read back");
+      time += c.dtime;
+      if (time > t)
+        {
+          *done = TRUE;
+          return TRUE;
+        }
+      if (b->first + i > after)
+        g_hash_table_insert (latest[c.replica], g_strdup (c.register_name),
+                             g_bytes_new_from_bytes (
+                                 data, (gsize) (c.entries - start),
+                                 c.entries_len));
+    }
+  return p == end || corrupt (rp, error, "a change block has extra bytes");
+}
+
+/* The changes with an id above @after, up to the last at or before @t. */
+static gboolean
+collect_changes (MmrReplay *rp, gint64 after, gint64 t, GHashTable **latest,
+                 GError **error)
+{
+  gboolean done = FALSE;
+
+  for (guint i = 0; !done && i < rp->change_blocks->len; i++)
+    {
+      const ReplayBlock *b = &g_array_index (rp->change_blocks, ReplayBlock,
+                                             i);
+
+      if (b->first + b->n - 1 <= after)
+        continue;
+      if (b->first_time_us > t)
+        break;
+      if (!collect_block (rp, b, after, t, latest, &done, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 entry_cmp (gconstpointer a, gconstpointer b)
 {
@@ -359,7 +495,7 @@ mmr_replay_dup_state (MmrReplay *replay, gint64 time_us,
   GHashTable *latest[MMR_MAX_REPLICAS] = { NULL };
   g_autoptr (GPtrArray) state = g_ptr_array_new_with_free_func (
       (GDestroyNotify) g_ptr_array_unref);
-  gint64 snapshot = 0, from = 0, to = 0;
+  gint64 snapshot = 0, from = 0;
   gboolean found, ok;
 
   for (guint r = 0; r < replay->n; r++)
@@ -372,12 +508,7 @@ mmr_replay_dup_state (MmrReplay *replay, gint64 time_us,
            || collect_rows (replay, "SELECT replica, register, entries"
                             " FROM snapshot_registers WHERE snapshot = ?1"
                             " AND ?2 = ?2", snapshot, 0, latest, error))
-       && last_at_or_before (replay, "changes", "id", time_us, &to, &found,
-                             error)
-       && (!found || to <= from
-           || collect_rows (replay, "SELECT replica, register, entries"
-                            " FROM changes WHERE id > ?1 AND id <= ?2"
-                            " ORDER BY id", from, to, latest, error));
+       && collect_changes (replay, from, time_us, latest, error);
   for (guint r = 0; ok && r < replay->n; r++)
     {
       GPtrArray *view = decode_view (replay, latest[r], with_absent, error);
@@ -393,104 +524,46 @@ mmr_replay_dup_state (MmrReplay *replay, gint64 time_us,
 
 /* ---- events ----------------------------------------------------------- */
 
-/* Storage for the arrays of the event being read. */
-typedef struct {
-  GArray *met;            /* MmrEventVersion; values owned by @values */
-  GArray *kept;           /* MmrDot */
-  GArray *superseded;     /* MmrDot */
-  GPtrArray *values;
-} EventArrays;
-
+/* Calls @func for the events of one block with @from_us <= time <=
+ * @to_us; *@done when one after @to_us was met. */
 static gboolean
-column_vv (sqlite3_stmt *st, int col, MmrVersionVector *out)
+each_in_block (MmrReplay *rp, const ReplayBlock *b, gint64 from_us,
+               gint64 to_us, MmrObserverFunc func, gpointer user_data,
+               MmrRunDbEventArrays *arrays, gboolean *done, GError **error)
 {
-  return mmr_storage_vv_decode (sqlite3_column_blob (st, col),
-                                (gsize) sqlite3_column_bytes (st, col), out);
-}
+  g_autoptr (GBytes) data = read_block (
+      rp, "SELECT data FROM event_blocks WHERE first_seq = ?1", b->first,
+      error);
+  const guint8 *p, *end;
+  gint64 time = 0;
+  gsize len;
 
-static int
-opt_int (sqlite3_stmt *st, int col)
-{
-  return sqlite3_column_type (st, col) == SQLITE_NULL
-         ? -1 : sqlite3_column_int (st, col);
-}
-
-/* Fills @ev from the current row of the events cursor; FALSE if the row
- * cannot be an event of this run. */
-static gboolean
-event_from_row (MmrReplay *rp, sqlite3_stmt *st, MmrEvent *ev)
-{
-  memset (ev, 0, sizeof *ev);
-  ev->seq = (guint64) sqlite3_column_int64 (st, 0);
-  ev->time_us = sqlite3_column_int64 (st, 1);
-  ev->replica = opt_int (st, 3);
-  ev->peer = opt_int (st, 4);
-  ev->key = (const char *) sqlite3_column_text (st, 5);
-  ev->value = (const char *) sqlite3_column_text (st, 6);
-  ev->dot.replica = (guint8) sqlite3_column_int (st, 7);
-  ev->dot.counter = (guint32) sqlite3_column_int64 (st, 8);
-  ev->hlc.l = sqlite3_column_int64 (st, 11);
-  ev->hlc.c = (guint32) sqlite3_column_int64 (st, 12);
-  ev->msg_id = (guint64) sqlite3_column_int64 (st, 13);
-  ev->bytes = (guint32) sqlite3_column_int64 (st, 14);
-  ev->exchange = (guint32) sqlite3_column_int64 (st, 15);
-  ev->detail = (const char *) sqlite3_column_text (st, 16);
-  if (!mmr_run_db_parse_kind ((const char *) sqlite3_column_text (st, 2),
-                              &ev->kind)
-      || ev->replica >= (int) rp->n || ev->peer >= (int) rp->n
-      || ev->dot.replica >= rp->n || !column_vv (st, 9, &ev->vv)
-      || !column_vv (st, 10, &ev->clock))
+  if (data == NULL)
     return FALSE;
-  if (ev->kind == MMR_EV_CONFLICT || ev->kind == MMR_EV_RESOLVE)
-    return mmr_run_db_parse_rule ((const char *) sqlite3_column_text (st, 17),
-                                  &ev->rule);
-  return TRUE;
-}
+  p = g_bytes_get_data (data, &len);
+  end = len > 0 ? p + len : p;
+  for (gint64 i = 0; i < b->n; i++)
+    {
+      MmrEvent ev;
 
-static gboolean
-column_dots (sqlite3_stmt *st, int col, GArray *into)
-{
-  return mmr_run_db_decode_dots (sqlite3_column_blob (st, col),
-                                 (gsize) sqlite3_column_bytes (st, col),
-                                 into);
-}
-
-/* The row's versions, kept and superseded blobs, attached to @ev. */
-static gboolean
-attach_arrays (sqlite3_stmt *st, MmrEvent *ev, EventArrays *a)
-{
-  g_ptr_array_set_size (a->values, 0);
-  if (!mmr_run_db_decode_versions (sqlite3_column_blob (st, 18),
-                                   (gsize) sqlite3_column_bytes (st, 18),
-                                   a->met, a->values)
-      || !column_dots (st, 19, a->kept)
-      || !column_dots (st, 20, a->superseded))
-    return FALSE;
-  ev->n_versions = a->met->len;
-  ev->versions = (const MmrEventVersion *) a->met->data;
-  ev->n_kept = a->kept->len;
-  ev->kept = (const MmrDot *) a->kept->data;
-  ev->n_superseded = a->superseded->len;
-  ev->superseded = (const MmrDot *) a->superseded->data;
-  return TRUE;
-}
-
-static void
-arrays_init (EventArrays *a)
-{
-  a->met = g_array_new (FALSE, FALSE, sizeof (MmrEventVersion));
-  a->kept = g_array_new (FALSE, FALSE, sizeof (MmrDot));
-  a->superseded = g_array_new (FALSE, FALSE, sizeof (MmrDot));
-  a->values = g_ptr_array_new_with_free_func (g_free);
-}
-
-static void
-arrays_clear (EventArrays *a)
-{
-  g_array_unref (a->met);
-  g_array_unref (a->kept);
-  g_array_unref (a->superseded);
-  g_ptr_array_unref (a->values);
+      if (len == 0 || !mmr_run_db_get_event (&p, end, time, &rp->codes, &ev,
+                                             arrays))
+        {
+          g_autofree char *what = g_strdup_printf (
+              "event %" G_GINT64_FORMAT " cannot be read back", b->first + i);
+          return corrupt (rp, error, what);
+        }
+      ev.seq = (guint64) (b->first + i);
+      time = ev.time_us;
+      if (time > to_us)
+        {
+          *done = TRUE;
+          return TRUE;
+        }
+      if (time >= from_us)
+        func (&ev, user_data);
+    }
+  return p == end || corrupt (rp, error, "an event block has extra bytes");
 }
 
 /* DOC: replay-events */
@@ -499,51 +572,22 @@ mmr_replay_foreach_event (MmrReplay *replay, gint64 from_us, gint64 to_us,
                           MmrObserverFunc func, gpointer user_data,
                           GError **error)
 {
-  EventArrays arrays;
-  sqlite3_stmt *st;
-  gboolean ok = TRUE, found_first, found_last;
-  gint64 first = G_MININT64, last = -1;
-  int rc = SQLITE_DONE;
+  MmrRunDbEventArrays arrays;
+  gboolean ok = TRUE, done = FALSE;
 
-  /* Events after the last one before @from_us, up to the last at or
-   * before @to_us. */
-  if (from_us > G_MININT64
-      && !last_at_or_before (replay, "events", "seq", from_us - 1, &first,
-                             &found_first, error))
-    return FALSE;
-  if (!last_at_or_before (replay, "events", "seq", to_us, &last,
-                          &found_last, error))
-    return FALSE;
-  first = from_us > G_MININT64 && found_first ? first + 1 : G_MININT64;
-  if (!found_last)
-    return TRUE;
-  st = mmr_storage_prepare (replay->db, replay->path,
-                            "SELECT * FROM events WHERE seq BETWEEN ?1 AND ?2"
-                            " ORDER BY seq", error);
-  if (st == NULL)
-    return FALSE;
-  arrays_init (&arrays);
-  sqlite3_bind_int64 (st, 1, first);
-  sqlite3_bind_int64 (st, 2, last);
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+  mmr_run_db_event_arrays_init (&arrays);
+  for (guint i = 0; ok && !done && i < replay->event_blocks->len; i++)
     {
-      MmrEvent ev;
+      const ReplayBlock *b = &g_array_index (replay->event_blocks,
+                                             ReplayBlock, i);
 
-      if (!event_from_row (replay, st, &ev)
-          || !attach_arrays (st, &ev, &arrays))
-        {
-          g_autofree char *what = g_strdup_printf (
-              "event %" G_GINT64_FORMAT " cannot be read back",
-              (gint64) sqlite3_column_int64 (st, 0));
-          ok = corrupt (replay, error, what);
-          break;
-        }
-      func (&ev, user_data);
+      if (b->last_time_us < from_us)
+        continue;
+      if (b->first_time_us > to_us)
+        break;
+      ok = each_in_block (replay, b, from_us, to_us, func, user_data,
+                          &arrays, &done, error);
     }
-  if (ok && rc != SQLITE_DONE)
-    ok = mmr_storage_set_error (error, replay->db, rc, replay->path,
-                                "reading events");
-  sqlite3_finalize (st);
-  arrays_clear (&arrays);
+  mmr_run_db_event_arrays_clear (&arrays);
   return ok;
 }

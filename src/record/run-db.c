@@ -1,11 +1,14 @@
 /* run-db.c - schema and blob codecs of a recorded run (see run-db.h)
  *
  * Interface: mmr_run_db_format, mmr_run_db_schema_sql,
- * encode/decode_entries, parse_kind, parse_rule.
+ * encode/decode_entries, _versions, _dots, parse_kind, parse_rule, the
+ * code names (dup_kind_names, dup_rule_names, codes_init).
  *
- * Design: events are rows with one column per MmrEvent field, so a
- * student can ask SQL "which deliveries changed B's cart?"; kinds and
- * rules are stored by name, so the file survives new enum values. Register
+ * Design: events and changes are packed into blocks (run-db-blocks.c), a
+ * row of SQLite per few thousand, because a row per event cost the
+ * recorder several times the run itself (docs/benchmarks.md); kinds and
+ * rules are stored as codes with their names in meta, so the file
+ * survives new enum values. Register
  * state is stored as view entries - what a reader saw - because that is
  * what replay must reproduce, byte for byte, through any change to the
  * view rules (merge functions, CRDT reads) made after the recording.
@@ -33,23 +36,17 @@ const MmrOutputFormat mmr_run_db_output_format = {
 const char mmr_run_db_schema_sql[] =
   "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
   "CREATE TABLE replicas (idx INTEGER PRIMARY KEY, name TEXT NOT NULL);"
-  "CREATE TABLE events ("
-  "  seq INTEGER PRIMARY KEY, time_us INTEGER NOT NULL, kind TEXT NOT NULL,"
-  "  replica INTEGER, peer INTEGER, key TEXT, value TEXT,"
-  "  dot_replica INTEGER, dot_counter INTEGER, vv BLOB, clock BLOB,"
-  "  hlc_l INTEGER, hlc_c INTEGER, msg_id INTEGER, bytes INTEGER,"
-  "  exchange INTEGER, detail TEXT, rule TEXT, versions BLOB, kept BLOB,"
-  "  superseded BLOB);"
-  "CREATE VIEW conflicts AS"
-  "  SELECT e.seq, e.time_us, e.kind, r.name AS replica, p.name AS peer,"
-  "         e.key, e.rule, e.value"
-  "  FROM events e LEFT JOIN replicas r ON r.idx = e.replica"
-  "  LEFT JOIN replicas p ON p.idx = e.peer"
-  "  WHERE e.kind IN ('conflict', 'resolve');"
-  "CREATE TABLE changes ("
-  "  id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, time_us INTEGER NOT NULL,"
-  "  replica INTEGER NOT NULL, register TEXT NOT NULL,"
-  "  entries BLOB NOT NULL);"
+  /* Events and changes, packed (run-db-blocks.c): first_seq and
+   * first_id are the first event's seq and the first change's id, n how
+   * many the block holds; time never decreases along either. */
+  "CREATE TABLE event_blocks ("
+  "  first_seq INTEGER PRIMARY KEY, n INTEGER NOT NULL,"
+  "  first_time_us INTEGER NOT NULL, last_time_us INTEGER NOT NULL,"
+  "  data BLOB NOT NULL);"
+  "CREATE TABLE change_blocks ("
+  "  first_id INTEGER PRIMARY KEY, n INTEGER NOT NULL,"
+  "  first_time_us INTEGER NOT NULL, last_time_us INTEGER NOT NULL,"
+  "  data BLOB NOT NULL);"
   "CREATE TABLE snapshots ("
   "  id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
   "  time_us INTEGER NOT NULL, last_change INTEGER NOT NULL);"
@@ -260,4 +257,43 @@ mmr_run_db_parse_rule (const char *text, MmrResolveRule *out)
         return TRUE;
       }
   return FALSE;
+}
+
+char *
+mmr_run_db_dup_kind_names (void)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int k = 0; k < MMR_EV_N_KINDS; k++)
+    g_string_append_printf (s, "%s%s", k > 0 ? " " : "",
+                            mmr_event_kind_to_string ((MmrEventKind) k));
+  return g_string_free (s, FALSE);
+}
+
+char *
+mmr_run_db_dup_rule_names (void)
+{
+  GString *s = g_string_new (NULL);
+
+  for (int r = 0; r <= (int) LAST_RULE; r++)
+    g_string_append_printf (s, "%s%s", r > 0 ? " " : "",
+                            mmr_resolve_rule_to_string ((MmrResolveRule) r));
+  return g_string_free (s, FALSE);
+}
+
+void
+mmr_run_db_codes_init (MmrRunDbCodes *codes, const char *kinds,
+                       const char *rules, guint n_replicas)
+{
+  g_auto (GStrv) k = g_strsplit (kinds, " ", 256);
+  g_auto (GStrv) r = g_strsplit (rules, " ", 256);
+
+  memset (codes, 0, sizeof *codes);
+  codes->n_replicas = n_replicas;
+  for (codes->n_kinds = 0; k[codes->n_kinds] != NULL; codes->n_kinds++)
+    codes->has_kind[codes->n_kinds] = mmr_run_db_parse_kind (
+        k[codes->n_kinds], &codes->kinds[codes->n_kinds]);
+  for (codes->n_rules = 0; r[codes->n_rules] != NULL; codes->n_rules++)
+    codes->has_rule[codes->n_rules] = mmr_run_db_parse_rule (
+        r[codes->n_rules], &codes->rules[codes->n_rules]);
 }

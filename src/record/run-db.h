@@ -30,7 +30,7 @@
 
 G_BEGIN_DECLS
 
-#define MMR_RUN_DB_SCHEMA_VERSION 1
+#define MMR_RUN_DB_SCHEMA_VERSION 2
 #define MMR_RUN_DB_APPLICATION_ID 0x4D4D5252u   /* 'MMRR' */
 
 extern const MmrStorageFormat mmr_run_db_format;
@@ -67,6 +67,68 @@ void     mmr_run_db_encode_dots (GByteArray *out, const MmrDot *dots,
                                  guint n);
 gboolean mmr_run_db_decode_dots (const guint8 *data, gsize len,
                                  GArray *into);
+
+/* ---- events and changes in blocks (run-db-blocks.c) ---- */
+
+/* At most this many events in a row of event_blocks, changes in a row of
+ * change_blocks. */
+#define MMR_RUN_DB_BLOCK_ROWS 4096
+
+/* How a recording's codes read back: kind and rule codes (meta 'kinds'
+ * and 'rules') to this mmr's enums, and the number of replicas. */
+typedef struct {
+  MmrEventKind kinds[256];
+  gboolean has_kind[256];
+  guint n_kinds;
+  MmrResolveRule rules[256];
+  gboolean has_rule[256];
+  guint n_rules;
+  guint n_replicas;
+} MmrRunDbCodes;
+
+/* Storage for the arrays of the event being read (values owned). */
+typedef struct {
+  GArray *met;            /* MmrEventVersion; values owned by @values */
+  GArray *kept;           /* MmrDot */
+  GArray *superseded;     /* MmrDot */
+  GPtrArray *values;
+} MmrRunDbEventArrays;
+
+/* One change as read from a block; pointers into the block. */
+typedef struct {
+  guint64 dseq;
+  gint64 dtime;
+  guint replica;
+  const char *register_name;
+  const guint8 *entries;
+  gsize entries_len;
+} MmrRunDbChange;
+
+/* Appends @ev, its time relative to @prev_time; @scratch: three buffers
+ * for the versions, kept and superseded blobs. */
+void     mmr_run_db_put_event (GByteArray *out, const MmrEvent *ev,
+                               gint64 prev_time, GByteArray *scratch[3]);
+/* Reads the event at *@p (seq is left 0: the caller knows it); its
+ * strings point into the block, its arrays into @a. FALSE when malformed. */
+gboolean mmr_run_db_get_event (const guint8 **p, const guint8 *end,
+                               gint64 prev_time, const MmrRunDbCodes *codes,
+                               MmrEvent *ev, MmrRunDbEventArrays *a);
+void     mmr_run_db_put_change (GByteArray *out, guint64 dseq, gint64 dtime,
+                                guint replica, const char *register_name,
+                                const guint8 *entries, gsize entries_len);
+gboolean mmr_run_db_get_change (const guint8 **p, const guint8 *end,
+                                guint n_replicas, MmrRunDbChange *out);
+void     mmr_run_db_event_arrays_init  (MmrRunDbEventArrays *a);
+void     mmr_run_db_event_arrays_clear (MmrRunDbEventArrays *a);
+
+/* The meta rows 'kinds' and 'rules': this mmr's names, space-separated,
+ * in code order (newly allocated). */
+char    *mmr_run_db_dup_kind_names (void);
+char    *mmr_run_db_dup_rule_names (void);
+/* Fills @codes from those rows; an unknown name leaves its code unusable
+ * (an event using it is then a damaged event), never fails. */
+void     mmr_run_db_codes_init (MmrRunDbCodes *codes, const char *kinds,
+                                const char *rules, guint n_replicas);
 
 /* Event kinds and resolve rules by name, as stored; FALSE if unknown. */
 gboolean mmr_run_db_parse_kind (const char *text, MmrEventKind *out);

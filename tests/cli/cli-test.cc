@@ -218,6 +218,14 @@ TEST (MmrCli, BenchRunsRoundsAndPrintsEveryTarget)
   EXPECT_EQ (bad.status, 2);
   EXPECT_NE (bad.err.find ("--rounds must be 1 to 100"), std::string::npos)
       << bad.err;
+
+  Result only = mmr ({ "bench", "--only", "disk" });
+  EXPECT_EQ (only.status, 2);
+  EXPECT_EQ (only.err, "mmr bench: --only must be one of engine, durable,"
+                       " crdt, storage, explore\nTry 'mmr bench --help'.\n");
+  EXPECT_EQ (only.out, "");
+  Result help = mmr ({ "bench", "--help" });
+  EXPECT_NE (help.out.find ("--only=SECTION"), std::string::npos) << help.out;
 }
 
 // mmr explore's benchmark: the search is exact (27,509 distinct states of

@@ -251,7 +251,19 @@ TEST_F (ReplayCliTest, BadRunDatabasesExitTwoAndStayUntouched)
                            nullptr), SQLITE_OK);
   sqlite3_close (h);
   expect_refused ("replay", v9, "a run database of schema version 9; this"
-                  " mmr reads version 1 only");
+                  " mmr reads version 2 only");
+  // A recording of the first format (a row per event) names its version.
+  std::string v1 = path ("v1.db");
+  ASSERT_TRUE (g_file_set_contents (v1.c_str (), whole.data (),
+                                    (gssize) whole.size (), nullptr));
+  ASSERT_EQ (sqlite3_open (v1.c_str (), &h), SQLITE_OK);
+  ASSERT_EQ (sqlite3_exec (h, "PRAGMA user_version = 1", nullptr, nullptr,
+                           nullptr), SQLITE_OK);
+  sqlite3_close (h);
+  expect_refused ("replay", v1, "a run database of schema version 1; this"
+                  " mmr reads version 2 only");
+  expect_refused ("export", v1, "a run database of schema version 1; this"
+                  " mmr reads version 2 only");
 
   Result missing = mmr ({ "replay", path ("nope.db"), "--events" });
   EXPECT_EQ (missing.status, 2);

@@ -17,6 +17,7 @@ extern "C" {
 #include "scenario/script.h"
 #include "record/recorder.h"
 #include "record/replay.h"
+#include "record/run-db.h"
 #include "sim/trace.h"
 #include "sim/view.h"
 }
@@ -502,10 +503,10 @@ TEST_F (RecorderTest, RefusesAnUnknownRunDatabaseVersion)
 {
   std::string f = path ("run.db");
   record_live (example_path ("demo"), f, 0);
-  sql (f, "PRAGMA user_version = 2");
+  sql (f, "PRAGMA user_version = 3");
   expect_refused (f, MMR_STORAGE_ERROR_VERSION,
-                  f + ": a run database of schema version 2; this mmr reads"
-                  " version 1 only");
+                  f + ": a run database of schema version 3; this mmr reads"
+                  " version 2 only");
 }
 
 TEST_F (RecorderTest, RefusesAnUnfinishedRecording)
@@ -531,11 +532,52 @@ TEST_F (RecorderTest, RefusesATruncatedRecording)
                   + " pages of 4096 bytes");
 }
 
+// Where event @seq starts in the first event block of @file, found by
+// reading the events before it with the block decoder.
+static int
+offset_of_event (const std::string &file, int seq)
+{
+  sqlite3 *db = nullptr;
+  sqlite3_stmt *st = nullptr;
+  EXPECT_EQ (sqlite3_open (file.c_str (), &db), SQLITE_OK);
+  EXPECT_EQ (sqlite3_prepare_v2 (db, "SELECT data FROM event_blocks"
+                                 " ORDER BY first_seq", -1, &st, nullptr),
+             SQLITE_OK);
+  EXPECT_EQ (sqlite3_step (st), SQLITE_ROW);
+  std::string blob ((const char *) sqlite3_column_blob (st, 0),
+                    (size_t) sqlite3_column_bytes (st, 0));
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  char *kinds = mmr_run_db_dup_kind_names ();
+  char *rules = mmr_run_db_dup_rule_names ();
+  MmrRunDbCodes codes;
+  mmr_run_db_codes_init (&codes, kinds, rules, 3);
+  g_free (kinds);
+  g_free (rules);
+  MmrRunDbEventArrays arrays;
+  mmr_run_db_event_arrays_init (&arrays);
+  const guint8 *start = (const guint8 *) blob.data (), *p = start;
+  gint64 time = 0;
+  for (int i = 0; i < seq; i++)
+    {
+      MmrEvent ev;
+      EXPECT_TRUE (mmr_run_db_get_event (&p, start + blob.size (), time,
+                                         &codes, &ev, &arrays));
+      time = ev.time_us;
+    }
+  mmr_run_db_event_arrays_clear (&arrays);
+  return (int) (p - start);
+}
+
 TEST_F (RecorderTest, ADamagedEventIsAnErrorNotACrash)
 {
   std::string f = path ("run.db");
   record_live (example_path ("demo"), f, 0);
-  sql (f, "UPDATE events SET kind = 'teleport' WHERE seq = 3");
+  // Event 3 loses its last bytes, and so does the block.
+  std::string cut = "UPDATE event_blocks SET data = substr(data, 1, "
+                    + std::to_string (offset_of_event (f, 3) + 2)
+                    + ") WHERE first_seq = 0";
+  sql (f, cut.c_str ());
   MmrReplay *rp = mmr_replay_open (f.c_str (), nullptr);
   ASSERT_NE (rp, nullptr);
   Collected c = { {}, mmr_replay_replica_names (rp) };
@@ -547,19 +589,33 @@ TEST_F (RecorderTest, ADamagedEventIsAnErrorNotACrash)
              f + ": damaged: event 3 cannot be read back");
   EXPECT_EQ (c.lines.size (), 3u);
   g_clear_error (&error);
-  sql (f, "UPDATE changes SET entries = x'05ff' WHERE id = 1");
+  sql (f, "UPDATE change_blocks SET data = substr(data, 1, 3)"
+          " WHERE first_id = 1");
   EXPECT_EQ (mmr_replay_dup_state (rp, 0, TRUE, &error), nullptr)
       << "a damaged change in the tail";
   ASSERT_NE (error, nullptr);
   EXPECT_EQ (std::string (error->message),
-             f + ": damaged: the entries of register 'cart' cannot be read"
-             " back");
+             f + ": damaged: a change cannot be read back");
   g_clear_error (&error);
   sql (f, "UPDATE snapshot_registers SET entries = x'01'");
   EXPECT_EQ (mmr_replay_dup_state (rp, G_MAXINT64, TRUE, &error), nullptr)
       << "a damaged snapshot";
   g_clear_error (&error);
   mmr_replay_free (rp);
+}
+
+// A recording of schema version 1 (one row per event, before the blocks)
+// is refused by name and version; mmr replay exits 2 on it
+// (tests/cli/replay-cli-test.cc).
+TEST_F (RecorderTest, RefusesARecordingOfTheFirstFormat)
+{
+  std::string f = path ("old.db");
+  sql (f, "PRAGMA application_id = 1296912978; PRAGMA user_version = 1;"
+          " CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+          " CREATE TABLE events (seq INTEGER PRIMARY KEY)");
+  expect_refused (f, MMR_STORAGE_ERROR_VERSION,
+                  f + ": a run database of schema version 1; this mmr reads"
+                  " version 2 only");
 }
 
 TEST_F (RecorderTest, AnAbandonedRecordingLeavesNoFile)
