@@ -78,6 +78,7 @@ struct _MmrRecorder {
   GByteArray *scratch[3];     /* an event's versions, kept, superseded */
   Block events;               /* the block being filled */
   Block changes;
+  MmrRunDbCursor cursor;      /* where the event block's next event starts */
   guint64 last_change_seq;
   guint snapshot_changes;
   guint64 n_events;
@@ -171,12 +172,13 @@ on_event (const MmrEvent *ev, gpointer user_data)
 {
   MmrRecorder *rec = user_data;
   Block *b = &rec->events;
-  gint64 prev;
 
   if (rec->error != NULL)
     return;
-  prev = block_prev_time (b, (gint64) ev->seq, ev->time_us);
-  mmr_run_db_put_event (b->data, ev, prev, rec->scratch);
+  if (b->n == 0)
+    memset (&rec->cursor, 0, sizeof rec->cursor);
+  block_prev_time (b, (gint64) ev->seq, ev->time_us);
+  mmr_run_db_put_event (b->data, ev, &rec->cursor, rec->scratch);
   rec->n_events++;
   if (b->n == MMR_RUN_DB_BLOCK_ROWS)
     flush_block (rec, b, INS_EVENT_BLOCK, "recording events");

@@ -535,7 +535,7 @@ each_in_block (MmrReplay *rp, const ReplayBlock *b, gint64 from_us,
       rp, "SELECT data FROM event_blocks WHERE first_seq = ?1", b->first,
       error);
   const guint8 *p, *end;
-  gint64 time = 0;
+  MmrRunDbCursor cur = { 0 };
   gsize len;
 
   if (data == NULL)
@@ -546,7 +546,7 @@ each_in_block (MmrReplay *rp, const ReplayBlock *b, gint64 from_us,
     {
       MmrEvent ev;
 
-      if (len == 0 || !mmr_run_db_get_event (&p, end, time, &rp->codes, &ev,
+      if (len == 0 || !mmr_run_db_get_event (&p, end, &cur, &rp->codes, &ev,
                                              arrays))
         {
           g_autofree char *what = g_strdup_printf (
@@ -554,13 +554,12 @@ each_in_block (MmrReplay *rp, const ReplayBlock *b, gint64 from_us,
           return corrupt (rp, error, what);
         }
       ev.seq = (guint64) (b->first + i);
-      time = ev.time_us;
-      if (time > to_us)
+      if (ev.time_us > to_us)
         {
           *done = TRUE;
           return TRUE;
         }
-      if (time >= from_us)
+      if (ev.time_us >= from_us)
         func (&ev, user_data);
     }
   return p == end || corrupt (rp, error, "an event block has extra bytes");

@@ -19,14 +19,18 @@
  *   event  := fields:varint dtime:varint kind:u8
  *             [replica:u8] [peer:u8] [key:cstr] [value:cstr]
  *             [dot_replica:u8 dot_counter:varint] [vv_len:varint vv]
- *             [clock_len:varint clock hlc_l:varint hlc_c:varint]
+ *             [clock:delta hlc_l:varint hlc_c:varint]
  *             [msg_id:varint bytes:varint] [exchange:varint]
  *             [detail:cstr] [rule:u8] [versions_len:varint versions]
  *             [kept_len:varint kept] [superseded_len:varint superseded]
  *   change := dseq:varint dtime:varint replica:u8 register:cstr
  *             entries_len:varint entries
  *
+ *   delta  := changed:varint (bit i: entry i moved) d:varint{popcount}
+ *
  * A bracketed part is present when its bit of fields is set (EV_* below);
+ * clock is relative to the same replica's clock at its event before in
+ * the block (put_clock), from all zeros at the block's start;
  * the event's seq is its block's first_seq plus its index, a change's id
  * likewise. kind and rule are codes into the meta rows 'kinds' and
  * 'rules', the names in the order the recording used, so a file still
@@ -130,11 +134,34 @@ put_rare (guint8 *p, guint fields, GByteArray *scratch[3])
   return p;
 }
 
+/* A replica's vector clock never goes down between its events (a crash
+ * aside), and an event moves one or two of its entries: so it is written
+ * as the entries that differ from the replica's clock at its event before
+ * in the block (a bit set), then each difference (mod 2^32, exact
+ * whichever way it went). */
+static guint8 *
+put_clock (guint8 *p, const MmrVersionVector *clock, MmrVersionVector *last)
+{
+  guint changed = 0;
+
+  for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
+    if (clock->c[i] != last->c[i])
+      changed |= 1u << i;
+  p = put_varint (p, changed);
+  for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
+    if (changed & (1u << i))
+      p = put_varint (p, (guint32) (clock->c[i] - last->c[i]));
+  *last = *clock;
+  return p;
+}
+
 /* DOC: run-db-event */
 void
-mmr_run_db_put_event (GByteArray *out, const MmrEvent *ev, gint64 prev_time,
-                      GByteArray *scratch[3])
+mmr_run_db_put_event (GByteArray *out, const MmrEvent *ev,
+                      MmrRunDbCursor *cur, GByteArray *scratch[3])
 {
+  gint64 prev_time = cur->time_us;
+
   guint fields = fields_of (ev);
   gsize key_len = len_or_0 (ev->key), value_len = len_or_0 (ev->value);
   gsize detail_len = len_or_0 (ev->detail), room, start = out->len;
@@ -178,10 +205,8 @@ mmr_run_db_put_event (GByteArray *out, const MmrEvent *ev, gint64 prev_time,
     }
   if (fields & EV_CLOCK)
     {
-      gsize n = mmr_storage_vv_encode (&ev->clock, p + 1);
-
-      *p = (guint8) n;
-      p = put_varint (p + 1 + n, (guint64) ev->hlc.l);
+      p = put_clock (p, &ev->clock, &cur->clocks[ev->replica]);
+      p = put_varint (p, (guint64) ev->hlc.l);
       p = put_varint (p, ev->hlc.c);
     }
   if (fields & EV_MSG)
@@ -197,6 +222,7 @@ mmr_run_db_put_event (GByteArray *out, const MmrEvent *ev, gint64 prev_time,
     *p++ = (guint8) ev->rule;
   p = put_rare (p, fields, scratch);
   g_byte_array_set_size (out, (guint) (p - out->data));
+  cur->time_us = ev->time_us;
 }
 
 void
@@ -288,6 +314,28 @@ get_u32 (const guint8 **p, const guint8 *end, guint32 *out)
   return TRUE;
 }
 
+/* The reverse of put_clock: @last is the replica's clock before. */
+static gboolean
+get_clock (const guint8 **p, const guint8 *end, MmrVersionVector *last,
+           MmrVersionVector *out)
+{
+  guint64 mask;
+
+  if (!mmr_storage_get_varint (p, end, &mask)
+      || mask >= (1u << MMR_MAX_REPLICAS))
+    return FALSE;
+  for (guint i = 0; i < MMR_MAX_REPLICAS; i++)
+    {
+      guint32 d = 0;
+
+      if ((mask & (1u << i)) && (!get_u32 (p, end, &d) || d == 0))
+        return FALSE;
+      last->c[i] += d;
+    }
+  *out = *last;
+  return TRUE;
+}
+
 static gboolean
 get_dots (const guint8 **p, const guint8 *end, GArray *into)
 {
@@ -301,7 +349,8 @@ get_dots (const guint8 **p, const guint8 *end, GArray *into)
 /* The parts after the dot: vectors, clock, message, names, blobs. */
 static gboolean
 get_rest (const guint8 **p, const guint8 *end, guint fields,
-          const MmrRunDbCodes *codes, MmrEvent *ev, MmrRunDbEventArrays *a)
+          const MmrRunDbCodes *codes, MmrRunDbCursor *cur, MmrEvent *ev,
+          MmrRunDbEventArrays *a)
 {
   const guint8 *data;
   guint64 v;
@@ -311,7 +360,7 @@ get_rest (const guint8 **p, const guint8 *end, guint fields,
   if ((fields & EV_VV) && !get_vv (p, end, &ev->vv))
     return FALSE;
   if ((fields & EV_CLOCK)
-      && (!get_vv (p, end, &ev->clock)
+      && (!get_clock (p, end, &cur->clocks[ev->replica], &ev->clock)
           || !mmr_storage_get_varint (p, end, &v)
           || !get_u32 (p, end, &ev->hlc.c)))
     return FALSE;
@@ -362,9 +411,9 @@ attach_arrays (MmrEvent *ev, guint fields, MmrRunDbEventArrays *a)
 }
 
 gboolean
-mmr_run_db_get_event (const guint8 **p, const guint8 *end, gint64 prev_time,
-                      const MmrRunDbCodes *codes, MmrEvent *ev,
-                      MmrRunDbEventArrays *a)
+mmr_run_db_get_event (const guint8 **p, const guint8 *end,
+                      MmrRunDbCursor *cur, const MmrRunDbCodes *codes,
+                      MmrEvent *ev, MmrRunDbEventArrays *a)
 {
   guint64 fields, dtime;
   int kind;
@@ -376,7 +425,8 @@ mmr_run_db_get_event (const guint8 **p, const guint8 *end, gint64 prev_time,
       || !mmr_storage_get_varint (p, end, &dtime)
       || !get_index (p, end, codes->n_kinds, &kind) || !codes->has_kind[kind])
     return FALSE;
-  ev->time_us = prev_time + (gint64) dtime;
+  ev->time_us = cur->time_us + (gint64) dtime;
+  cur->time_us = ev->time_us;
   ev->kind = codes->kinds[kind];
   if (((fields & EV_REPLICA) && !get_index (p, end, codes->n_replicas,
                                             &ev->replica))
@@ -391,7 +441,7 @@ mmr_run_db_get_event (const guint8 **p, const guint8 *end, gint64 prev_time,
     return FALSE;
   if (fields & EV_DOT)
     ev->dot.replica = dot_replica;
-  if (!get_rest (p, end, (guint) fields, codes, ev, a))
+  if (!get_rest (p, end, (guint) fields, codes, cur, ev, a))
     return FALSE;
   attach_arrays (ev, (guint) fields, a);
   return TRUE;

@@ -104,14 +104,23 @@ typedef struct {
   gsize entries_len;
 } MmrRunDbChange;
 
-/* Appends @ev, its time relative to @prev_time; @scratch: three buffers
- * for the versions, kept and superseded blobs. */
+/* What an event is written relative to: the time of the event before
+ * and each replica's clock at its event before; all zero at the start
+ * of a block. */
+typedef struct {
+  gint64 time_us;
+  MmrVersionVector clocks[MMR_MAX_REPLICAS];
+} MmrRunDbCursor;
+
+/* Appends @ev relative to @cur, and moves @cur past it; @scratch: three
+ * buffers for the versions, kept and superseded blobs. */
 void     mmr_run_db_put_event (GByteArray *out, const MmrEvent *ev,
-                               gint64 prev_time, GByteArray *scratch[3]);
-/* Reads the event at *@p (seq is left 0: the caller knows it); its
- * strings point into the block, its arrays into @a. FALSE when malformed. */
+                               MmrRunDbCursor *cur, GByteArray *scratch[3]);
+/* Reads the event at *@p and moves @cur past it (seq is left 0: the
+ * caller knows it); its strings point into the block, its arrays into
+ * @a. FALSE when malformed. */
 gboolean mmr_run_db_get_event (const guint8 **p, const guint8 *end,
-                               gint64 prev_time, const MmrRunDbCodes *codes,
+                               MmrRunDbCursor *cur, const MmrRunDbCodes *codes,
                                MmrEvent *ev, MmrRunDbEventArrays *a);
 void     mmr_run_db_put_change (GByteArray *out, guint64 dseq, gint64 dtime,
                                 guint replica, const char *register_name,

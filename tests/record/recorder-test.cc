@@ -557,13 +557,12 @@ offset_of_event (const std::string &file, int seq)
   MmrRunDbEventArrays arrays;
   mmr_run_db_event_arrays_init (&arrays);
   const guint8 *start = (const guint8 *) blob.data (), *p = start;
-  gint64 time = 0;
+  MmrRunDbCursor cur = {};
   for (int i = 0; i < seq; i++)
     {
       MmrEvent ev;
-      EXPECT_TRUE (mmr_run_db_get_event (&p, start + blob.size (), time,
+      EXPECT_TRUE (mmr_run_db_get_event (&p, start + blob.size (), &cur,
                                          &codes, &ev, &arrays));
-      time = ev.time_us;
     }
   mmr_run_db_event_arrays_clear (&arrays);
   return (int) (p - start);
