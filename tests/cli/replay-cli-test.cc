@@ -242,28 +242,25 @@ TEST_F (ReplayCliTest, BadRunDatabasesExitTwoAndStayUntouched)
   expect_refused ("replay", data + "/B.db",
                   "not a run database: it is a replica database");
 
-  std::string v9 = path ("v9.db");
-  ASSERT_TRUE (g_file_set_contents (v9.c_str (), whole.data (),
-                                    (gssize) whole.size (), nullptr));
-  sqlite3 *h = nullptr;
-  ASSERT_EQ (sqlite3_open (v9.c_str (), &h), SQLITE_OK);
-  ASSERT_EQ (sqlite3_exec (h, "PRAGMA user_version = 9", nullptr, nullptr,
-                           nullptr), SQLITE_OK);
-  sqlite3_close (h);
-  expect_refused ("replay", v9, "a run database of schema version 9; this"
-                  " mmr reads version 2 only");
-  // A recording of the first format (a row per event) names its version.
-  std::string v1 = path ("v1.db");
-  ASSERT_TRUE (g_file_set_contents (v1.c_str (), whole.data (),
-                                    (gssize) whole.size (), nullptr));
-  ASSERT_EQ (sqlite3_open (v1.c_str (), &h), SQLITE_OK);
-  ASSERT_EQ (sqlite3_exec (h, "PRAGMA user_version = 1", nullptr, nullptr,
-                           nullptr), SQLITE_OK);
-  sqlite3_close (h);
-  expect_refused ("replay", v1, "a run database of schema version 1; this"
-                  " mmr reads version 2 only");
-  expect_refused ("export", v1, "a run database of schema version 1; this"
-                  " mmr reads version 2 only");
+  // A copy of the recording stamped with another schema version: 9 (a
+  // later mmr) or 1 (the first format, a row per event).
+  for (int version : { 9, 1 })
+    {
+      std::string v = path ("v" + std::to_string (version) + ".db");
+      std::string stamp = "PRAGMA user_version = " + std::to_string (version);
+      std::string problem = "a run database of schema version "
+                            + std::to_string (version)
+                            + "; this mmr reads version 2 only";
+      ASSERT_TRUE (g_file_set_contents (v.c_str (), whole.data (),
+                                        (gssize) whole.size (), nullptr));
+      sqlite3 *h = nullptr;
+      ASSERT_EQ (sqlite3_open (v.c_str (), &h), SQLITE_OK);
+      ASSERT_EQ (sqlite3_exec (h, stamp.c_str (), nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+      sqlite3_close (h);
+      expect_refused ("replay", v, problem);
+      expect_refused ("export", v, problem);
+    }
 
   Result missing = mmr ({ "replay", path ("nope.db"), "--events" });
   EXPECT_EQ (missing.status, 2);
