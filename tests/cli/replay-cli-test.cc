@@ -246,7 +246,8 @@ TEST_F (ReplayCliTest, BadRunDatabasesExitTwoAndStayUntouched)
   // later mmr) or 1 (the first format, a row per event).
   for (int version : { 9, 1 })
     {
-      std::string v = path ("v" + std::to_string (version) + ".db");
+      std::string name = "v" + std::to_string (version) + ".db";
+      std::string v = path (name.c_str ());
       std::string stamp = "PRAGMA user_version = " + std::to_string (version);
       std::string problem = "a run database of schema version "
                             + std::to_string (version)
