@@ -32,17 +32,17 @@
  * done: cheap and deterministic.
  *
  * Interface: mmr_lab_panel_new / _load / _set_session, getters and
- * _choose for tests, mmr_lab_markdown_to_pango.
+ * _choose for tests. The step's Markdown is rendered by
+ * mmr-markdown-view.c.
  *
  * Invariants: the runner's step index is the shown step's index, or one
  * more once the shown step has run; Next is sensitive only when the step
- * has run and every question of it was graded right; the Markdown
- * converter escapes every character it does not turn into a tag, and
- * opens and closes its tags in pairs, so its output always parses.
+ * has run and every question of it was graded right.
  *
  * Taught in docs/labs.md ("In the inspector").
  */
 #include "mmr-lab-panel.h"
+#include "mmr-markdown-view.h"
 
 #include <string.h>
 #include <glib/gstdio.h>
@@ -92,231 +92,6 @@ struct _MmrLabPanel {
 };
 
 G_DEFINE_FINAL_TYPE (MmrLabPanel, mmr_lab_panel, GTK_TYPE_WIDGET)
-
-/* ---- Markdown to Pango markup ---- */
-
-static void inline_md (GString *out, const char *s, gsize n);
-
-static void
-escaped (GString *out, const char *s, gsize n)
-{
-  g_autofree char *e = g_markup_escape_text (s, (gssize) n);
-
-  g_string_append (out, e);
-}
-
-/* Where @mark (1 or 2 bytes) next occurs in s[from, n), or -1. A single
- * '*' never matches half of a "**". */
-static gssize
-find_mark (const char *s, gsize from, gsize n, const char *mark)
-{
-  gsize m = strlen (mark);
-
-  for (gsize j = from; j + m <= n; j++)
-    {
-      if (s[j] == '`' && mark[0] != '`')
-        {
-          const char *close = memchr (s + j + 1, '`', n - j - 1);
-
-          if (close != NULL)
-            j = (gsize) (close - s);
-          continue;
-        }
-      if (memcmp (s + j, mark, m) != 0)
-        continue;
-      if (m == 1 && mark[0] == '*' && j + 1 < n && s[j + 1] == '*')
-        {
-          j++;
-          continue;
-        }
-      return (gssize) j;
-    }
-  return -1;
-}
-
-/* Emits s[i..] from an opening @mark, or FALSE when it has no partner. */
-static gboolean
-span (GString *out, const char *s, gsize n, gsize *i, const char *mark,
-      const char *tag)
-{
-  gsize m = strlen (mark);
-  gssize close = find_mark (s, *i + m, n, mark);
-
-  if (close < 0 || (gsize) close == *i + m || s[*i + m] == ' ')
-    return FALSE;
-  g_string_append_printf (out, "<%s>", tag);
-  if (mark[0] == '`')
-    escaped (out, s + *i + m, (gsize) close - *i - m);
-  else
-    inline_md (out, s + *i + m, (gsize) close - *i - m);
-  g_string_append_printf (out, "</%s>", tag);
-  *i = (gsize) close + m;
-  return TRUE;
-}
-
-static void
-inline_md (GString *out, const char *s, gsize n)
-{
-  gsize i = 0, run = 0;
-
-  while (i < n)
-    {
-      const char *mark = s[i] == '`' ? "`"
-                         : s[i] == '*' && i + 1 < n && s[i + 1] == '*' ? "**"
-                         : s[i] == '*' ? "*" : NULL;
-
-      if (mark != NULL || (s[i] == '\\' && i + 1 < n
-                           && g_ascii_ispunct (s[i + 1])))
-        {
-          escaped (out, s + run, i - run);
-          run = i;
-        }
-      if (mark != NULL
-          && span (out, s, n, &i, mark,
-                   mark[0] == '`' ? "tt" : mark[1] == '*' ? "b" : "i"))
-        {
-          run = i;
-          continue;
-        }
-      if (mark == NULL && s[i] == '\\' && i + 1 < n
-          && g_ascii_ispunct (s[i + 1]))
-        {
-          escaped (out, s + i + 1, 1);
-          i += 2;
-          run = i;
-          continue;
-        }
-      i += mark != NULL ? strlen (mark) : 1;
-    }
-  escaped (out, s + run, n - run);
-}
-
-static void
-flush_paragraph (GString *out, GString *para)
-{
-  if (para->len == 0)
-    return;
-  if (out->len > 0)
-    g_string_append (out, "\n\n");
-  inline_md (out, para->str, para->len);
-  g_string_truncate (para, 0);
-}
-
-static gsize
-heading_level (const char *line)
-{
-  gsize k = 0;
-
-  while (line[k] == '#')
-    k++;
-  return k >= 1 && k <= 6 && (line[k] == ' ' || line[k] == '\0') ? k : 0;
-}
-
-/* The pending paragraph or list item; a list item's marker is out. */
-static void
-flush (GString *out, GString *para, gboolean *in_list)
-{
-  if (*in_list)
-    inline_md (out, para->str, para->len);
-  else
-    flush_paragraph (out, para);
-  g_string_truncate (para, 0);
-  *in_list = FALSE;
-}
-
-/* "- ", "* ", "+ " or "12. ": the length of the marker, or 0. */
-static gsize
-bullet_marker (const char *line)
-{
-  gsize k = 0;
-
-  if ((line[0] == '-' || line[0] == '*' || line[0] == '+') && line[1] == ' ')
-    return 2;
-  while (g_ascii_isdigit (line[k]))
-    k++;
-  return k > 0 && line[k] == '.' && line[k + 1] == ' ' ? k + 2 : 0;
-}
-
-char *
-mmr_lab_markdown_to_pango (const char *markdown)
-{
-  static const char *const sizes[] = { "x-large", "large", "medium" };
-  g_auto (GStrv) lines = NULL;
-  GString *out = g_string_new (NULL);
-  g_autoptr (GString) para = g_string_new (NULL);
-  gboolean in_code = FALSE, in_list = FALSE, code_started = FALSE;
-
-  g_return_val_if_fail (markdown != NULL, NULL);
-  lines = g_strsplit (markdown, "\n", -1);
-  for (guint l = 0; lines[l] != NULL; l++)
-    {
-      char *line = lines[l];
-      const char *body = line;
-      gsize level, marker;
-
-      while (*body == ' ')
-        body++;
-      if (g_str_has_prefix (body, "```"))
-        {
-          flush (out, para, &in_list);
-          if (!in_code && out->len > 0)
-            g_string_append (out, "\n\n");
-          in_code = !in_code;
-          code_started = FALSE;
-          continue;
-        }
-      if (in_code)
-        {
-          g_string_append (out, code_started ? "\n<tt>" : "<tt>");
-          escaped (out, line, strlen (line));
-          g_string_append (out, "</tt>");
-          code_started = TRUE;
-          continue;
-        }
-      g_strchomp (line);
-      level = heading_level (body);
-      marker = bullet_marker (body);
-      if (*body == '\0')
-        flush (out, para, &in_list);
-      else if (level > 0)
-        {
-          const char *title = body + level;
-
-          flush (out, para, &in_list);
-          while (*title == ' ')
-            title++;
-          if (out->len > 0)
-            g_string_append (out, "\n\n");
-          g_string_append_printf (out, "<span weight=\"bold\" size=\"%s\">",
-                                  sizes[MIN (level, 3) - 1]);
-          inline_md (out, title, strlen (title));
-          g_string_append (out, "</span>");
-        }
-      else if (marker > 0)
-        {
-          gboolean was_list = in_list;
-
-          flush (out, para, &in_list);
-          if (out->len > 0)
-            g_string_append (out, was_list ? "\n" : "\n\n");
-          if (g_ascii_isdigit (body[0]))
-            escaped (out, body, marker - 1);
-          else
-            g_string_append (out, "  \u2022");
-          g_string_append_c (out, ' ');
-          g_string_append (para, body + marker);
-          in_list = TRUE;
-        }
-      else
-        {
-          if (para->len > 0)
-            g_string_append_c (para, ' ');
-          g_string_append (para, body);
-        }
-    }
-  flush (out, para, &in_list);
-  return g_string_free (out, FALSE);
-}
 
 /* ---- progress ---- */
 
@@ -661,7 +436,7 @@ show_step (MmrLabPanel *self)
   const MmrLabStep *step = self->lab->steps->pdata[self->current];
   g_autofree char *heading = g_strdup_printf (
       "Step %u of %u: %s", step->number, self->lab->steps->len, step->title);
-  g_autofree char *markup = mmr_lab_markdown_to_pango (step->text);
+  g_autofree char *markup = mmr_markdown_view_to_pango (step->text);
 
   gtk_label_set_text (self->step_label, heading);
   gtk_label_set_markup (self->text_label, markup);

@@ -48,11 +48,6 @@ const char *mmr_lab_panel_get_verdict (MmrLabPanel *self, const char *id);
 GtkWidget  *mmr_lab_panel_get_verdict_label (MmrLabPanel *self,
                                              const char *id);
 
-/* Markdown (headings, paragraphs, bullet lists, fenced code, **bold**,
- * *italic*, `code`) as Pango markup; every other character is escaped,
- * so the result always parses. Owned by the caller. */
-char       *mmr_lab_markdown_to_pango (const char *markdown);
-
 /* Where progress is kept: g_get_user_data_dir()/mmr-lab/progress.ini. */
 char       *mmr_lab_panel_dup_progress_path (void);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lab/lab.h"
+#include "lab/lab-markdown.h"
 #include "scenario/lexer.h"
 
 void
@@ -48,8 +49,14 @@ guide_title (const char *dir, const char *folder)
     return g_strdup (folder);
   lines = g_strsplit (mmr_lexer_skip_bom (text), "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], "# "))
-      return g_strstrip (g_strdup (lines[i] + 2));
+    {
+      guint level = 0;
+      char *title = mmr_lab_markdown_heading (lines[i], &level);
+
+      if (title != NULL && level == 1 && *title != '\0')
+        return title;
+      g_free (title);
+    }
   return g_strdup (folder);
 }
 

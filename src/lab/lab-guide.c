@@ -1,58 +1,24 @@
 /* lab-guide.c - sections of a lab's guide (see lab-guide.h)
  *
- * Only what the labs need of Markdown: ATX headings (1 to 6 '#', a blank,
- * the text, optional closing '#'s) and fenced code blocks (``` or ~~~),
- * inside which nothing is a heading.
+ * A section runs from its heading to the next heading of the same or a
+ * higher level; lines inside fenced code blocks are never headings. What
+ * a heading and a fence are is the labs' one Markdown reader's rule
+ * (lab-markdown.c), so the inspector shows as headings exactly the lines
+ * that start sections.
  *
  * Interface: mmr_lab_guide_dup_section(), mmr_lab_guide_dup_headings().
- * Taught in docs/labs.md ("Instructions").
+ * Taught in docs/labs.md ("The lab file", "In the inspector").
  */
 #include "lab/lab-guide.h"
 
 #include <string.h>
 
+#include "lab/lab-markdown.h"
+
 typedef struct {
   guint level;        /* 0: not a heading */
   char *text;         /* owned */
 } Heading;
-
-/* The heading on @line (without its newline), if it is one. */
-static Heading
-read_heading (const char *line)
-{
-  Heading h = { 0, NULL };
-  guint level = 0;
-  g_autofree char *text = NULL;
-  gsize k;
-
-  while (line[level] == '#')
-    level++;
-  if (level == 0 || level > 6
-      || (line[level] != ' ' && line[level] != '\t' && line[level] != '\0'))
-    return h;
-  text = g_strstrip (g_strdup (line + level));
-  /* A closing run of '#' after a blank is not part of the text: "## A ##". */
-  k = strlen (text);
-
-  while (k > 0 && text[k - 1] == '#')
-    k--;
-  if (k < strlen (text)
-      && (k == 0 || text[k - 1] == ' ' || text[k - 1] == '\t'))
-    {
-      text[k] = '\0';
-      g_strchomp (text);
-    }
-  h.level = level;
-  h.text = g_steal_pointer (&text);
-  return h;
-}
-
-static gboolean
-is_fence (const char *line)
-{
-  line += strspn (line, " ");
-  return g_str_has_prefix (line, "```") || g_str_has_prefix (line, "~~~");
-}
 
 /* Calls @func for every line with its heading (level 0 outside headings
  * and inside code blocks). */
@@ -79,10 +45,10 @@ scan (const char *markdown, LineFunc func, gpointer data)
         n--;
       g_string_truncate (line, 0);
       g_string_append_len (line, p, (gssize) n);
-      if (is_fence (line->str))
+      if (mmr_lab_markdown_is_fence (line->str))
         in_fence = !in_fence;
-      else if (!in_fence && line->str[0] == '#')
-        h = read_heading (line->str);
+      else if (!in_fence)
+        h.text = mmr_lab_markdown_heading (line->str, &h.level);
       go_on = func (line->str, &h, data);
       g_free (h.text);
       if (!go_on || nl == NULL)
