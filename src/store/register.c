@@ -127,15 +127,21 @@ mmr_register_swap (MmrRegister *a, MmrRegister *b)
     b->siblings = &b->one;
 }
 
+void
+mmr_register_copy_to (const MmrRegister *reg, MmrRegister *dst)
+{
+  dst->vv = reg->vv;
+  mmr_register_reset_siblings (dst, reg->n_siblings);
+  for (guint i = 0; i < reg->n_siblings; i++)
+    mmr_version_copy (&dst->siblings[i], &reg->siblings[i]);
+}
+
 MmrRegister *
 mmr_register_copy (const MmrRegister *reg)
 {
   MmrRegister *copy = mmr_register_new ();
 
-  copy->vv = reg->vv;
-  mmr_register_reset_siblings (copy, reg->n_siblings);
-  for (guint i = 0; i < reg->n_siblings; i++)
-    mmr_version_copy (&copy->siblings[i], &reg->siblings[i]);
+  mmr_register_copy_to (reg, copy);
   return copy;
 }
 

@@ -116,6 +116,9 @@ void         mmr_register_free  (MmrRegister *reg);
  * for registers that live inside something else (the store). */
 void         mmr_register_clear (MmrRegister *reg);
 MmrRegister *mmr_register_copy  (const MmrRegister *reg);
+/* Copies @reg into @dst, an empty (zeroed) register that lives inside
+ * something else (a store's arena): vv and deep copies of the siblings. */
+void         mmr_register_copy_to (const MmrRegister *reg, MmrRegister *dst);
 /* Drops every sibling and makes room for @n zeroed ones (value NULL),
  * returned; n_siblings becomes @n. */
 MmrVersion  *mmr_register_reset_siblings (MmrRegister *reg, guint n);

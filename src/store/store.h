@@ -6,6 +6,11 @@
  * one register's value).  Replicas never share a store: what one replica
  * knows, another learns only through messages.
  *
+ * Two implementations, chosen at build time (meson option store):
+ * store.c (fast, the default: an open-addressing table over an arena,
+ * store-table.c and arena.c) and store-plain.c (a GHashTable). Both give
+ * every run the same trace.
+ *
  * Taught in docs/architecture.md.
  */
 #pragma once
@@ -38,9 +43,10 @@ void         mmr_store_prefetch (const MmrStore *store, guint32 hash);
 GPtrArray   *mmr_store_dup_names (const MmrStore *store);
 void         mmr_store_foreach  (const MmrStore *store, GHFunc func,
                                  gpointer user_data);
-/* A deep copy: every register in the same bucket as in @store, so the
- * copy iterates in the same order (mmr explore runs copies of a world
- * and must see what the original would). */
+/* A deep copy. The fast store's copy iterates in the same order as
+ * @store (every register in the same bucket); the plain one's need not,
+ * and nothing may depend on it: iteration order is not part of the
+ * interface (store.c). */
 MmrStore    *mmr_store_copy     (const MmrStore *store);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MmrStore, mmr_store_free)
