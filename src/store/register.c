@@ -268,11 +268,14 @@ lww_rule (const MmrVersion *w, const MmrVersion *l)
   return MMR_RESOLVE_LWW_TIEBREAK;
 }
 
-/* What register.h promises, checked where it must hold. */
+/* What register.h promises of one register, checked where it must hold:
+ * cheap, so on in every build. */
 static void
 assert_invariants (const MmrRegister *reg, const MmrMergePolicy *policy)
 {
   g_assert (policy->strategy != MMR_STRATEGY_LWW || reg->n_siblings <= 1);
+  g_assert ((reg->n_siblings == 0) == (reg->siblings == NULL));
+  g_assert (reg->n_siblings != 1 || reg->siblings == &reg->one);
   for (guint i = 0; i < reg->n_siblings; i++)
     {
       g_assert (mmr_version_vector_covers (&reg->vv, reg->siblings[i].dot));
@@ -544,6 +547,131 @@ merge_lww (MmrRegister *reg, const MmrMergePolicy *policy,
   }
 }
 
+/* ---- the merge's postcondition (register.h) ----
+ *
+ * Checked from what the two sides held before, by the rule's definition
+ * rather than by the code that applies it. It costs a copy of the local
+ * side and a pass over both, as much as the merge itself, so it runs in
+ * debug and debugoptimized builds and is compiled out in release (meson
+ * defines NDEBUG there: b_ndebug=if-release). */
+#ifdef NDEBUG
+#define CHECK_MERGES 0
+#else
+#define CHECK_MERGES 1
+#endif
+
+#define BEFORE_INLINE 4
+
+/* The local side before the merge: its vector and its siblings' dots and
+ * LWW keys (the values are not kept: the rule never reads them). */
+typedef struct {
+  MmrVersionVector vv;
+  guint n;
+  MmrVersion *siblings;               /* n of them: inline or owned */
+  MmrVersion inline_siblings[BEFORE_INLINE];
+} Before;
+
+static void
+before_take (Before *b, const MmrRegister *reg, const MmrMergePolicy *policy)
+{
+  /* LWW's rule reads no vector: the remote apply, LWW's hot path, then
+   * pays for a copy of one version only. */
+  if (policy->strategy != MMR_STRATEGY_LWW)
+    b->vv = reg->vv;
+  b->n = reg->n_siblings;
+  b->siblings = b->n <= BEFORE_INLINE ? b->inline_siblings
+                                      : g_new (MmrVersion, b->n);
+  for (guint i = 0; i < b->n; i++)
+    {
+      b->siblings[i] = reg->siblings[i];
+      b->siblings[i].value = NULL;
+    }
+}
+
+static void
+before_clear (Before *b)
+{
+  if (b->siblings != b->inline_siblings)
+    g_free (b->siblings);
+}
+
+static gboolean
+holds (const MmrVersion *siblings, guint n, MmrDot dot)
+{
+  for (guint i = 0; i < n; i++)
+    if (mmr_dot_compare (siblings[i].dot, dot) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Does the side (@vv, @siblings) keep @dot in a join: it has not seen it,
+ * or it still holds it? */
+static gboolean
+side_keeps (const MmrVersionVector *vv, const MmrVersion *siblings, guint n,
+            MmrDot dot)
+{
+  return !mmr_version_vector_covers (vv, dot) || holds (siblings, n, dot);
+}
+
+static void
+check_merge_lww (const MmrRegister *reg, const MmrMergePolicy *policy,
+                 const MmrRegister *in, const Before *b)
+{
+  const MmrVersion *best = NULL;
+
+  for (guint i = 0; i < b->n + in->n_siblings; i++)
+    {
+      const MmrVersion *v = i < b->n ? &b->siblings[i]
+                                     : &in->siblings[i - b->n];
+
+      if (best == NULL || mmr_version_lww_compare (v, best, policy->names) > 0)
+        best = v;
+    }
+  g_assert_cmpuint (reg->n_siblings, ==, best != NULL ? 1 : 0);
+  g_assert (best == NULL
+            || mmr_dot_compare (reg->siblings[0].dot, best->dot) == 0);
+}
+
+static void
+check_merge_siblings (const MmrRegister *reg, const MmrRegister *in,
+                      const Before *b)
+{
+  guint expected = 0;
+
+  for (guint i = 0; i < b->n; i++)
+    if (side_keeps (&in->vv, in->siblings, in->n_siblings,
+                    b->siblings[i].dot))
+      {
+        g_assert (holds (reg->siblings, reg->n_siblings, b->siblings[i].dot));
+        expected++;
+      }
+  for (guint i = 0; i < in->n_siblings; i++)
+    {
+      MmrDot dot = in->siblings[i].dot;
+
+      if (holds (b->siblings, b->n, dot))
+        continue;                       /* counted with the local side */
+      if (!mmr_version_vector_covers (&b->vv, dot))
+        {
+          g_assert (holds (reg->siblings, reg->n_siblings, dot));
+          expected++;
+        }
+    }
+  /* ... and nothing else: no version the rule drops survives. */
+  g_assert_cmpuint (reg->n_siblings, ==, expected);
+}
+
+/* DOC: merge-postcondition */
+static void
+check_merge (const MmrRegister *reg, const MmrMergePolicy *policy,
+             const MmrRegister *in, const Before *b)
+{
+  if (policy->strategy == MMR_STRATEGY_LWW)
+    check_merge_lww (reg, policy, in, b);
+  else
+    check_merge_siblings (reg, in, b);
+}
+
 gboolean
 mmr_register_same_dots (const MmrRegister *a, const MmrRegister *b)
 {
@@ -562,7 +690,10 @@ mmr_register_merge (MmrRegister *reg, const MmrMergePolicy *policy,
 {
   gboolean same_vv = !policy->is_switched
                      && memcmp (&reg->vv, &incoming->vv, sizeof reg->vv) == 0;
+  Before before;
 
+  if (CHECK_MERGES)
+    before_take (&before, reg, policy);
   if (policy->strategy == MMR_STRATEGY_LWW)
     merge_lww (reg, policy, incoming, result);
   else
@@ -572,6 +703,11 @@ mmr_register_merge (MmrRegister *reg, const MmrMergePolicy *policy,
   /* DOC: vv-determines-siblings */
   g_assert (!same_vv || mmr_register_same_dots (reg, incoming));
   assert_invariants (reg, policy);
+  if (CHECK_MERGES)
+    {
+      check_merge (reg, policy, incoming, &before);
+      before_clear (&before);
+    }
 }
 
 /* DOC: resolve-lww */
@@ -601,6 +737,7 @@ mmr_register_resolve_lww (MmrRegister *reg, const MmrMergePolicy *policy,
   g_array_append_val (result->kept, best->dot);
   mmr_version_copy (&keep, best);
   set_single (reg, &keep);
+  assert_invariants (reg, policy);
   return TRUE;
 }
 

@@ -10,21 +10,41 @@
  *   siblings  the versions still visible, each named by the dot of the
  *             write that made it.
  *
- * Invariants (asserted after every local write and merge):
- *   - every sibling's dot is covered by vv;
- *   - no two siblings share a dot;
+ * Invariants of one register, asserted after every local write, merge
+ * and switch to lww, in every build (g_assert):
+ *   - no two siblings share a dot: a dot names one write;
+ *   - siblings are kept sorted by dot (replica, counter), so that equal
+ *     states encode to equal bytes;
+ *   - vv covers every sibling's dot: a replica holds only what it has
+ *     seen;
  *   - with strategy LWW there is at most one sibling;
- *   - siblings are kept sorted by (replica, counter) so that equal states
- *     encode to equal bytes;
+ *   - no sibling: @siblings is NULL; one: it is @one (see below);
  *   - the siblings are a function of vv: two registers of the same key
  *     with equal version vectors hold the same siblings, wherever they
- *     are. Anti-entropy by digest relies on it (equal vectors, nothing to
- *     send). It holds while one family of strategy is in force - LWW keeps
- *     the LWW-largest write of vv, siblings and merge keep the writes of
- *     vv that no write of vv replaced - and stops holding once the world
- *     switches between lww and siblings/merge with registers in existence
+ *     are (asserted on a merge of two such). Anti-entropy by digest
+ *     relies on it (equal vectors, nothing to send). It holds while one
+ *     family of strategy is in force - LWW keeps the LWW-largest write of
+ *     vv, siblings and merge keep the writes of vv that no write of vv
+ *     replaced - and stops holding once the world switches between lww
+ *     and siblings/merge with registers in existence
  *     (policy->is_switched; docs/conflicts.md, "Switching strategy
  *     mid-run"): then anti-entropy compares whole registers instead.
+ *
+ * What a merge of incoming I into local M must leave, checked after every
+ * merge in debug and debugoptimized builds (compiled out in release,
+ * where meson defines NDEBUG; DOC: merge-postcondition in register.c):
+ *   - siblings and merge: a version survives exactly when every side that
+ *     has seen its dot still holds it. The dots kept are those of M that
+ *     I has not seen or still holds, and those of I that M has not seen
+ *     or still holds: a version a side saw and wrote over never comes
+ *     back, and a version a side never saw is never dropped;
+ *   - LWW: the one version kept is the LWW-largest of all that M and I
+ *     held (none when neither held one).
+ * Together these make the siblings pairwise concurrent - none was
+ * written by someone who had seen another, or that one would have been
+ * replaced. The register keeps no per-sibling context, so that property
+ * itself cannot be checked from its state; it is what the rules above
+ * are for.
  *
  * Merging two registers is a join in a lattice, so it is commutative,
  * associative and idempotent: that is what makes duplicated, reordered and
