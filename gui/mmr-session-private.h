@@ -52,10 +52,6 @@ struct _MmrSession {
   GArray *partners;              /* guint per event */
   GArray *briefs;                /* MmrSessionBrief per event */
 
-  /* divergence, kept up to date register by register */
-  GHashTable *dirty;             /* register names changed since counted */
-  GHashTable *divergence;        /* register name -> differing entries */
-  guint n_diverging;             /* sum of divergence */
   GHashTable *send_of_msg;       /* msg_id -> SEND index */
   GStringChunk *strings;         /* keys, values, details */
   GArray *cuts;                  /* MmrSessionCuts */

@@ -32,7 +32,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
-#include "store/record.h"
+#include "sim/convergence-watch.h"
 #include "store/storage.h"
 
 #define DEFAULT_SPEED 0.02       /* virtual seconds per wall second */
@@ -47,9 +47,6 @@ enum { SIG_RESET, SIG_EVENT_ADDED, SIG_STATE_CHANGED, N_SIGNALS };
 static GParamSpec *props[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void on_register_changed (MmrWorld *world, guint replica,
-                                 const char *name, gpointer user_data);
-static void clear_divergence (MmrSession *self);
 
 static int
 strcmp_ptr (gconstpointer a, gconstpointer b)
@@ -128,7 +125,6 @@ new_runner (MmrSession *self)
       self->runner = NULL;
     }
   mmr_session_log_clear (self);
-  clear_divergence (self);
   g_array_set_size (self->interventions, 0);
   self->n_steps = 0;
   self->run_cmd = NULL;
@@ -137,8 +133,6 @@ new_runner (MmrSession *self)
   self->runner = mmr_session_make_runner (self);
   mmr_world_add_observer (mmr_runner_get_world (self->runner),
                           mmr_session_log_event_cb, self);
-  mmr_world_add_change_observer (mmr_runner_get_world (self->runner),
-                                 on_register_changed, self);
 }
 
 static void
@@ -490,149 +484,18 @@ mmr_session_get_display_time (MmrSession *self)
 
 /* ---- convergence ---- */
 
-/* What readers see of one register at one replica, entry by entry, by
- * the rules of sim/view.c (absent registers show nothing; with
- * granularity record each field is an entry): a sorted list of
- * "entry\x1Fvalue\x1Fvalue..." strings, so two replicas agree on the
- * register exactly when their lists are equal. */
-static GPtrArray *
-register_reading (MmrGranularity granularity, const MmrRegister *reg)
-{
-  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GHashTable) fields = NULL;
-  GHashTableIter iter;
-  gpointer field, values;
-
-  if (reg == NULL || mmr_register_is_absent (reg))
-    return out;
-  fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                  (GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < reg->n_siblings; i++)
-    {
-      const char *v = reg->siblings[i].value;
-      g_autoptr (GPtrArray) fs = NULL;
-
-      if (v == NULL)
-        continue;
-      fs = granularity == MMR_GRANULARITY_RECORD ? mmr_record_dup_fields (v)
-                                                 : NULL;
-      for (guint f = 0; f < (fs != NULL ? fs->len : 1); f++)
-        {
-          const char *name = fs != NULL ? fs->pdata[f] : "";
-          GPtrArray *vals = g_hash_table_lookup (fields, name);
-
-          if (vals == NULL)
-            {
-              vals = g_ptr_array_new_with_free_func (g_free);
-              g_hash_table_insert (fields, g_strdup (name), vals);
-            }
-          g_ptr_array_add (vals, fs != NULL ? mmr_record_dup_field (v, name)
-                                            : g_strdup (v));
-        }
-    }
-  g_hash_table_iter_init (&iter, fields);
-  while (g_hash_table_iter_next (&iter, &field, &values))
-    {
-      GPtrArray *vals = values;
-      GString *line = g_string_new (field);
-
-      g_ptr_array_sort (vals, strcmp_ptr);
-      for (guint k = 0; k < vals->len; k++)
-        if (k == 0 || strcmp (vals->pdata[k], vals->pdata[k - 1]) != 0)
-          g_string_append_printf (line, "\x1F%s", (const char *) vals->pdata[k]);
-      g_ptr_array_add (out, g_string_free (line, FALSE));
-    }
-  g_ptr_array_sort (out, strcmp_ptr);
-  return out;
-}
-
-/* Entries of register @name that read differently at some replica. */
-static guint
-register_divergence (MmrWorld *world, const char *name)
-{
-  guint n = mmr_world_n_replicas (world), count = 0;
-  MmrGranularity g = mmr_world_get_config (world)->granularity;
-  g_autoptr (GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
-  GPtrArray *readings[MMR_MAX_REPLICAS];
-  GHashTableIter iter;
-  gpointer line, hits;
-
-  /* An entry line seen at every replica is agreed on; any other entry
-   * (missing somewhere, or with other values) is a difference. Lines are
-   * "entry + values", so one differing entry yields two lines that
-   * differ: count the entry names among them. */
-  for (guint r = 0; r < n; r++)
-    {
-      readings[r] = register_reading (
-          g, mmr_store_lookup ((MmrStore *) mmr_world_get_store (world, r),
-                               name));
-      for (guint k = 0; k < readings[r]->len; k++)
-        {
-          gpointer old = g_hash_table_lookup (shown, readings[r]->pdata[k]);
-
-          g_hash_table_insert (shown, readings[r]->pdata[k],
-                               GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
-        }
-    }
-  {
-    g_autoptr (GHashTable) differing = g_hash_table_new_full (
-        g_str_hash, g_str_equal, g_free, NULL);
-
-    g_hash_table_iter_init (&iter, shown);
-    while (g_hash_table_iter_next (&iter, &line, &hits))
-      if (GPOINTER_TO_UINT (hits) != n)
-        g_hash_table_add (differing,
-                          g_strndup (line, strcspn (line, "\x1F")));
-    count = g_hash_table_size (differing);
-  }
-  for (guint r = 0; r < n; r++)
-    g_ptr_array_unref (readings[r]);
-  return count;
-}
-
-static void
-clear_divergence (MmrSession *self)
-{
-  g_hash_table_remove_all (self->dirty);
-  g_hash_table_remove_all (self->divergence);
-  self->n_diverging = 0;
-}
-
-static void
-on_register_changed (MmrWorld *world, guint replica, const char *name,
-                     gpointer user_data)
-{
-  MmrSession *self = user_data;
-
-  (void) world;
-  (void) replica;
-  g_hash_table_add (self->dirty, g_strdup (name));
-}
-
+/* The runner's convergence watch is the engine's one checker
+ * (sim/convergence-watch.c), kept up to date at every register change:
+ * the count costs nothing here, and reads what the report and "expect
+ * converged" read (merge functions, records, CRDT keys). */
 guint
 mmr_session_count_diverging (MmrSession *self)
 {
-  GHashTableIter iter;
-  gpointer name;
-
   g_return_val_if_fail (MMR_IS_SESSION (self), 0);
   if (self->runner == NULL)
     return 0;
-  g_hash_table_iter_init (&iter, self->dirty);
-  while (g_hash_table_iter_next (&iter, &name, NULL))
-    {
-      guint now = register_divergence (world_of (self), name);
-      guint was = GPOINTER_TO_UINT (g_hash_table_lookup (self->divergence, name));
-
-      self->n_diverging = self->n_diverging - was + now;
-      if (now > 0)
-        g_hash_table_insert (self->divergence, g_strdup (name),
-                             GUINT_TO_POINTER (now));
-      else
-        g_hash_table_remove (self->divergence, name);
-      g_hash_table_iter_remove (&iter);
-    }
-  return self->n_diverging;
+  return mmr_convergence_watch_n_diverging (
+      mmr_runner_get_convergence_watch (self->runner));
 }
 
 /* ---- GObject ---- */
@@ -646,8 +509,6 @@ mmr_session_finalize (GObject *object)
   g_clear_pointer (&self->runner, mmr_runner_free);
   g_ptr_array_unref (self->data_dirs);   /* after the runner closed them */
   mmr_session_log_finalize (self);
-  g_hash_table_unref (self->dirty);
-  g_hash_table_unref (self->divergence);
   g_array_unref (self->interventions);
   g_ptr_array_unref (self->old_scripts);
   g_free (self->filename);
@@ -727,9 +588,6 @@ mmr_session_init (MmrSession *self)
   self->old_scripts = g_ptr_array_new_with_free_func (
       (GDestroyNotify) mmr_script_free);
   mmr_session_log_init (self);
-  self->dirty = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->divergence = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            NULL);
   self->interventions = g_array_new (FALSE, FALSE, sizeof (Intervention));
   self->speed = DEFAULT_SPEED;
 }

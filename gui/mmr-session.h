@@ -158,10 +158,10 @@ typedef struct {
 
 const MmrSessionBrief *mmr_session_get_briefs (MmrSession *self);
 /* How many keys read differently at some replica right now: the number
- * of lines mmr_check_convergence would return. Kept up to date register
- * by register (the world's change observers say which changed), so it
- * costs what changed since the last call, not the number of keys:
- * mmr_check_convergence takes seconds with 10,000 keys. */
+ * of lines mmr_check_convergence would return. The runner's convergence
+ * watch keeps it up to date register by register, so it costs nothing
+ * here, not the number of keys: mmr_check_convergence reads every
+ * register and takes seconds with 10,000 keys. */
 guint  mmr_session_count_diverging  (MmrSession *self);
 /* Runs until at least @n_events events exist or the scenario ends. */
 void   mmr_session_run_to_event     (MmrSession *self, guint64 n_events);

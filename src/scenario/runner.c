@@ -368,8 +368,7 @@ client_act (MmrRunner *r, const MmrCommand *c)
   if (c->kind == MMR_CMD_CLIENT_GET)
     {
       ctx = g_new0 (MmrVersionVector, 1);
-      mmr_view_entry_free (mmr_world_read (r->world, cl->replica, c->key,
-                                           c->field, ctx));
+      mmr_world_read (r->world, cl->replica, c->key, c->field, ctx);
       g_hash_table_replace (cl->contexts, g_strdup (name), ctx);
       /* Under field granularity a read of the whole record saw every
        * field, each with a context of its own (dots count per register). */

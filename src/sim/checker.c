@@ -3,90 +3,22 @@
 
 #include <string.h>
 
+#include "sim/convergence-watch.h"
 #include "sim/view.h"
 
 /* ---- convergence ---- */
 
-static void
-collect_names (GPtrArray *views, GHashTable *names, GPtrArray *ordered)
-{
-  for (guint r = 0; r < views->len; r++)
-    {
-      GPtrArray *view = views->pdata[r];
-
-      for (guint i = 0; i < view->len; i++)
-        {
-          MmrViewEntry *e = view->pdata[i];
-
-          if (g_hash_table_add (names, e->name))
-            g_ptr_array_add (ordered, e->name);
-        }
-    }
-}
-
-/* name -> entry, so that comparing K keys at N replicas costs N*K. */
-static GHashTable *
-index_view (GPtrArray *view)
-{
-  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = 0; i < view->len; i++)
-    g_hash_table_insert (index, ((MmrViewEntry *) view->pdata[i])->name,
-                         view->pdata[i]);
-  return index;
-}
-
-static int
-str_ptr_cmp (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
 /* DOC: check-convergence */
+/* A snapshot of the one convergence checker (convergence-watch.c): every
+ * register of every replica read through the views, compared entry by
+ * entry; the same rule the runner's watch applies incrementally. */
 GPtrArray *
 mmr_check_convergence (const MmrWorld *world)
 {
-  guint n = mmr_world_n_replicas (world);
-  g_autoptr (GPtrArray) views = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) g_ptr_array_unref);
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GPtrArray) names = g_ptr_array_new ();
-  g_autoptr (GPtrArray) indexes = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) g_hash_table_unref);
-  GPtrArray *diffs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (MmrConvergenceWatch) watch =
+      mmr_convergence_watch_new_snapshot (world);
 
-  for (guint r = 0; r < n; r++)
-    {
-      g_ptr_array_add (views, mmr_view_dup (world, r, FALSE));
-      g_ptr_array_add (indexes, index_view (views->pdata[r]));
-    }
-  collect_names (views, seen, names);
-  g_ptr_array_sort (names, str_ptr_cmp);
-  for (guint k = 0; k < names->len; k++)
-    {
-      g_autoptr (GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
-      gboolean differ = FALSE;
-
-      for (guint r = 0; r < n; r++)
-        {
-          g_ptr_array_add (shown, mmr_view_entry_format (
-                               g_hash_table_lookup (indexes->pdata[r],
-                                                    names->pdata[k])));
-          differ |= strcmp (shown->pdata[r], shown->pdata[0]) != 0;
-        }
-      if (differ)
-        {
-          GString *line = g_string_new (names->pdata[k]);
-
-          g_string_append_c (line, ':');
-          for (guint r = 0; r < n; r++)
-            g_string_append_printf (line, " %s=%s",
-                                    mmr_world_replica_name (world, r),
-                                    (const char *) shown->pdata[r]);
-          g_ptr_array_add (diffs, g_string_free (line, FALSE));
-        }
-    }
-  return diffs;
+  return mmr_convergence_watch_dup_diffs (watch);
 }
 
 /* ---- lost writes ---- */

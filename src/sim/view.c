@@ -317,6 +317,20 @@ mmr_view_lookup (const MmrWorld *world, guint replica, const char *name)
   return NULL;
 }
 
+MmrViewEntry *
+mmr_view_read (MmrWorld *world, guint replica, const char *key,
+               const char *field, MmrVersionVector *out_context)
+{
+  g_autofree char *entry = NULL;
+
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (replica < mmr_world_n_replicas (world), NULL);
+  entry = field != NULL && *field != '\0'
+          ? g_strconcat (key, ".", field, NULL) : g_strdup (key);
+  mmr_world_read (world, replica, key, field, out_context);
+  return mmr_view_lookup (world, replica, entry);
+}
+
 char *
 mmr_view_entry_format (const MmrViewEntry *e)
 {

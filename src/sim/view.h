@@ -14,6 +14,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _MmrViewEntry MmrViewEntry;
+
 struct _MmrViewEntry {
   char *name;               /* "cart" or "user.name" */
   char *register_name;      /* the register it lives in */
@@ -39,6 +41,13 @@ GPtrArray *mmr_view_dup (const MmrWorld *world, guint replica,
 GPtrArray *mmr_view_dup_register (const MmrWorld *world, guint replica,
                                   const char *register_name,
                                   gboolean with_absent);
+/* A client's read of @key (and @field, NULL or "" for none) at @replica:
+ * mmr_world_read (traced as READ, the context for the client's next
+ * write in @out_context), then what the client sees: the entry, owned,
+ * or NULL when the key is unknown there. */
+MmrViewEntry *mmr_view_read (MmrWorld *world, guint replica, const char *key,
+                             const char *field,
+                             MmrVersionVector *out_context);
 /* One entry or NULL (owned). @name is "key" or "key.field". */
 MmrViewEntry *mmr_view_lookup (const MmrWorld *world, guint replica,
                                const char *name);

@@ -32,7 +32,6 @@
 #include "core/duration.h"
 #include "core/prng.h"
 #include "sim/scheduler.h"
-#include "sim/view.h"
 #include "store/merge-fn.h"
 #include "sync/replica.h"
 
@@ -830,20 +829,16 @@ mmr_world_dup_crdt_keys (const MmrWorld *w, guint replica)
   return keys;
 }
 
-MmrViewEntry *
+void
 mmr_world_read (MmrWorld *w, guint replica, const char *key,
                 const char *field, MmrVersionVector *out_context)
 {
   g_autofree char *reg = NULL;
-  g_autofree char *entry = NULL;
 
-  g_return_val_if_fail (replica < w->n && key != NULL, NULL);
+  g_return_if_fail (replica < w->n && key != NULL);
   reg = mmr_record_register_name (w->config.granularity, key,
                                   field != NULL ? field : "");
-  entry = field != NULL && *field != '\0'
-          ? g_strconcat (key, ".", field, NULL) : g_strdup (key);
   mmr_replica_read (w->replicas[replica], reg, out_context);
-  return mmr_view_lookup (w, replica, entry);
 }
 
 void

@@ -88,7 +88,6 @@ typedef struct {
 } MmrMetrics;
 
 typedef struct _MmrWorld MmrWorld;
-typedef struct _MmrViewEntry MmrViewEntry;   /* view.h */
 
 MmrWorld   *mmr_world_new            (const MmrWorldConfig *cfg);
 /* The same, opening (or creating) each replica's database in
@@ -129,13 +128,12 @@ void mmr_world_put    (MmrWorld *world, guint replica, const char *key,
 void mmr_world_delete (MmrWorld *world, guint replica, const char *key,
                        const char *field);
 
-/* A client's read at @replica (traced as READ): what the client sees, and
- * in @out_context the context to send back with its next write (the
- * register's version vector). Returns NULL when the key is unknown there
- * (the context is then empty). */
-MmrViewEntry *mmr_world_read (MmrWorld *world, guint replica, const char *key,
-                              const char *field,
-                              MmrVersionVector *out_context);
+/* A client's read at @replica (traced as READ): in @out_context the
+ * context to send back with its next write (the register's version
+ * vector; empty when the key is unknown there). What the client sees is
+ * a view: mmr_view_read (view.h) reads and returns it. */
+void mmr_world_read (MmrWorld *world, guint replica, const char *key,
+                     const char *field, MmrVersionVector *out_context);
 /* A client's write through @replica carrying @context from an earlier
  * read: it supersedes exactly the versions that context saw (see
  * MmrCausality). @context NULL: a client that read nothing, whose write

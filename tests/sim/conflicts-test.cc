@@ -30,7 +30,7 @@ TEST (MmrClients, AContextSupersedesExactlyTheVersionsItRead)
   mmr_world_put (w, 0, "x", nullptr, "v1");
   mmr_world_put (w, 1, "x", nullptr, "v2");
   ASSERT_TRUE (mmr_world_settle (w, 10 * S));
-  MmrViewEntry *e = mmr_world_read (w, 0, "x", nullptr, &ctx);
+  MmrViewEntry *e = mmr_view_read (w, 0, "x", nullptr, &ctx);
   ASSERT_NE (e, nullptr);
   EXPECT_EQ (e->n_live, 2u);
   mmr_view_entry_free (e);
@@ -65,7 +65,7 @@ TEST (MmrClients, AStaleVersionVectorContextSupersedesNothing)
   MmrVersionVector ctx;
 
   mmr_world_put (w, 0, "x", nullptr, "a");
-  mmr_view_entry_free (mmr_world_read (w, 0, "x", nullptr, &ctx));
+  mmr_view_entry_free (mmr_view_read (w, 0, "x", nullptr, &ctx));
   mmr_world_client_write (w, 0, "x", nullptr, "b", nullptr);   // blind
   mmr_world_client_write (w, 0, "x", nullptr, "c", &ctx);      // saw only a
   EXPECT_EQ (shown (w, 0, "x"), "{a, b, c}");   // vv: cannot tell a apart
@@ -73,7 +73,7 @@ TEST (MmrClients, AStaleVersionVectorContextSupersedesNothing)
 
   w = world_with (MMR_STRATEGY_SIBLINGS, MMR_CAUSALITY_DVV, 2);
   mmr_world_put (w, 0, "x", nullptr, "a");
-  mmr_view_entry_free (mmr_world_read (w, 0, "x", nullptr, &ctx));
+  mmr_view_entry_free (mmr_view_read (w, 0, "x", nullptr, &ctx));
   mmr_world_client_write (w, 0, "x", nullptr, "b", nullptr);
   mmr_world_client_write (w, 0, "x", nullptr, "c", &ctx);
   EXPECT_EQ (shown (w, 0, "x"), "{b, c}");      // dvv: exactly a goes

@@ -290,7 +290,7 @@ random_writes (MmrWorld *w, MmrPrng *p, unsigned n)
       else if (roll < 0.35)
         {
           MmrVersionVector ctx;
-          MmrViewEntry *e = mmr_world_read (w, r, key, field, &ctx);
+          MmrViewEntry *e = mmr_view_read (w, r, key, field, &ctx);
           if (e != nullptr)
             mmr_view_entry_free (e);
           mmr_world_client_write (w, r, key, field, value,
