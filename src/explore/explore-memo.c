@@ -28,8 +28,9 @@
  * Checks that keep it honest. A delivery is remembered only when the sum
  * predicted from its own state equals the hash computed after it: one
  * that changed another part too (sent a message, say) is remembered as
- * not predictable. And every prediction the search goes on to compute
- * anyway (a new state) is asserted equal to the computed hash. A
+ * not predictable. And for every prediction the search goes on to
+ * compute anyway (a new state) the receiver's computed term is asserted
+ * equal to the remembered one. A
  * restarted replica's recovery depends on state the hash leaves out, so
  * a script that crashes or restarts replicas gets no memo.
  *
