@@ -108,7 +108,8 @@ typedef struct {
   GArray *nodes;           /* MERKLE: MmrMerkleNode (node is a bucket
                             * number in BUCKETS, with no hash) */
   MmrMessageStorage *decoded;  /* a decoded message's registers, versions
-                                * and strings (wire.c); NULL when built */
+                                * and strings (message-storage.c); NULL
+                                * when built */
 } MmrMessage;
 
 MmrMessage *mmr_message_new   (MmrMsgType type);
