@@ -48,6 +48,7 @@ struct _MmrConflictRow
   char *title;                /* the key */
   GString *places;            /* "A (231ms), C (235ms)" */
   char *rule;                 /* "siblings", "lww-timestamp", ... */
+  gboolean is_rejected;       /* lww-rejected-newer: a card, not a conflict */
   char *sentence;             /* the rule for people */
   GArray *writers;            /* guint: replica of each version */
   GPtrArray *versions;        /* char*: one line per version */
@@ -235,6 +236,7 @@ conflict_row_new (MmrWorld *world, guint index, const MmrEvent *ev)
   row->title = g_strdup (ev->key != NULL ? ev->key : "?");
   add_place (row, world, index, ev);
   row->rule = g_strdup (mmr_resolve_rule_to_string (ev->rule));
+  row->is_rejected = ev->rule == MMR_RESOLVE_LWW_REJECTED;
   row->sentence = g_strdup (rule_sentence (ev->rule));
   for (guint i = 0; i < ev->n_versions; i++)
     {
@@ -426,12 +428,34 @@ unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item,
   g_object_set_data (G_OBJECT (item), "mmr-revision-handler", NULL);
 }
 
+/* Cards of causally newer writes LWW rejected: shown (a write was lost)
+ * but not counted as conflicts, since the writer had seen the winner. */
+static guint
+count_rejected (MmrConflictsPanel *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  guint rejected = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (MmrConflictRow) row = g_list_model_get_item (
+          G_LIST_MODEL (self->rows), i);
+
+      rejected += row->is_rejected ? 1 : 0;
+    }
+  return rejected;
+}
+
 static void
 update_count (MmrConflictsPanel *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
-  g_autofree char *text = g_strdup_printf ("%u %s", n,
-                                           n == 1 ? "conflict" : "conflicts");
+  guint rejected = count_rejected (self);
+  g_autofree char *text = rejected == 0
+      ? g_strdup_printf ("%u %s", n, n == 1 ? "conflict" : "conflicts")
+      : g_strdup_printf ("%u %s, %u rejected newer write%s", n - rejected,
+                         n - rejected == 1 ? "conflict" : "conflicts",
+                         rejected, rejected == 1 ? "" : "s");
 
   gtk_label_set_text (self->count_label, text);
   gtk_widget_set_visible (self->placeholder, n == 0);
@@ -596,7 +620,8 @@ guint
 mmr_conflicts_panel_get_n_conflicts (MmrConflictsPanel *self)
 {
   g_return_val_if_fail (MMR_IS_CONFLICTS_PANEL (self), 0);
-  return g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  return g_list_model_get_n_items (G_LIST_MODEL (self->rows))
+         - count_rejected (self);
 }
 
 char *

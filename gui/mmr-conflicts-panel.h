@@ -19,6 +19,8 @@ GtkWidget *mmr_conflicts_panel_new         (void);
  * RESOLVE event of the conflict) when a conflict is selected. */
 void       mmr_conflicts_panel_set_session (MmrConflictsPanel *self,
                                             MmrSession *session);
+/* Cards of concurrent versions only: a rejected newer write has a card
+ * but is not a conflict (the world counts it as metrics.rejected_newer). */
 guint      mmr_conflicts_panel_get_n_conflicts (MmrConflictsPanel *self);
 /* The whole description of conflict @i (0-based, in log order), as the
  * card shows it, one line per part; owned by the caller. */

@@ -14,6 +14,7 @@ typedef struct {
   gint64 time_us;
   gboolean durable;     /* made under durability sync */
   gboolean crashed_after;   /* its replica crashed after it */
+  MmrVersionVector vv;  /* its register's vv right after it: what it saw */
 } CheckWrite;
 
 /* One acknowledged CRDT operation (an OP event). */

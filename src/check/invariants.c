@@ -33,6 +33,12 @@
  *                   readings in e's causal past"), plus one clock lease
  *                   per restart so far (a restarted replica starts its
  *                   HLC at its lease, docs/storage.md).
+ *   conflict        a CONFLICT event names versions of which at least two
+ *                   were written concurrently (neither writer had seen the
+ *                   other's dot); a RESOLVE with rule lww-rejected-newer
+ *                   discarded a version whose writer had seen the kept one.
+ *                   So "conflict" means concurrent versions, and a causally
+ *                   newer write LWW rejects is not counted as one.
  *
  * Taught in docs/checking.md.
  */
@@ -329,6 +335,22 @@ mmr_invariants_register_changed (MmrInvariants *inv, guint replica,
   g_hash_table_replace (inv->snaps[replica], g_strdup (name), snap_of (reg));
 }
 
+/* What this write had seen (for the conflict invariant): a replica's own
+ * write saw everything its register held (the vv after it); a client's
+ * write saw what its context covers (and itself: write_saw). */
+static void
+note_write_saw (MmrInvariants *inv, const MmrEvent *ev)
+{
+  g_autofree char *id = check_dot_id (ev->key, ev->dot);
+  CheckWrite *w = g_hash_table_lookup (inv->writes_by_dot, id);
+
+  if (w == NULL || w->seq != ev->seq)
+    return;
+  /* A context is a dotted version vector's: it names what was read, and
+   * the write's own dot says nothing about the replica's earlier dots. */
+  w->vv = inv->pending_has_context ? inv->pending_context : ev->vv;
+}
+
 /* A local write: its dot is (R, n) with n = vv[R] after it > vv[R]
  * before it (usually one more; a restart may skip counters it reserved
  * before the crash, docs/storage.md). Also remembers what was visible, for settle_pending. */
@@ -369,6 +391,7 @@ check_local_write (MmrInvariants *inv, const MmrEvent *ev)
       if (ctx != NULL)
         inv->pending_context = *ctx;
     }
+  note_write_saw (inv, ev);
 }
 
 /* ---- vector-clock ---- */
@@ -601,6 +624,71 @@ note_crash (MmrInvariants *inv, int replica)
     }
 }
 
+/* The write behind version @i of a CONFLICT/RESOLVE, or NULL if unknown. */
+static const CheckWrite *
+version_write (MmrInvariants *inv, const MmrEvent *ev, guint i)
+{
+  g_autofree char *id = check_dot_id (ev->key, ev->versions[i].dot);
+
+  return g_hash_table_lookup (inv->writes_by_dot, id);
+}
+
+/* Had @w's writer seen @dot (its own, or one its vector covers)? Our own
+ * coverage test, not the engine's. */
+static gboolean
+write_saw (const CheckWrite *w, MmrDot dot)
+{
+  if (dot.replica == w->dot.replica && dot.counter == w->dot.counter)
+    return TRUE;
+  return dot.replica < MMR_MAX_REPLICAS && w->vv.c[dot.replica] >= dot.counter;
+}
+
+/* DOC: conflict-invariant */
+static void
+check_conflict (MmrInvariants *inv, const MmrEvent *ev)
+{
+  gboolean judged = FALSE;
+
+  if (ev->kind == MMR_EV_CONFLICT)
+    {
+      for (guint i = 0; i < ev->n_versions; i++)
+        for (guint j = i + 1; j < ev->n_versions; j++)
+          {
+            const CheckWrite *a = version_write (inv, ev, i);
+            const CheckWrite *b = version_write (inv, ev, j);
+
+            if (a == NULL || b == NULL)
+              return;               /* a write we never saw: no judgement */
+            judged = TRUE;
+            if (!write_saw (a, b->dot) && !write_saw (b, a->dot))
+              return;               /* a concurrent pair: a conflict */
+          }
+      if (judged)
+        check_violate (inv, MMR_INV_CONFLICT, ev->seq, ev->time_us,
+                       "a conflict on '%s' between versions none of which "
+                       "is concurrent with another (each writer had seen "
+                       "the other's version)", ev->key);
+    }
+  else if (ev->kind == MMR_EV_RESOLVE && ev->rule == MMR_RESOLVE_LWW_REJECTED)
+    {
+      for (guint i = 0; i < ev->n_versions; i++)
+        for (guint k = 0; k < ev->n_kept; k++)
+          {
+            const CheckWrite *w = version_write (inv, ev, i);
+
+            if (w == NULL)
+              return;
+            if ((w->dot.replica != ev->kept[k].replica
+                 || w->dot.counter != ev->kept[k].counter)
+                && write_saw (w, ev->kept[k]))
+              return;               /* a newer write, rejected */
+          }
+      check_violate (inv, MMR_INV_CONFLICT, ev->seq, ev->time_us,
+                     "'%s' resolved as lww-rejected-newer, but no discarded "
+                     "version's writer had seen the kept one", ev->key);
+    }
+}
+
 void
 mmr_invariants_observe (MmrInvariants *inv, const MmrEvent *ev)
 {
@@ -631,6 +719,10 @@ mmr_invariants_observe (MmrInvariants *inv, const MmrEvent *ev)
       break;
     case MMR_EV_OP:
       note_op (inv, ev);
+      break;
+    case MMR_EV_CONFLICT:
+    case MMR_EV_RESOLVE:
+      check_conflict (inv, ev);
       break;
     case MMR_EV_RESTART:
       if (inv->world != NULL)

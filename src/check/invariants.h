@@ -19,6 +19,9 @@
  *   version-vector      version vectors never go backwards; dot = vv[R]
  *   hlc                 HLC monotonic per replica, never ahead of physical
  *                       time
+ *   conflict            a CONFLICT's versions were written concurrently; a
+ *                       lww-rejected-newer RESOLVE discarded a write that
+ *                       had seen the kept one
  *
  * docs/checking.md gives each definition exactly; mmr check (campaign.h)
  * runs them over many seeds, mmr explore over every delivery order.
@@ -41,6 +44,7 @@ G_BEGIN_DECLS
 #define MMR_INV_VECTOR_CLOCK "vector-clock"
 #define MMR_INV_VERSION_VECTOR "version-vector"
 #define MMR_INV_HLC "hlc"
+#define MMR_INV_CONFLICT "conflict"
 
 /* How far a restart may start a replica's HLC past every physical clock
  * reading: one clock lease (docs/storage.md: a restarted replica stamps

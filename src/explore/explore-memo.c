@@ -197,7 +197,8 @@ mmr_explore_memo_predict (MmrExploreMemo *memo, const MmrRunner *r,
   p->rest = hashes->hash - p->key.receiver
             - mmr_world_hash_link (w, from, to, G_MAXUINT)
             + mmr_world_hash_link (w, from, to, index);
-  p->conflicts_before = mmr_world_get_metrics (w)->conflicts;
+  p->conflicts_before = mmr_world_get_metrics (w)->conflicts
+                        + mmr_world_get_metrics (w)->rejected_newer;
   p->child = NULL;
   e = g_hash_table_lookup (memo->entries, &p->key);
   p->is_known = e != NULL;
@@ -217,9 +218,18 @@ on_event (const MmrEvent *ev, gpointer user_data)
   Pending *p = user_data;
   char *id;
 
-  if (ev->kind != MMR_EV_CONFLICT)
+  /* The ids the world keeps (world.c, conflict_key): conflicts, and
+   * rejected newer writes under their prefix. */
+  if (ev->kind == MMR_EV_CONFLICT)
+    id = mmr_event_conflict_id (ev);
+  else if (ev->kind == MMR_EV_RESOLVE && ev->rule == MMR_RESOLVE_LWW_REJECTED)
+    {
+      g_autofree char *versions = mmr_event_conflict_id (ev);
+
+      id = g_strconcat ("rejected|", versions, NULL);
+    }
+  else
     return;
-  id = mmr_event_conflict_id (ev);
   for (guint i = 0; i < p->raised->len; i++)
     if (g_str_equal (p->raised->pdata[i], id))
       {
@@ -249,7 +259,9 @@ mmr_explore_memo_watch (MmrExploreMemo *memo, MmrRunner *child)
 static gboolean
 raised_term (const Pending *p, const MmrWorld *w, guint64 *out)
 {
-  guint64 n_new = mmr_world_get_metrics (w)->conflicts - p->conflicts_before;
+  guint64 n_new = mmr_world_get_metrics (w)->conflicts
+                   + mmr_world_get_metrics (w)->rejected_newer
+                   - p->conflicts_before;
 
   *out = 0;
   if (n_new == 0)

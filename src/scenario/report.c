@@ -175,15 +175,17 @@ add_conflict_version (JsonBuilder *b, const MmrConflictVersion *v,
 }
 
 /* DOC: conflicts-json */
+/* @member: "conflicts" (concurrent versions met) or "rejected_newer"
+ * (causally newer writes LWW discarded; same fields, not conflicts). */
 static void
-add_conflicts (JsonBuilder *b, MmrRunner *runner)
+add_conflicts (JsonBuilder *b, MmrRunner *runner, const char *member,
+               GPtrArray *log)
 {
   MmrWorld *w = mmr_runner_get_world (runner);
   const char *const *names = mmr_world_replica_names (w);
   MmrGranularity gran = mmr_world_get_config (w)->granularity;
-  GPtrArray *log = mmr_conflict_log_get (mmr_runner_get_conflict_log (runner));
 
-  json_builder_set_member_name (b, "conflicts");
+  json_builder_set_member_name (b, member);
   json_builder_begin_array (b);
   for (guint i = 0; i < log->len; i++)
     {
@@ -312,6 +314,7 @@ add_metrics (JsonBuilder *b, MmrRunner *runner)
   member_int (b, "dropped", (gint64) m->dropped);
   member_int (b, "duplicated", (gint64) m->duplicated);
   member_int (b, "conflicts", (gint64) m->conflicts);
+  member_int (b, "rejected_newer", (gint64) m->rejected_newer);
   member_double (b, "causality_bytes_per_write_vv",
                  per_write (m->meta_vv_bytes, m->push_messages));
   member_double (b, "causality_bytes_per_write_dvv",
@@ -361,7 +364,11 @@ mmr_report_json (MmrRunner *runner)
     json_builder_add_string_value (b, diffs->pdata[i]);
   json_builder_end_array (b);
   add_replicas (b, w);
-  add_conflicts (b, runner);
+  add_conflicts (b, runner, "conflicts",
+                 mmr_conflict_log_get (mmr_runner_get_conflict_log (runner)));
+  add_conflicts (b, runner, "rejected_newer",
+                 mmr_conflict_log_get_rejected (
+                     mmr_runner_get_conflict_log (runner)));
   add_lost (b, runner);
   add_expectations (b, runner);
   add_metrics (b, runner);
@@ -476,6 +483,11 @@ text_metrics (GString *s, MmrRunner *runner)
       per_write (m->push_bytes, m->writes),
       per_write (m->metadata_bytes, m->writes), m->delivered, m->dropped,
       m->duplicated, m->conflicts);
+  if (m->rejected_newer > 0)
+    g_string_append_printf (s, "  %" G_GUINT64_FORMAT " rejected newer "
+                            "write%s (not counted as conflicts)\n",
+                            m->rejected_newer,
+                            m->rejected_newer == 1 ? "" : "s");
   if (m->meta_vv_bytes > 0)
     g_string_append_printf (s,
         "  causality metadata per pushed write: %.1f B as version vector, "
@@ -488,6 +500,28 @@ text_metrics (GString *s, MmrRunner *runner)
       g_autofree char *d = mmr_duration_format (conv);
 
       g_string_append_printf (s, "  converged %s after the last heal\n", d);
+    }
+}
+
+/* "conflicts: N" and one line each; @always FALSE prints nothing for 0. */
+static void
+text_conflicts (GString *s, MmrWorld *w, const char *title, GPtrArray *log,
+                gboolean always)
+{
+  MmrGranularity gran = mmr_world_get_config (w)->granularity;
+
+  if (log->len == 0 && !always)
+    return;
+  g_string_append_printf (s, "%s: %u\n", title, log->len);
+  for (guint i = 0; i < log->len; i++)
+    {
+      const MmrConflict *cf = log->pdata[i];
+      g_autofree char *t = mmr_duration_format (cf->time_us);
+      g_autofree char *d = mmr_conflict_describe (
+          cf, mmr_world_replica_names (w), gran);
+
+      g_string_append_printf (s, "  %s at %s, %s: %s\n", cf->key,
+                              mmr_world_replica_name (w, cf->replica), t, d);
     }
 }
 
@@ -532,21 +566,15 @@ mmr_report_text (MmrRunner *runner, gboolean use_color)
       for (guint i = 0; i < diffs->len; i++)
         g_string_append_printf (s, "  %s\n", (const char *) diffs->pdata[i]);
     }
-  {
-    GPtrArray *log = mmr_conflict_log_get (mmr_runner_get_conflict_log (runner));
-
-    g_string_append_printf (s, "conflicts: %u\n", log->len);
-    for (guint i = 0; i < log->len; i++)
-      {
-        const MmrConflict *cf = log->pdata[i];
-        g_autofree char *t = mmr_duration_format (cf->time_us);
-        g_autofree char *d = mmr_conflict_describe (
-            cf, mmr_world_replica_names (w), cfg->granularity);
-
-        g_string_append_printf (s, "  %s at %s, %s: %s\n", cf->key,
-                                mmr_world_replica_name (w, cf->replica), t, d);
-      }
-  }
+  text_conflicts (s, w, "conflicts",
+                  mmr_conflict_log_get (mmr_runner_get_conflict_log (runner)),
+                  TRUE);
+  /* Only when there are some: most runs have none, and their reports
+   * read as before. */
+  text_conflicts (s, w, "rejected newer writes",
+                  mmr_conflict_log_get_rejected (
+                      mmr_runner_get_conflict_log (runner)),
+                  FALSE);
   g_string_append_printf (s, "lost writes: %u\n", lost->len);
   for (guint i = 0; i < lost->len; i++)
     {

@@ -21,6 +21,7 @@ struct _MmrConflictLog {
   GHashTable *writes;       /* "key|r:c" -> WriteInfo* */
   GHashTable *seen;         /* conflict ids */
   GPtrArray *conflicts;     /* MmrConflict*, owned */
+  GPtrArray *rejected;      /* MmrConflict*, owned: lww-rejected-newer */
 };
 
 static char *
@@ -136,7 +137,8 @@ record_conflict (MmrConflictLog *log, const MmrEvent *ev)
       return;
     }
   set_outcome (log, c);
-  g_ptr_array_add (log->conflicts, c);
+  g_ptr_array_add (c->rule == MMR_RESOLVE_LWW_REJECTED ? log->rejected
+                                                       : log->conflicts, c);
 }
 
 static void
@@ -167,6 +169,8 @@ mmr_conflict_log_new (MmrWorld *world)
   log->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   log->conflicts = g_ptr_array_new_with_free_func (
       (GDestroyNotify) conflict_free);
+  log->rejected = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) conflict_free);
   log->observer = mmr_world_add_observer (world, on_event, log);
   return log;
 }
@@ -180,6 +184,7 @@ mmr_conflict_log_free (MmrConflictLog *log)
   g_hash_table_unref (log->writes);
   g_hash_table_unref (log->seen);
   g_ptr_array_unref (log->conflicts);
+  g_ptr_array_unref (log->rejected);
   g_free (log);
 }
 
@@ -187,6 +192,12 @@ GPtrArray *
 mmr_conflict_log_get (MmrConflictLog *log)
 {
   return log->conflicts;
+}
+
+GPtrArray *
+mmr_conflict_log_get_rejected (MmrConflictLog *log)
+{
+  return log->rejected;
 }
 
 const char *

@@ -53,8 +53,12 @@ typedef struct _MmrConflictLog MmrConflictLog;
 /* Subscribes to @world; free before the world. */
 MmrConflictLog *mmr_conflict_log_new  (MmrWorld *world);
 void            mmr_conflict_log_free (MmrConflictLog *log);
-/* MmrConflict*, borrowed, in order of detection. */
+/* MmrConflict*, borrowed, in order of detection: concurrent versions. */
 GPtrArray      *mmr_conflict_log_get  (MmrConflictLog *log);
+/* MmrConflict*, borrowed: causally newer writes LWW rejected for their
+ * smaller timestamp (rule lww-rejected-newer). Not conflicts: the writer
+ * had seen the version that beat it. */
+GPtrArray      *mmr_conflict_log_get_rejected (MmrConflictLog *log);
 const char     *mmr_conflict_outcome_to_string (MmrConflictOutcome outcome);
 /* One sentence for people: "lww by timestamp: eggs (C:1) wins; discarded
  * A:2 milk,flour". */

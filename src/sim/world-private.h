@@ -50,7 +50,8 @@ struct _MmrWorld {
   guint64 n_in_flight;
   guint64 n_payload_in_flight;         /* copies carrying registers */
   guint32 n_payload_link[MMR_MAX_REPLICAS][MMR_MAX_REPLICAS];
-  GHashTable *conflict_ids;            /* distinct conflicts seen */
+  GHashTable *conflict_ids;            /* distinct conflicts seen, and
+                                        * "rejected|..." rejections */
   struct {                             /* kept for database-less replicas */
     guint32 dots;
     gint64 ts;

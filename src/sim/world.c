@@ -45,6 +45,23 @@ env_now (gpointer data)
 
 
 
+/* Rejections share the conflicts' table (copied and hashed with the
+ * world) under their own prefix: a rejection is not a conflict.
+ * src/explore/explore-memo.c:/rejected|/ names them the same way to
+ * predict the hash. */
+static char *
+conflict_key (const MmrEvent *ev)
+{
+  g_autofree char *versions = NULL;
+
+  if (ev->kind == MMR_EV_CONFLICT)
+    return mmr_event_conflict_id (ev);
+  if (ev->kind != MMR_EV_RESOLVE || ev->rule != MMR_RESOLVE_LWW_REJECTED)
+    return NULL;
+  versions = mmr_event_conflict_id (ev);
+  return g_strconcat ("rejected|", versions, NULL);
+}
+
 static void
 count_event (MmrWorld *w, const MmrEvent *ev)
 {
@@ -65,12 +82,13 @@ count_event (MmrWorld *w, const MmrEvent *ev)
       w->metrics.duplicated++;
       break;
     case MMR_EV_CONFLICT:
-      {
-        char *id = mmr_event_conflict_id (ev);
-
-        if (g_hash_table_add (w->conflict_ids, id))
-          w->metrics.conflicts++;
-      }
+      if (g_hash_table_add (w->conflict_ids, conflict_key (ev)))
+        w->metrics.conflicts++;
+      break;
+    case MMR_EV_RESOLVE:
+      if (ev->rule == MMR_RESOLVE_LWW_REJECTED
+          && g_hash_table_add (w->conflict_ids, conflict_key (ev)))
+        w->metrics.rejected_newer++;
       break;
     default:
       break;

@@ -77,7 +77,9 @@ typedef struct {
   guint64 delivered;
   guint64 dropped;
   guint64 duplicated;
-  guint64 conflicts;
+  guint64 conflicts;           /* concurrent versions met (distinct) */
+  guint64 rejected_newer;      /* LWW discarded a causally newer write for
+                                * its smaller timestamp: not a conflict */
   /* Causality metadata of pushed writes, as each representation would
    * encode it: version vector, dotted version vector, causal history. */
   guint64 meta_vv_bytes;

@@ -130,11 +130,18 @@ emit_conflict (MmrReplica *r, const char *name, const MmrRegister *reg,
   ev.key = name;
   ev.vv = reg->vv;
   ev.hlc = r->hlc;
-  ev.kind = MMR_EV_CONFLICT;
   ev.rule = res->rule;
   ev.n_versions = res->met->len;
   ev.versions = (const MmrEventVersion *) (void *) res->met->data;
-  r->env->emit (r->env_data, &ev);
+  /* A conflict is concurrent versions meeting. A write that had seen the
+   * version it lost to is not concurrent with it: LWW rejected it for its
+   * smaller timestamp (a skewed clock). Only the RESOLVE says so, and it
+   * is counted apart (metrics.rejected_newer, docs/conflicts.md). */
+  if (res->rule != MMR_RESOLVE_LWW_REJECTED)
+    {
+      ev.kind = MMR_EV_CONFLICT;
+      r->env->emit (r->env_data, &ev);
+    }
 
   ev.kind = MMR_EV_RESOLVE;
   ev.n_kept = res->kept->len;

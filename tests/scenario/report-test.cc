@@ -577,3 +577,77 @@ TEST (MmrReportJson, SiblingsCountTheLiveVersionsLikeExpectSiblings)
   EXPECT_FALSE (json_object_has_member (j, "siblings"));
   EXPECT_EQ (json_object_get_int_member (j, "tombstones"), 1);
 }
+
+// "Conflict" means concurrent versions. B's write saw A's (50ms later,
+// latency 10ms) but B's clock runs two seconds slow, so LWW keeps A's:
+// a rejected newer write and a lost write, and no conflict anywhere -
+// not in the text, not in --json, not for `expect conflicts`.
+TEST (MmrReportRejectedNewer, CountedApartFromConflicts)
+{
+  ScenarioRun r ("replicas A B\n"
+                 "strategy lww\n"
+                 "clock physical\n"
+                 "skew B -2s\n"
+                 "A put doc v1\n"
+                 "run 50ms\n"
+                 "B put doc v2\n"
+                 "settle\n"
+                 "expect A doc = v1\n"
+                 "expect conflicts 0\n"
+                 "expect lost 1\n");
+  mmr_runner_run (r.runner);
+  EXPECT_EQ (mmr_runner_n_failed (r.runner), 0u) << r.text ();
+  const MmrMetrics *m = mmr_world_get_metrics (mmr_runner_get_world (r.runner));
+  EXPECT_EQ (m->conflicts, 0u);
+  EXPECT_EQ (m->rejected_newer, 1u);
+
+  std::string text = r.text ();
+  EXPECT_NE (text.find ("\nconflicts: 0\nrejected newer writes: 1\n"
+                        "  doc at B, 50ms: "),
+             std::string::npos) << text;
+  EXPECT_NE (text.find (": lww kept the larger timestamp over a write that "
+                        "had seen it: A:1 v1 wins; discarded B:1 v2\n"
+                        "lost writes: 1\n"),
+             std::string::npos) << text;
+  EXPECT_NE (text.find (" 0 conflicts\n  1 rejected newer write (not "
+                        "counted as conflicts)\n"),
+             std::string::npos) << text;
+
+  std::string doc = r.json ();
+  EXPECT_EQ (json_problem (doc), "");
+  g_autoptr (JsonParser) p = json_parser_new ();
+  ASSERT_TRUE (json_parser_load_from_data (p, doc.c_str (), -1, nullptr));
+  JsonObject *root = json_node_get_object (json_parser_get_root (p));
+  JsonObject *metrics = json_object_get_object_member (root, "metrics");
+  EXPECT_EQ (json_object_get_int_member (metrics, "conflicts"), 0);
+  EXPECT_EQ (json_object_get_int_member (metrics, "rejected_newer"), 1);
+  EXPECT_EQ (json_array_get_length (
+                 json_object_get_array_member (root, "conflicts")), 0u);
+  JsonArray *rejected = json_object_get_array_member (root, "rejected_newer");
+  ASSERT_EQ (json_array_get_length (rejected), 1u);
+  JsonObject *c = json_array_get_object_element (rejected, 0);
+  EXPECT_STREQ (json_object_get_string_member (c, "rule"),
+                "lww-rejected-newer");
+  EXPECT_STREQ (json_object_get_string_member (c, "value"), "v1");
+}
+
+// Concurrent writes under the same clocks stay one conflict, and nothing
+// is counted as rejected.
+TEST (MmrReportRejectedNewer, ConcurrentWritesStayAConflict)
+{
+  ScenarioRun r ("replicas A B\n"
+                 "strategy lww\n"
+                 "clock physical\n"
+                 "skew B -2s\n"
+                 "A put doc v1\n"
+                 "B put doc v2\n"
+                 "settle\n"
+                 "expect conflicts 1\n"
+                 "expect lost 1\n");
+  mmr_runner_run (r.runner);
+  EXPECT_EQ (mmr_runner_n_failed (r.runner), 0u) << r.text ();
+  const MmrMetrics *m = mmr_world_get_metrics (mmr_runner_get_world (r.runner));
+  EXPECT_EQ (m->conflicts, 1u);
+  EXPECT_EQ (m->rejected_newer, 0u);
+  EXPECT_EQ (r.text ().find ("rejected newer"), std::string::npos) << r.text ();
+}
