@@ -19,6 +19,7 @@
 
 #include "cli/cli.h"
 #include "lab/lab-answers.h"
+#include "lab/lab-attempts.h"
 #include "lab/lab-catalog.h"
 #include "lab/lab-report.h"
 #include "lab/lab-runner.h"
@@ -157,6 +158,7 @@ run_one (const LabOptions *o)
   g_autoptr (MmrLab) lab = load_lab (o->dirs[0], o->answers, TRUE, &answers,
                                      &error);
   g_autoptr (MmrLabRunner) runner = NULL;
+  g_autoptr (MmrLabAttempts) attempts = NULL;
 
   if (lab == NULL)
     {
@@ -168,8 +170,24 @@ run_one (const LabOptions *o)
       fprintf (stderr, "%s\n", error->message);
       return MMR_EXIT_USAGE;
     }
+  /* Graded answers count as attempts, kept beside them (docs/labs.md,
+   * "Attempts"). */
+  if (answers != NULL)
+    {
+      g_autofree char *path = mmr_lab_attempts_path (o->answers);
+
+      attempts = mmr_lab_attempts_load (path, &error);
+      if (attempts != NULL)
+        mmr_lab_attempts_note (attempts, lab, answers);
+      if (attempts == NULL || !mmr_lab_attempts_save (attempts, &error))
+        {
+          fprintf (stderr, "%s\n", error->message);
+          return MMR_EXIT_USAGE;
+        }
+    }
   if (o->json)
-    print_json (mmr_lab_report_json (runner, answers, o->reveal));
+    print_json (mmr_lab_report_json_attempts (runner, answers, o->reveal,
+                                              attempts));
   else
     {
       g_autofree char *text = mmr_lab_report_text (
@@ -363,7 +381,8 @@ cmd_run (int argc, char **argv)
     { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json,
       "Print the report as JSON", NULL },
     { "reveal", 0, 0, G_OPTION_ARG_NONE, &o.reveal,
-      "Show the run's answer to unanswered questions too", NULL },
+      "Show the run's answer to unanswered and wrong questions too "
+      "(for instructors)", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o.dirs, NULL,
       "LAB_DIR | --all" },
     G_OPTION_ENTRY_NULL

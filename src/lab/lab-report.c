@@ -115,12 +115,18 @@ text_outcome (GString *out, const MmrLabOutcome *o,
                             paint (color, GREEN), paint (color, RESET), q->id,
                             q->prompt, o->answer->label);
   else if (g == MMR_LAB_WRONG)
-    g_string_append_printf (out, "  %swrong%s  %s  %s\n"
-                            "         you answered '%s'; the run says '%s' "
-                            "(%s)\n",
-                            paint (color, RED), paint (color, RESET), q->id,
-                            q->prompt, given->label, o->answer->label,
-                            o->evidence);
+    {
+      /* Not the right answer: the student runs the step and looks again
+       * (mmr run, the inspector); --reveal is for instructors. */
+      g_string_append_printf (out, "  %swrong%s  %s  %s\n"
+                              "         you answered '%s'; that is not what "
+                              "the run shows\n",
+                              paint (color, RED), paint (color, RESET), q->id,
+                              q->prompt, given->label);
+      if (reveal)
+        g_string_append_printf (out, "         the run says '%s' (%s)\n",
+                                o->answer->label, o->evidence);
+    }
   else
     {
       g_string_append_printf (out, "  %s?%s      %s  %s\n"
@@ -324,13 +330,15 @@ json_check (JsonBuilder *b, const MmrLabCheck *c)
 
 static void
 json_outcome (JsonBuilder *b, const MmrLabOutcome *o,
-              const MmrLabAnswers *answers, gboolean reveal)
+              const MmrLabAnswers *answers, gboolean reveal,
+              const MmrLabAttempts *attempts)
 {
   const MmrLabQuestion *q = o->question;
   const MmrLabChoice *given = answers != NULL
                               ? mmr_lab_answers_lookup (answers, q->id) : NULL;
   MmrLabGrade g = grade (o, answers);
-  gboolean show = o->answer != NULL && (reveal || g != MMR_LAB_UNANSWERED
+  /* A wrong answer does not show the right one either. */
+  gboolean show = o->answer != NULL && (reveal || g == MMR_LAB_RIGHT
                                         || !o->is_offered);
 
   json_builder_begin_object (b);
@@ -353,12 +361,18 @@ json_outcome (JsonBuilder *b, const MmrLabOutcome *o,
   member_string (b, "answer", show ? o->answer->label : NULL);
   member_string (b, "evidence", show ? o->evidence : NULL);
   member_bool (b, "offered", o->answer == NULL || o->is_offered);
+  json_builder_set_member_name (b, "attempts");
+  if (attempts != NULL)
+    json_builder_add_int_value (b, mmr_lab_attempts_get (attempts, q->id));
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
 }
 
 static void
 json_step (JsonBuilder *b, const MmrLabStepResult *res,
-           const MmrLabAnswers *answers, gboolean reveal)
+           const MmrLabAnswers *answers, gboolean reveal,
+           const MmrLabAttempts *attempts)
 {
   json_builder_begin_object (b);
   member_int (b, "number", res->step->number);
@@ -373,13 +387,14 @@ json_step (JsonBuilder *b, const MmrLabStepResult *res,
   json_builder_set_member_name (b, "questions");
   json_builder_begin_array (b);
   for (guint i = 0; i < res->outcomes->len; i++)
-    json_outcome (b, res->outcomes->pdata[i], answers, reveal);
+    json_outcome (b, res->outcomes->pdata[i], answers, reveal, attempts);
   json_builder_end_array (b);
   json_builder_end_object (b);
 }
 
 static void
-json_tally (JsonBuilder *b, const MmrLabTally *t)
+json_tally (JsonBuilder *b, const MmrLabTally *t, const MmrLab *lab,
+            const MmrLabAttempts *attempts)
 {
   json_builder_set_member_name (b, "summary");
   json_builder_begin_object (b);
@@ -391,12 +406,38 @@ json_tally (JsonBuilder *b, const MmrLabTally *t)
   member_int (b, "wrong", t->wrong);
   member_int (b, "unanswered", t->unanswered);
   member_bool (b, "passed", mmr_lab_tally_passed (t));
+  json_builder_set_member_name (b, "attempts");
+  if (attempts != NULL)
+    {
+      gint64 total = 0;
+
+      for (guint s = 0; s < lab->steps->len; s++)
+        {
+          const MmrLabStep *step = lab->steps->pdata[s];
+
+          for (guint i = 0; i < step->questions->len; i++)
+            total += mmr_lab_attempts_get (
+                attempts, ((const MmrLabQuestion *)
+                           step->questions->pdata[i])->id);
+        }
+      json_builder_add_int_value (b, total);
+    }
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
 }
 
 JsonNode *
 mmr_lab_report_json (const MmrLabRunner *runner, const MmrLabAnswers *answers,
                      gboolean reveal)
+{
+  return mmr_lab_report_json_attempts (runner, answers, reveal, NULL);
+}
+
+JsonNode *
+mmr_lab_report_json_attempts (const MmrLabRunner *runner,
+                              const MmrLabAnswers *answers, gboolean reveal,
+                              const MmrLabAttempts *attempts)
 {
   const MmrLab *lab = mmr_lab_runner_get_lab (runner);
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -407,10 +448,11 @@ mmr_lab_report_json (const MmrLabRunner *runner, const MmrLabAnswers *answers,
   json_builder_set_member_name (b, "steps");
   json_builder_begin_array (b);
   for (guint s = 0; s < lab->steps->len; s++)
-    json_step (b, mmr_lab_runner_get_result (runner, s), answers, reveal);
+    json_step (b, mmr_lab_runner_get_result (runner, s), answers, reveal,
+               attempts);
   json_builder_end_array (b);
   mmr_lab_report_tally (runner, answers, &t);
-  json_tally (b, &t);
+  json_tally (b, &t, lab, attempts);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

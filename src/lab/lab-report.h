@@ -2,10 +2,10 @@
  *
  * A report lists every step with its checks and questions. A question
  * shows the run's answer only when it has been answered (right or wrong)
- * or when @reveal is set: running a lab without answers shows the
- * questions and their choices, not the solutions. A wrong answer is shown
- * with the run's answer and the evidence it was computed from, since the
- * point is to learn why. The JSON shape is documented in docs/labs.md.
+ * right, or when @reveal is set: running a lab without answers shows the
+ * questions and their choices, not the solutions, and a wrong answer is
+ * marked wrong without the right one, so the student runs the step and
+ * reasons again (issue 15). The JSON shape is documented in docs/labs.md.
  */
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lab/lab-answers.h"
+#include "lab/lab-attempts.h"
 #include "lab/lab-runner.h"
 
 G_BEGIN_DECLS
@@ -40,5 +41,11 @@ char     *mmr_lab_report_line (const MmrLabRunner *runner,
 JsonNode *mmr_lab_report_json (const MmrLabRunner *runner,
                                const MmrLabAnswers *answers,
                                gboolean reveal);
+/* The same with each question's attempts (lab-attempts.h) and their
+ * total in the summary; @attempts NULL: those members are null. */
+JsonNode *mmr_lab_report_json_attempts (const MmrLabRunner *runner,
+                                        const MmrLabAnswers *answers,
+                                        gboolean reveal,
+                                        const MmrLabAttempts *attempts);
 
 G_END_DECLS

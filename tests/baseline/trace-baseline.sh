@@ -36,7 +36,11 @@ done
 for lab in $(ls -d labs/*/ | LC_ALL=C sort); do
   lab=${lab%/}
   rc=0
-  "$mmr" lab run "$lab" --answers "$lab/answers.txt" --json \
+  # A fresh copy each time: attempts are kept beside the answers
+  # (docs/labs.md), never in labs/, and each run counts one attempt.
+  cp "$lab/answers.txt" "$tmp/answers.txt"
+  rm -f "$tmp/answers.txt.attempts"
+  "$mmr" lab run "$lab" --answers "$tmp/answers.txt" --json \
     > "$tmp/l.json" 2> "$tmp/err" || rc=$?
   l=$(sha256sum < "$tmp/l.json" | cut -c1-16)
   echo "lab $lab exit=$rc report=$l" >> "$out"

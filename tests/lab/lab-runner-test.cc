@@ -289,14 +289,21 @@ TEST_F (LabRun, AnswersAreGradedByMeaning)
   EXPECT_EQ (mmr_lab_answers_grade (a, "1.2", "yes"), MMR_LAB_WRONG);
 
   char *text = mmr_lab_report_text (runner, a, FALSE, FALSE);
-  EXPECT_NE (strstr (text, "  wrong  1.2  ?\n         you answered 'no'; the "
-                           "run says 'yes' (every replica shows the same "
-                           "state)\n"), nullptr) << text;
+  // Marked wrong without the right answer (issue 15); --reveal shows it.
+  EXPECT_NE (strstr (text, "  wrong  1.2  ?\n         you answered 'no'; "
+                           "that is not what the run shows\n  "), nullptr)
+      << text;
+  EXPECT_EQ (strstr (text, "the run says"), nullptr) << text;
   EXPECT_NE (strstr (text, "  ?      1.3  ?\n         choices: open: a whole "
                            "number\n"), nullptr) << text;
   EXPECT_EQ (strstr (text, "the run says '0'"), nullptr) << text;
   EXPECT_NE (strstr (text, "1 of 3 answers right, 1 wrong (1.2), 1 "
                            "unanswered\nlab not passed\n"), nullptr) << text;
+  g_free (text);
+  text = mmr_lab_report_text (runner, a, TRUE, FALSE);
+  EXPECT_NE (strstr (text, "that is not what the run shows\n         the "
+                           "run says 'yes' (every replica shows the same "
+                           "state)\n"), nullptr) << text;
   g_free (text);
 
   EXPECT_TRUE (mmr_lab_answers_set (a, "1.2", "yes", nullptr));
@@ -390,7 +397,10 @@ TEST_F (LabRun, JsonHidesTheRunsAnswerUntilAnswered)
                                                                   "choices")),
              2u);
   EXPECT_STREQ (json_object_get_string_member (q2, "grade"), "wrong");
-  EXPECT_STREQ (json_object_get_string_member (q2, "answer"), "no");
+  // A wrong answer does not get the right one.
+  EXPECT_TRUE (json_node_is_null (json_object_get_member (q2, "answer")));
+  EXPECT_TRUE (json_node_is_null (json_object_get_member (q2, "evidence")));
+  EXPECT_TRUE (json_node_is_null (json_object_get_member (q2, "attempts")));
   EXPECT_STREQ (json_object_get_string_member (q2, "answered"), "yes");
   JsonObject *sum = json_object_get_object_member (o, "summary");
   EXPECT_EQ (json_object_get_int_member (sum, "wrong"), 1);

@@ -71,7 +71,14 @@ TEST (MmrLabs, EachLabReportsAWrongAnswerByItsName)
     {
       SCOPED_TRACE (lab);
       std::string ref = lab + "/answers.txt";
-      Result r = mmr ({ "lab", "run", lab, "--answers", ref, "--json" });
+      gchar *ref_text = nullptr;
+      ASSERT_TRUE (g_file_get_contents (source (ref).c_str (), &ref_text,
+                                        nullptr, nullptr));
+      TempLab copy;       // attempts are kept beside the answers: not in labs/
+      copy.write ("ref.txt", ref_text);
+      g_free (ref_text);
+      Result r = mmr ({ "lab", "run", lab, "--answers", copy.path ("ref.txt"),
+                        "--json" });
       ASSERT_EQ (r.status, 0) << r.out << r.err;
 
       JsonParser *p = json_parser_new ();
@@ -119,8 +126,11 @@ TEST (MmrLabs, EachLabReportsAWrongAnswerByItsName)
       EXPECT_EQ (r.status, 1) << r.out << r.err;
       EXPECT_NE (r.out.find ("  wrong  " + id + "  "), std::string::npos)
         << r.out;
-      EXPECT_NE (r.out.find ("you answered '" + wrong + "'"),
+      EXPECT_NE (r.out.find ("you answered '" + wrong + "'; that is not "
+                             "what the run shows\n"),
                  std::string::npos) << r.out;
+      // Marked wrong without the right answer.
+      EXPECT_EQ (r.out.find ("the run says"), std::string::npos) << r.out;
       EXPECT_NE (r.out.find (", 1 wrong (" + id + ")\nlab not passed"),
                  std::string::npos) << r.out;
     }
@@ -260,6 +270,83 @@ TEST (MmrLabs, ABrokenLabExitsTwoWithItsLocation)
   EXPECT_EQ (r.status, 1) << "an unanswered question is not a pass";
   EXPECT_NE (r.out.find ("0 of 1 answers right, 1 unanswered"),
              std::string::npos) << r.out;
+}
+
+// Attempts: each graded run that answers a question differently adds
+// one, an unchanged answer adds none; --json reports them per question
+// and in total, and the file beside the answers keeps them.
+static gint64
+json_attempts (const std::string &out, const char *id)
+{
+  g_autoptr (JsonParser) p = json_parser_new ();
+  if (!json_parser_load_from_data (p, out.c_str (), -1, nullptr))
+    return -1;
+  JsonObject *root = json_node_get_object (json_parser_get_root (p));
+  if (id == nullptr)
+    return json_object_get_int_member (
+        json_object_get_object_member (root, "summary"), "attempts");
+  JsonArray *steps = json_object_get_array_member (root, "steps");
+  for (guint s = 0; s < json_array_get_length (steps); s++)
+    {
+      JsonArray *qs = json_object_get_array_member (
+          json_array_get_object_element (steps, s), "questions");
+      for (guint i = 0; i < json_array_get_length (qs); i++)
+        {
+          JsonObject *q = json_array_get_object_element (qs, i);
+          if (std::string (json_object_get_string_member (q, "id")) == id)
+            return json_object_get_int_member (q, "attempts");
+        }
+    }
+  return -2;
+}
+
+TEST (MmrLabs, WrongAnswersAreCountedAsAttemptsWithoutTheRightOne)
+{
+  TempLab tmp;
+  tmp.write ("w.mmr", "replicas A B\n");
+  tmp.write ("lab.mmrlab", "lab \"T\"\nconcepts a\noutline 1\nworld w.mmr\n"
+                           "step \"s\"\nA put k v\nsettle\n"
+                           "ask \"Converged?\" converged\n"
+                           "ask \"How many lost?\" lost-count\n");
+  tmp.write ("a.txt", "1.1 = no\n");
+  Result r = mmr ({ "lab", "run", tmp.dir, "--answers", tmp.path ("a.txt"),
+                    "--json" });
+  EXPECT_EQ (r.status, 1);
+  EXPECT_EQ (json_attempts (r.out, "1.1"), 1);
+  EXPECT_EQ (json_attempts (r.out, "1.2"), 0);
+  EXPECT_EQ (json_attempts (r.out, nullptr), 1);
+  EXPECT_EQ (r.out.find ("\"answer\" : \"yes\""), std::string::npos) << r.out;
+
+  r = mmr ({ "lab", "run", tmp.dir, "--answers", tmp.path ("a.txt"),
+             "--json" });
+  EXPECT_EQ (json_attempts (r.out, "1.1"), 1) << "the same answer again";
+
+  tmp.write ("a.txt", "1.1 = yes\n1.2 = 0\n");
+  r = mmr ({ "lab", "run", tmp.dir, "--answers", tmp.path ("a.txt") });
+  EXPECT_EQ (r.status, 0) << r.out << r.err;
+  r = mmr ({ "lab", "run", tmp.dir, "--answers", tmp.path ("a.txt"),
+             "--json" });
+  EXPECT_EQ (json_attempts (r.out, "1.1"), 2);
+  EXPECT_EQ (json_attempts (r.out, "1.2"), 1);
+  EXPECT_EQ (json_attempts (r.out, nullptr), 3);
+
+  gchar *kept = nullptr;
+  ASSERT_TRUE (g_file_get_contents (tmp.path ("a.txt.attempts").c_str (),
+                                    &kept, nullptr, nullptr));
+  EXPECT_EQ (std::string (kept),
+             "# mmr lab attempts: ID, answers graded, last answer's key\n"
+             "1.1\t2\tyes\n1.2\t1\t0\n");
+  g_free (kept);
+
+  // A file mmr did not write is not overwritten.
+  tmp.write ("b.txt", "1.1 = yes\n");
+  tmp.write ("b.txt.attempts", "my notes\n");
+  r = mmr ({ "lab", "run", tmp.dir, "--answers", tmp.path ("b.txt") });
+  EXPECT_EQ (r.status, 2);
+  EXPECT_EQ (r.err, tmp.path ("b.txt.attempts") + ": not an attempts file "
+                    "(no '# mmr lab attempts: ID, answers graded, last "
+                    "answer's key' line); move it away, mmr keeps the count "
+                    "of attempts there\n");
 }
 
 // issue 10, defect 6: a lab folder that used to crash the parser ("choices"
