@@ -5,7 +5,7 @@
  * from the world's PRNG - lost, delivered once or twice, after what latency
  * - and queues the copies in delivery order. Because the queue is
  * ordered, the world schedules only its head: one task per link, however
- * many messages are on it (src/sim/world.c, "scheduling deliveries").
+ * many messages are on it (src/sim/world-run.c, "scheduling deliveries").
  *
  * The fault model is a plain struct of delays and probabilities (as in
  * TigerBeetle's simulator): every fault is a number a scenario can set.

@@ -1,16 +1,30 @@
-/* world-private.h - the world's struct, shared by the files of src/sim that
- * make up the world (world.c runs it, world-copy.c copies it, world-hash.c
- * hashes it). Nothing outside src/sim includes this: everyone else sees the
+/* world-private.h - the world's struct, shared by the files that make it up
+ *
+ * The world is one concept split by facet, as GNOME splits a big class
+ * (editor-window-actions.c):
+ *   world.c           life cycle, observers, client operations, views
+ *   world-run.c       the loop: emit, send, schedule, deliver, step
+ *   world-settle.c    quiescence: clean exchanges since the last change
+ *   world-faults.c    partitions, crash and restart, clocks, link models
+ *   world-settings.c  strategy, clock, causality, anti-entropy, durability
+ *   world-metrics.c   what the metrics count as events and sends go by
+ *   world-config.c    the configuration a world starts from
+ *   world-copy.c      a copy of a whole world (mmr explore)
+ *   world-hash.c      a hash of what decides a world's future
+ * Nothing outside src/sim includes this header: everyone else sees the
  * opaque MmrWorld of world.h.
+ *
+ * Taught in docs/architecture.md.
  */
-#ifndef MMR_WORLD_PRIVATE_H
-#define MMR_WORLD_PRIVATE_H
+#pragma once
 
 #include "sim/world.h"
 
 #include "core/prng.h"
 #include "sim/scheduler.h"
 #include "sync/replica.h"
+
+G_BEGIN_DECLS
 
 #define AE_SLOTS 64
 
@@ -56,9 +70,10 @@ struct _MmrWorld {
     guint32 dots;
     gint64 ts;
   } leases[MMR_MAX_REPLICAS];
-  /* The causality cost of the last pushed vector (account_causality): a
-   * push goes to every peer with the same vector, and this is a pure
-   * function of (from, vv), so it is computed once per push. */
+  /* The causality cost of the last pushed vector
+   * (mmr_world_account_causality): a push goes to every peer with the
+   * same vector, and this is a pure function of (from, vv), so it is
+   * computed once per push. */
   struct {
     gboolean valid;
     guint from;
@@ -78,4 +93,39 @@ struct _MmrWorld {
 MmrWorld *mmr_world_block_take (void);
 void      mmr_world_block_give (MmrWorld *world);
 
-#endif
+/* world-run.c: every event goes through mmr_world_emit, which stamps it
+ * (sequence number, virtual time, vector clock) and hands it to the
+ * observers; mmr_world_trace builds and emits an event of the world's own
+ * (a fault, a setting) with no message attached. */
+void mmr_world_emit  (MmrWorld *w, MmrEvent *ev);
+void mmr_world_trace (MmrWorld *w, MmrEventKind kind, int replica, int peer,
+                      const char *detail);
+/* Schedules each replica's first anti-entropy tick, if anti-entropy is on
+ * and it has none pending; the flush timer of a replica's database. */
+void mmr_world_start_ticks     (MmrWorld *w);
+void mmr_world_schedule_flush  (MmrWorld *w, guint r, gint64 at_us);
+
+/* world-settle.c: forget every clean pair (a change, a crash, a heal). */
+void mmr_world_reset_clean (MmrWorld *w);
+
+/* world-settings.c: the world's settings, copied into replica @r. */
+void mmr_world_apply_settings (MmrWorld *w, MmrReplica *r);
+
+/* world-metrics.c */
+void mmr_world_count_event       (MmrWorld *w, const MmrEvent *ev);
+void mmr_world_account_causality (MmrWorld *w, guint from,
+                                  const MmrVersionVector *regvv);
+
+/* The environment handed to replicas (MmrReplicaEnv), by file. */
+void mmr_world_env_emit  (gpointer data, MmrEvent *ev);          /* run */
+void mmr_world_env_send  (gpointer data, guint from, guint to,
+                          GBytes *bytes, MmrMsgType type,
+                          guint n_registers, guint32 metadata_bytes,
+                          const char *key, MmrDot dot, const char *value,
+                          const MmrVersionVector *vv);           /* run */
+void mmr_world_env_changed (gpointer data, guint replica,
+                            const char *name);                   /* settle */
+void mmr_world_env_clean_exchange (gpointer data, guint replica, guint peer,
+                                   guint32 exchange);            /* settle */
+
+G_END_DECLS

@@ -535,8 +535,8 @@ mmr_replica_merge_register (MmrReplica *r, const char *name,
 
 /* Emitted before the message is applied, so that the CONFLICT and RESOLVE
  * events of its merges follow the DELIVER that caused them and carry the
- * receive in their vector clock (world_emit joins the sender's clock into
- * the DELIVER). A one-register STATE names its register and the vector it
+ * receive in their vector clock (mmr_world_emit joins the sender's clock
+ * into the DELIVER). A one-register STATE names its register and the vector it
  * will have after the merge: the join of both (mmr_register_merge). */
 static void
 emit_deliver (MmrReplica *r, guint from, guint64 msg_id, gsize n_bytes,

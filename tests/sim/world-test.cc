@@ -309,7 +309,7 @@ TEST (MmrWorld, EveryDeliveryHappensAfterItsSendInTheVectorClocks)
   mmr_world_free (w);
 }
 
-// The scheduler holds one task per link, for the link's head (world.c,
+// The scheduler holds one task per link, for the link's head (world-run.c,
 // schedule_head). A reordered message that overtakes the head must take
 // over that task: delivered at its own time, not when the old head was
 // due. Checked over many seeds with random latencies on one busy link:
