@@ -20,6 +20,12 @@
 #include "core/duration.h"
 
 /* DOC: world-crash */
+/* DOC: kept-lease
+ * The crash hands out the replica's leases and the world keeps them: for
+ * a replica without a database the world stands for the coordinator a
+ * disk-less replica would ask for fresh counters, so that even a replica
+ * that forgets everything in a crash never names two writes with one dot
+ * (sync/durability.c). A replica with a database reloads its own. */
 void
 mmr_world_crash (MmrWorld *w, guint replica)
 {
@@ -28,7 +34,7 @@ mmr_world_crash (MmrWorld *w, guint replica)
   g_return_if_fail (replica < w->n);
   if (w->replicas[replica]->is_down)
     return;
-  mmr_replica_crash (w->replicas[replica]);
+  mmr_replica_crash (w->replicas[replica], &w->leases[replica]);
   ev.kind = MMR_EV_CRASH;
   ev.replica = -1;
   ev.peer = (int) replica;
@@ -54,7 +60,7 @@ mmr_world_restart (MmrWorld *w, guint replica, GError **error)
   ev.kind = MMR_EV_RESTART;
   ev.replica = (int) replica;
   ev.peer = -1;
-  if (!mmr_replica_restart (r, w->now_us, error))
+  if (!mmr_replica_restart (r, w->now_us, &w->leases[replica], error))
     return FALSE;
   detail = g_strdup_printf ("reloaded %u registers, new dots above %u, "
                             "catching up", mmr_store_size (r->store),
@@ -144,7 +150,7 @@ mmr_world_set_skew (MmrWorld *w, guint replica, gint64 offset_us)
                                              offset_us > 0 ? "+" : "", d);
 
   g_return_if_fail (replica < w->n);
-  mmr_physical_clock_set_skew (&w->replicas[replica]->physical, offset_us);
+  mmr_replica_set_skew (w->replicas[replica], offset_us);
   mmr_world_trace (w, MMR_EV_SKEW, (int) replica, -1, detail);
 }
 
@@ -154,8 +160,7 @@ mmr_world_set_drift (MmrWorld *w, guint replica, gint32 drift_ppm)
   g_autofree char *detail = g_strdup_printf ("drift %+dppm", drift_ppm);
 
   g_return_if_fail (replica < w->n);
-  mmr_physical_clock_set_drift (&w->replicas[replica]->physical, w->now_us,
-                                drift_ppm);
+  mmr_replica_set_drift (w->replicas[replica], w->now_us, drift_ppm);
   mmr_world_trace (w, MMR_EV_SKEW, (int) replica, -1, detail);
 }
 

@@ -66,10 +66,7 @@ struct _MmrWorld {
   guint32 n_payload_link[MMR_MAX_REPLICAS][MMR_MAX_REPLICAS];
   GHashTable *conflict_ids;            /* distinct conflicts seen, and
                                         * "rejected|..." rejections */
-  struct {                             /* kept for database-less replicas */
-    guint32 dots;
-    gint64 ts;
-  } leases[MMR_MAX_REPLICAS];
+  MmrLease leases[MMR_MAX_REPLICAS];   /* what each crash handed out */
   /* The causality cost of the last pushed vector
    * (mmr_world_account_causality): a push goes to every peer with the
    * same vector, and this is a pure function of (from, vv), so it is
@@ -119,13 +116,12 @@ void mmr_world_account_causality (MmrWorld *w, guint from,
 /* The environment handed to replicas (MmrReplicaEnv), by file. */
 void mmr_world_env_emit  (gpointer data, MmrEvent *ev);          /* run */
 void mmr_world_env_send  (gpointer data, guint from, guint to,
-                          GBytes *bytes, MmrMsgType type,
-                          guint n_registers, guint32 metadata_bytes,
-                          const char *key, MmrDot dot, const char *value,
-                          const MmrVersionVector *vv);           /* run */
+                          GBytes *bytes, const MmrSendNote *note); /* run */
 void mmr_world_env_changed (gpointer data, guint replica,
                             const char *name);                   /* settle */
-void mmr_world_env_clean_exchange (gpointer data, guint replica, guint peer,
-                                   guint32 exchange);            /* settle */
+/* world-settle.c: @replica's exchange @exchange with @peer came back
+ * clean (mmr_replica_receive). */
+void mmr_world_note_clean_exchange (MmrWorld *w, guint replica, guint peer,
+                                    guint32 exchange);
 
 G_END_DECLS

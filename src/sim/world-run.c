@@ -126,9 +126,7 @@ emit_link_event (MmrWorld *w, MmrEventKind kind, guint from, guint to,
 /* DOC: world-send */
 void
 mmr_world_env_send (gpointer data, guint from, guint to, GBytes *bytes,
-                    MmrMsgType type, guint n_registers,
-                    guint32 metadata_bytes, const char *key, MmrDot dot,
-                    const char *value, const MmrVersionVector *vv)
+                    const MmrSendNote *note)
 {
   MmrWorld *w = data;
   MmrChannel *ch = w->links[from][to];
@@ -140,7 +138,10 @@ mmr_world_env_send (gpointer data, guint from, guint to, GBytes *bytes,
   const MmrInFlight *head_before;
   MmrSendFate fate;
   MmrEvent ev = { 0 };
+  const char *key = note->key;
+  const MmrVersionVector *vv = note->vv;
   gboolean is_push = key != NULL;   /* a write's or an op's own message */
+  gboolean is_payload = note->n_registers > 0;
 
   w->metrics.messages++;
   w->metrics.bytes += size;
@@ -148,7 +149,7 @@ mmr_world_env_send (gpointer data, guint from, guint to, GBytes *bytes,
     {
       w->metrics.push_messages++;
       w->metrics.push_bytes += size;
-      w->metrics.metadata_bytes += metadata_bytes;
+      w->metrics.metadata_bytes += note->metadata_bytes;
       if (vv != NULL)
         mmr_world_account_causality (w, from, vv);
     }
@@ -175,12 +176,12 @@ mmr_world_env_send (gpointer data, guint from, guint to, GBytes *bytes,
   ev.replica = (int) from;
   ev.peer = (int) to;
   ev.key = key;
-  ev.value = value;
-  ev.dot = dot;
+  ev.value = note->value;
+  ev.dot = note->dot;
   ev.msg_id = msg_id;
   ev.bytes = (guint32) size;
   ev.hlc = w->replicas[from]->hlc;
-  ev.detail = mmr_msg_type_to_string (type);
+  ev.detail = mmr_msg_type_to_string (note->type);
   if (vv != NULL)
     ev.vv = *vv;
   mmr_world_emit (w, &ev);
@@ -190,11 +191,10 @@ mmr_world_env_send (gpointer data, guint from, guint to, GBytes *bytes,
                        fate == MMR_SEND_CUT ? "cut" : "loss");
       return;
     }
-  note_in_flight (w, copies[0], from, to, &ev.clock, n_registers > 0, key);
+  note_in_flight (w, copies[0], from, to, &ev.clock, is_payload, key);
   if (fate == MMR_SEND_DUPLICATED)
     {
-      note_in_flight (w, copies[1], from, to, &ev.clock, n_registers > 0,
-                      key);
+      note_in_flight (w, copies[1], from, to, &ev.clock, is_payload, key);
       emit_link_event (w, MMR_EV_DUPLICATE, from, to, msg_id, size,
                        "duplicate");
     }
@@ -289,10 +289,15 @@ deliver_message (MmrWorld *w, guint from, guint to, const MmrInFlight *m)
                      g_bytes_get_size (m->bytes), "receiver is down");
   else
     {
+      guint32 clean;
+
       ch->n_delivered++;
       w->delivering = m;
-      mmr_replica_receive (w->replicas[to], from, m->bytes, m->msg_id);
+      clean = mmr_replica_receive (w->replicas[to], from, m->bytes,
+                                   m->msg_id);
       w->delivering = NULL;
+      if (clean != 0)
+        mmr_world_note_clean_exchange (w, to, from, clean);
     }
 }
 

@@ -22,13 +22,17 @@
 void
 mmr_world_apply_settings (MmrWorld *w, MmrReplica *r)
 {
-  r->policy.strategy = w->config.strategy;
-  r->policy.causality = w->config.causality;
-  r->policy.is_switched = w->is_switched;
-  /* DOC: switched-ae */
-  r->ae_mode = w->is_switched ? MMR_AE_FULL : w->config.antientropy_mode;
-  r->ts_source = (MmrTimestampSource) w->config.clock;
-  r->granularity = w->config.granularity;
+  MmrReplicaSettings s = {
+    .strategy = w->config.strategy,
+    .causality = w->config.causality,
+    .is_switched = w->is_switched,
+    /* DOC: switched-ae */
+    .ae_mode = w->is_switched ? MMR_AE_FULL : w->config.antientropy_mode,
+    .ts_source = (MmrTimestampSource) w->config.clock,
+    .granularity = w->config.granularity,
+  };
+
+  mmr_replica_configure (r, &s);
 }
 
 void
@@ -41,14 +45,8 @@ mmr_world_set_durability (MmrWorld *w, MmrDurability durability)
   /* Switching between sync and async only changes when commits happen;
    * databases are opened at creation (a data directory is needed). */
   for (guint i = 0; i < w->n; i++)
-    {
-      MmrReplica *r = w->replicas[i];
-      gboolean was_async = r->is_async;
-
-      r->is_async = durability == MMR_DURABILITY_ASYNC;
-      if (was_async && !r->is_async)
-        mmr_replica_flush (r);
-    }
+    mmr_replica_set_async (w->replicas[i],
+                           durability == MMR_DURABILITY_ASYNC);
   w->config.durability = durability;
   mmr_world_trace (w, MMR_EV_CONFIG, -1, -1, detail);
 }

@@ -11,7 +11,8 @@
  *
  * Interface: mmr_world_is_quiescent, mmr_world_settle (world.h); the
  * replicas report changes and clean exchanges through their environment
- * (mmr_world_env_changed, mmr_world_env_clean_exchange).
+ * (mmr_world_env_changed) and the loop notes the clean exchanges a
+ * delivery completed (mmr_world_note_clean_exchange).
  * Invariant: clean[i][j] == clean[j][i], and n_clean == 0 when no pair is
  * marked.
  *
@@ -51,11 +52,9 @@ mmr_world_env_changed (gpointer data, guint replica, const char *name)
  * the pair equal now only if nothing changed anywhere since the exchange
  * began. */
 void
-mmr_world_env_clean_exchange (gpointer data, guint replica, guint peer,
-                    guint32 exchange)
+mmr_world_note_clean_exchange (MmrWorld *w, guint replica, guint peer,
+                               guint32 exchange)
 {
-  MmrWorld *w = data;
-
   guint slot = exchange % AE_SLOTS;
 
   if (w->ae_start[replica][slot].exchange != exchange

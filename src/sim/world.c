@@ -28,34 +28,6 @@ env_now (gpointer data)
   return ((MmrWorld *) data)->now_us;
 }
 
-
-
-/* DOC: env-lease
- * A replica without a database saves its dot lease here: the world
- * stands for the coordinator a disk-less replica would ask for fresh
- * counters, so that even a replica that forgets everything in a crash
- * never names two writes with one dot (sync/durability.c). */
-static void
-env_save_lease (gpointer data, guint replica, guint32 dot_lease,
-                gint64 ts_lease)
-{
-  MmrWorld *w = data;
-
-  w->leases[replica].dots = dot_lease;
-  w->leases[replica].ts = ts_lease;
-}
-
-static void
-env_load_lease (gpointer data, guint replica, guint32 *dot_lease,
-                gint64 *ts_lease)
-{
-  MmrWorld *w = data;
-
-  *dot_lease = w->leases[replica].dots;
-  *ts_lease = w->leases[replica].ts;
-}
-
-
 /* ---- life cycle ---- */
 
 
@@ -82,9 +54,7 @@ open_databases (MmrWorld *w, GError **error)
 
       if (!mmr_replica_open_db (w->replicas[i], path,
                                 w->config.durability == MMR_DURABILITY_ASYNC,
-                                error)
-          || !mmr_durable_store_set_meta (w->replicas[i]->db, "replica",
-                                          w->names[i], error))
+                                error))
         return FALSE;
       mmr_world_schedule_flush (w, i, w->config.flush_interval_us);
     }
@@ -129,9 +99,6 @@ mmr_world_new_full (const MmrWorldConfig *cfg, GError **error)
   w->env.send = mmr_world_env_send;
   w->env.emit = mmr_world_env_emit;
   w->env.changed = mmr_world_env_changed;
-  w->env.clean_exchange = mmr_world_env_clean_exchange;
-  w->env.save_lease = env_save_lease;
-  w->env.load_lease = env_load_lease;
   w->metrics.last_heal_us = -1;
   for (guint i = 0; i < w->n; i++)
     {

@@ -27,6 +27,13 @@ MmrStore    *mmr_store_new      (void);
 void         mmr_store_free     (MmrStore *store);
 /* Borrowed; NULL when the replica has never heard of @name. */
 MmrRegister *mmr_store_lookup   (MmrStore *store, const char *name);
+/* The same for a reader that may not change the store (the views, the
+ * checkers, the inspector): a lookup moves and creates nothing. */
+static inline const MmrRegister *
+mmr_store_get (const MmrStore *store, const char *name)
+{
+  return mmr_store_lookup ((MmrStore *) store, name);
+}
 /* Borrowed; creates an empty register on first use. */
 MmrRegister *mmr_store_ensure   (MmrStore *store, const char *name);
 guint        mmr_store_size     (const MmrStore *store);

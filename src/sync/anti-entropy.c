@@ -45,17 +45,16 @@ static void
 send_message (MmrReplica *r, guint to, MmrMessage *msg)
 {
   g_autoptr (GBytes) bytes = NULL;
-  guint32 metadata = 0;
-  MmrDot none = { 0, 0 };
+  MmrSendNote note = { 0 };
 
   msg->lamport = mmr_lamport_tick (&r->lamport);
   msg->hlc = mmr_hlc_now (&r->hlc,
                           mmr_physical_clock_read (&r->physical,
                                                    r->env->now (r->env_data)));
-  bytes = mmr_wire_encode (msg, &metadata);
-  r->env->send (r->env_data, r->index, to, bytes, msg->type,
-                msg->type == MMR_MSG_DIGEST ? 0 : msg->registers->len,
-                metadata, NULL, none, NULL, NULL);
+  bytes = mmr_wire_encode (msg, &note.metadata_bytes);
+  note.type = msg->type;
+  note.n_registers = msg->type == MMR_MSG_DIGEST ? 0 : msg->registers->len;
+  r->env->send (r->env_data, r->index, to, bytes, &note);
 }
 
 /* DOC: ae-begin */

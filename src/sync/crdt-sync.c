@@ -71,16 +71,17 @@ static void
 send_crdt_message (MmrReplica *r, guint to, MmrMessage *msg, const char *key)
 {
   g_autoptr (GBytes) bytes = NULL;
-  MmrDot none = { 0, 0 };
+  MmrSendNote note = { 0 };
 
   msg->lamport = mmr_lamport_tick (&r->lamport);
   msg->hlc = mmr_hlc_now (&r->hlc,
                           mmr_physical_clock_read (&r->physical,
                                                    r->env->now (r->env_data)));
   bytes = mmr_wire_encode (msg, NULL);
-  r->env->send (r->env_data, r->index, to, bytes, msg->type,
-                msg->type == MMR_MSG_CRDT_DIGEST ? 0 : msg->crdts->len, 0,
-                key, none, NULL, NULL);
+  note.type = msg->type;
+  note.n_registers = msg->type == MMR_MSG_CRDT_DIGEST ? 0 : msg->crdts->len;
+  note.key = key;
+  r->env->send (r->env_data, r->index, to, bytes, &note);
 }
 
 static char *

@@ -25,8 +25,9 @@
  * come from a lease, as a database sequence hands out cached blocks:
  *
  *   - every counter issued is at most dot_lease, and dot_lease is saved
- *     (committed in the database, or kept by the environment when there
- *     is none) before the first counter under it is issued;
+ *     (committed in the database; without one, the replica's own copy is
+ *     handed out by the crash and back at the restart, MmrLease) before
+ *     the first counter under it is issued;
  *   - a restart loads the saved lease as dot_floor, and every counter
  *     issued afterwards, for any register, is above it.
  *
@@ -97,9 +98,7 @@ save_leases (MmrReplica *r, guint32 dot_lease, gint64 ts_lease,
   g_autofree char *clock = NULL;
   gboolean was_in_batch;
 
-  if (r->db == NULL)
-    r->env->save_lease (r->env_data, r->index, dot_lease, ts_lease);
-  else
+  if (r->db != NULL)
     {
       dots = g_strdup_printf ("%u", dot_lease);
       clock = g_strdup_printf ("%" G_GINT64_FORMAT, ts_lease);
@@ -133,20 +132,23 @@ parse_lease (MmrReplica *r, const char *text, gint64 min, gint64 max,
 
 /* DOC: load-lease
  * The saved leases become the floors: everything issued before the
- * crash is below them. A fresh database (or environment) has none. */
+ * crash is below them. A fresh database has none; a replica without one
+ * takes @kept, the leases its crash handed out (NULL: none). */
 static gboolean
-load_leases (MmrReplica *r, GError **error)
+load_leases (MmrReplica *r, const MmrLease *kept, GError **error)
 {
   g_autoptr (GError) local = NULL;
   g_autofree char *dots = NULL;
   g_autofree char *clock = NULL;
   gint64 dot_lease = 0, ts_lease = MMR_NO_CLOCK_LEASE;
-  guint32 env_dots;
 
   if (r->db == NULL)
     {
-      r->env->load_lease (r->env_data, r->index, &env_dots, &ts_lease);
-      dot_lease = env_dots;
+      if (kept != NULL)
+        {
+          dot_lease = kept->dots;
+          ts_lease = kept->ts;
+        }
     }
   else
     {
@@ -294,10 +296,20 @@ mmr_replica_open_db (MmrReplica *r, const char *path, gboolean is_async,
   r->is_async = is_async;
   /* A database that already holds leases (a replaced file of ours) only
    * raises the floors: safe, never a reuse. */
-  if (!load_leases (r, error) || !reserve_first_blocks (r, error))
+  if (!load_leases (r, NULL, error) || !reserve_first_blocks (r, error))
     return FALSE;
   apply_clock_floor (r);
-  return TRUE;
+  return mmr_durable_store_set_meta (r->db, "replica", r->name, error);
+}
+
+void
+mmr_replica_set_async (MmrReplica *r, gboolean is_async)
+{
+  gboolean was_async = r->is_async;
+
+  r->is_async = is_async;
+  if (was_async && !is_async)
+    mmr_replica_flush (r);
 }
 
 static void
@@ -397,8 +409,10 @@ mmr_replica_flush (MmrReplica *r)
 
 /* DOC: crash */
 void
-mmr_replica_crash (MmrReplica *r)
+mmr_replica_crash (MmrReplica *r, MmrLease *out_lease)
 {
+  out_lease->dots = r->dot_lease;
+  out_lease->ts = r->ts_lease;
   if (r->db != NULL)
     mmr_durable_store_crash (r->db);   /* the open batch vanishes */
   r->db = NULL;
@@ -469,7 +483,8 @@ load_crdts (MmrReplica *r, GError **error)
 
 /* DOC: restart */
 gboolean
-mmr_replica_restart (MmrReplica *r, gint64 now_us, GError **error)
+mmr_replica_restart (MmrReplica *r, gint64 now_us, const MmrLease *lease,
+                     GError **error)
 {
   g_return_val_if_fail (r->is_down, FALSE);
   if (r->db_path != NULL)
@@ -478,7 +493,7 @@ mmr_replica_restart (MmrReplica *r, gint64 now_us, GError **error)
        && (r->db == NULL
            || !mmr_durable_store_load_all (r->db, r->store, error)
            || !load_crdts (r, error)))
-      || !load_leases (r, error) || !reserve_first_blocks (r, error))
+      || !load_leases (r, lease, error) || !reserve_first_blocks (r, error))
     {
       g_clear_pointer (&r->db, mmr_durable_store_close);
       mmr_store_free (r->store);

@@ -55,13 +55,14 @@ mmr_replica_exchange_reply (MmrReplica *r, guint peer, guint32 exchange,
 {
   guint slot = exchange % G_N_ELEMENTS (r->ae_track);
 
+  (void) peer;   /* the sender of the message mmr_replica_receive holds */
   if (r->ae_track[slot].exchange != exchange
       || (r->ae_track[slot].awaiting & kind) == 0)
     return;
   r->ae_track[slot].awaiting &= ~kind;
   r->ae_track[slot].dirty |= !clean;
   if (r->ae_track[slot].awaiting == 0 && !r->ae_track[slot].dirty)
-    r->env->clean_exchange (r->env_data, r->index, peer, exchange);
+    r->clean_exchange = exchange;   /* mmr_replica_receive returns it */
 }
 
 void
@@ -163,12 +164,13 @@ push_register (MmrReplica *r, const char *name, const MmrRegister *reg,
   guint32 metadata = 0;
   g_autoptr (GBytes) bytes = mmr_wire_encode_push (lamport, hlc, name, reg,
                                                    &metadata);
+  MmrSendNote note = { MMR_MSG_STATE, 1, metadata, name, dot, value,
+                       &reg->vv };
 
   /* DOC: push-to-peers */
   for (guint peer = 0; peer < r->n_replicas; peer++)
     if (peer != r->index)
-      r->env->send (r->env_data, r->index, peer, bytes, MMR_MSG_STATE, 1,
-                    metadata, name, dot, value, &reg->vv);
+      r->env->send (r->env_data, r->index, peer, bytes, &note);
 }
 
 /* A push carries the register, not the write: after LWW rejected the
@@ -585,7 +587,7 @@ merge_all (MmrReplica *r, const MmrMessage *msg, guint from)
 }
 
 /* DOC: receive */
-void
+guint32
 mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
 {
   g_autoptr (GError) error = NULL;
@@ -595,6 +597,7 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
   if (r->rx == NULL)
     r->rx = mmr_message_new_decoded ();
   msg = r->rx;
+  r->clean_exchange = 0;
   if (!mmr_wire_decode_into (bytes, msg, &error))
     {
       MmrEvent ev = { 0 };
@@ -606,7 +609,7 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
       ev.bytes = (guint32) g_bytes_get_size (bytes);
       ev.detail = error->message;
       r->env->emit (r->env_data, &ev);
-      return;
+      return 0;
     }
   mmr_lamport_receive (&r->lamport, msg->lamport);
   mmr_hlc_receive (&r->hlc, msg->hlc, physical_now (r));
@@ -647,6 +650,43 @@ mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes, guint64 msg_id)
     default:
       g_assert_not_reached ();
     }
+  return r->clean_exchange;
+}
+
+const MmrStore *
+mmr_replica_get_store (const MmrReplica *r)
+{
+  return r->store;
+}
+
+gboolean
+mmr_replica_is_down (const MmrReplica *r)
+{
+  return r->is_down;
+}
+
+/* DOC: replica-configure */
+void
+mmr_replica_configure (MmrReplica *r, const MmrReplicaSettings *s)
+{
+  r->policy.strategy = s->strategy;
+  r->policy.causality = s->causality;
+  r->policy.is_switched = s->is_switched;
+  r->ae_mode = s->ae_mode;
+  r->ts_source = s->ts_source;
+  r->granularity = s->granularity;
+}
+
+void
+mmr_replica_set_skew (MmrReplica *r, gint64 offset_us)
+{
+  mmr_physical_clock_set_skew (&r->physical, offset_us);
+}
+
+void
+mmr_replica_set_drift (MmrReplica *r, gint64 now_us, gint32 drift_ppm)
+{
+  mmr_physical_clock_set_drift (&r->physical, now_us, drift_ppm);
 }
 
 void

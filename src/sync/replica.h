@@ -2,9 +2,12 @@
  *
  * A replica is written against an environment (as in TigerBeetle's
  * simulator): it asks the environment for the time, hands it messages to
- * send and reports events to it. It never sees another replica, a channel
- * or the scheduler, so what it knows of its peers is exactly what arrived
- * in messages.
+ * send, reports events and changed registers to it - nothing else. It
+ * never sees another replica, a channel or the scheduler, so what it
+ * knows of its peers is exactly what arrived in messages. What the world
+ * learns back (an exchange that came back clean, the leases a crash
+ * hands out) it learns from return values. tests/sync/replica-test.cc
+ * runs replicas against a fake environment, with no world.
  *
  * Write propagation is asynchronous (outline §7): a local write is
  * acknowledged at once, then pushed to every peer as one STATE message.
@@ -45,37 +48,60 @@ typedef enum {
 /* A clock lease not taken yet: nothing stamped, no floor (durability.c). */
 #define MMR_NO_CLOCK_LEASE G_MININT64
 
-/* What a replica may ask of the world. */
+/* What the trace and the metrics say of a message a replica sends; the
+ * bytes themselves are all the receiver gets. */
+typedef struct {
+  MmrMsgType type;
+  guint n_registers;               /* registers or CRDT states carried; 0:
+                                    * it cannot change the receiver's state
+                                    * (which matters for quiescence) */
+  guint32 metadata_bytes;          /* what wire.c counted */
+  /* A pushed write's (or CRDT operation's) own message: its register or
+   * key, and for a register the version it names and the register's
+   * vector. NULL/zero for anti-entropy traffic. */
+  const char *key;
+  MmrDot dot;
+  const char *value;
+  const MmrVersionVector *vv;
+} MmrSendNote;
+
+/* What a replica may ask of the world, and all it may: the time, to send
+ * bytes to a peer, to report an event, to say a register changed. @env is
+ * the env_data given to mmr_replica_new; @replica the asking replica's
+ * index (one environment serves every replica of a world). Everything
+ * else a replica knows of its peers arrived in messages. */
 typedef struct {
   gint64 (*now) (gpointer env);
-  /* Hand encoded @bytes to the link @from -> @to; the world traces the
-   * SEND. @key, @dot and @value describe a pushed write (NULL/zero for
-   * anti-entropy traffic); @metadata_bytes is what wire.c counted;
-   * @n_registers how many registers it carries (0: it cannot change the
-   * receiver's state, which matters for quiescence); @vv the pushed
-   * register's version vector (NULL when not a register push). */
-  void (*send) (gpointer env, guint from, guint to, GBytes *bytes,
-                MmrMsgType type, guint n_registers, guint32 metadata_bytes,
-                const char *key, MmrDot dot, const char *value,
-                const MmrVersionVector *vv);
+  /* Hand encoded @bytes to the link @replica -> @to; the world traces
+   * the SEND (described by @note) and decides the message's fate. */
+  void (*send) (gpointer env, guint replica, guint to, GBytes *bytes,
+                const MmrSendNote *note);
   /* Report an event; the world stamps seq, time and vector clock. */
   void (*emit) (gpointer env, MmrEvent *event);
-  /* Register @name of the replica changed (quiescence detection, and the
+  /* Register (or CRDT key) @name changed (quiescence detection, and the
    * world's change observers). */
   void (*changed) (gpointer env, guint replica, const char *name);
-  /* The anti-entropy exchange @exchange with @peer found nothing to
-   * exchange. */
-  void (*clean_exchange) (gpointer env, guint replica, guint peer,
-                          guint32 exchange);
-  /* The dot lease of a replica that has no database (durability.c): the
-   * world keeps it, standing for the service outside the machine that a
-   * real replica without a disk would ask (a coordinator's counter, a
-   * fresh identity). It is all that outlives such a replica's crash. */
-  void (*save_lease) (gpointer env, guint replica, guint32 dot_lease,
-                      gint64 ts_lease);
-  void (*load_lease) (gpointer env, guint replica, guint32 *dot_lease,
-                      gint64 *ts_lease);
 } MmrReplicaEnv;
+
+/* The leases a replica last saved (durability.c). A replica without a
+ * database cannot keep them through a crash: whoever crashes it keeps
+ * them (standing for the coordinator a disk-less replica would ask for
+ * fresh counters) and hands them back at the restart. */
+typedef struct {
+  guint32 dots;
+  gint64 ts;                       /* MMR_NO_CLOCK_LEASE: none taken */
+} MmrLease;
+
+/* The settings a world applies to every replica at once
+ * (mmr_replica_configure). */
+typedef struct {
+  MmrStrategy strategy;
+  MmrCausality causality;
+  gboolean is_switched;            /* lww <-> siblings/merge with data */
+  MmrAntiEntropyMode ae_mode;
+  MmrTimestampSource ts_source;
+  MmrGranularity granularity;
+} MmrReplicaSettings;
 
 typedef struct {
   guint index;
@@ -92,6 +118,8 @@ typedef struct {
   guint ae_next_peer;             /* round-robin anti-entropy partner */
   MmrAntiEntropyMode ae_mode;
   guint32 ae_exchange;            /* last exchange id this replica began */
+  guint32 clean_exchange;         /* proved clean by the message being
+                                   * received (mmr_replica_receive) */
   /* Replies still awaited for recent exchanges (by id % 16): an exchange
    * is clean when every reply (registers, and CRDTs if any) was empty. */
   struct {
@@ -136,6 +164,10 @@ MmrReplica *mmr_replica_new  (guint index, guint n_replicas,
                               const MmrReplicaEnv *env, gpointer env_data);
 void        mmr_replica_free (MmrReplica *r);
 
+/* Read-only state, for the world's views and tests. */
+const MmrStore *mmr_replica_get_store (const MmrReplica *r);
+gboolean        mmr_replica_is_down   (const MmrReplica *r);
+
 /* A write, acknowledged locally at once. @value NULL deletes. With
  * @has_context FALSE the replica itself writes, having seen everything;
  * otherwise a client writes with @context (NULL: a client that has read
@@ -162,9 +194,12 @@ void mmr_replica_read_fields (MmrReplica *r, const char *key,
  * @out_context (empty when unknown). */
 void mmr_replica_read    (MmrReplica *r, const char *name,
                           MmrVersionVector *out_context);
-/* A message arrived from @from. Undecodable bytes are traced and dropped. */
-void mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes,
-                          guint64 msg_id);
+/* A message arrived from @from. Undecodable bytes are traced and dropped.
+ * Returns the id of the anti-entropy exchange with @from that this
+ * message completed clean (every reply empty: the pair held the same
+ * state when @from answered), or 0. */
+guint32 mmr_replica_receive (MmrReplica *r, guint from, GBytes *bytes,
+                             guint64 msg_id);
 /* The anti-entropy timer fired: start an exchange with the next peer. */
 void mmr_replica_antientropy_tick (MmrReplica *r);
 
@@ -192,15 +227,25 @@ guint64  mmr_crdt_sync_hash       (const MmrCrdt *crdt);
 enum { MMR_REPLY_REGISTERS = 1, MMR_REPLY_CRDTS = 2 };
 
 /* Notes the reply @kind (MMR_REPLY_*) of exchange @exchange with @peer;
- * reports a clean exchange once every expected reply came back empty. A
- * duplicated reply is ignored: it must not stand in for a lost one. */
+ * the exchange is clean once every expected reply came back empty
+ * (mmr_replica_receive returns it). A duplicated reply is ignored: it
+ * must not stand in for a lost one. */
 void     mmr_replica_exchange_reply (MmrReplica *r, guint peer,
                                      guint32 exchange, guint kind,
                                      gboolean clean);
 
-/* Durability (durability.c). */
+/* Settings and clocks the world sets (every replica at one instant). */
+void mmr_replica_configure (MmrReplica *r, const MmrReplicaSettings *s);
+void mmr_replica_set_skew  (MmrReplica *r, gint64 offset_us);
+void mmr_replica_set_drift (MmrReplica *r, gint64 now_us, gint32 drift_ppm);
+
+/* Durability (durability.c). Opens (or creates) the database at @path
+ * and records this replica's name in it. */
 gboolean mmr_replica_open_db    (MmrReplica *r, const char *path,
                                  gboolean is_async, GError **error);
+/* Between sync and async: only when commits happen changes; leaving
+ * async commits the open batch. */
+void     mmr_replica_set_async  (MmrReplica *r, gboolean is_async);
 /* Writes register @name (or CRDT key) through to the database. A local
  * write (@is_local) in sync mode is its own transaction - committed
  * before the ack - unless a local batch is open (group commit: the whole
@@ -214,9 +259,14 @@ void     mmr_replica_begin_local_batch  (MmrReplica *r);
 void     mmr_replica_commit_local_batch (MmrReplica *r);
 /* Commits the open batch, if any (the async flush timer). */
 void     mmr_replica_flush      (MmrReplica *r);
-void     mmr_replica_crash      (MmrReplica *r);
+/* A crash: memory and the open batch are lost. @out_lease receives the
+ * leases last saved (MmrLease): the caller keeps them for the restart. */
+void     mmr_replica_crash      (MmrReplica *r, MmrLease *out_lease);
+/* Reloads the database (if any) and its leases - or, without one, takes
+ * @lease, what the crash handed out - then begins an anti-entropy
+ * exchange with every peer. */
 gboolean mmr_replica_restart    (MmrReplica *r, gint64 now_us,
-                                 GError **error);
+                                 const MmrLease *lease, GError **error);
 /* The counter of this replica's next write to register @reg (NULL: a
  * register it does not hold): above both what @reg has seen of it and
  * the floor of its dot lease. Renews the lease first when the counter
