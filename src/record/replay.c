@@ -32,20 +32,12 @@ corrupt (MmrReplay *rp, GError **error, const char *what)
 static char *
 dup_meta (MmrReplay *rp, const char *key, GError **error)
 {
-  sqlite3_stmt *st = mmr_storage_prepare (
-      rp->db, rp->path, "SELECT value FROM meta WHERE key = ?1", error);
-  char *value = NULL;
-  int rc;
+  GError *local = NULL;
+  char *value = mmr_storage_dup_meta (rp->db, rp->path, key,
+                                      "reading settings", &local);
 
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (st, 0));
-  sqlite3_finalize (st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    mmr_storage_set_error (error, rp->db, rc, rp->path, "reading settings");
+  if (local != NULL)
+    g_propagate_error (error, local);
   else if (value == NULL)
     {
       g_autofree char *what = g_strdup_printf ("setting '%s' is missing",

@@ -272,20 +272,6 @@ char *
 mmr_durable_store_dup_meta (MmrDurableStore *store, const char *key,
                             GError **error)
 {
-  sqlite3_stmt *st = mmr_storage_prepare (
-      store->db, store->path, "SELECT value FROM meta WHERE key = ?1", error);
-  char *value = NULL;
-  int rc;
-
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
-    value = g_strdup ((const char *) sqlite3_column_text (st, 0));
-  sqlite3_finalize (st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    mmr_storage_set_error (error, store->db, rc, store->path,
-                           "reading a setting");
-  return value;
+  return mmr_storage_dup_meta (store->db, store->path, key,
+                               "reading a setting", error);
 }

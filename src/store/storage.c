@@ -127,6 +127,27 @@ mmr_storage_prepare (sqlite3 *db, const char *path, const char *sql,
   return stmt;
 }
 
+char *
+mmr_storage_dup_meta (sqlite3 *db, const char *path, const char *key,
+                      const char *doing, GError **error)
+{
+  sqlite3_stmt *st = mmr_storage_prepare (
+      db, path, "SELECT value FROM meta WHERE key = ?1", error);
+  char *value = NULL;
+  int rc;
+
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (st, 0));
+  sqlite3_finalize (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    mmr_storage_set_error (error, db, rc, path, doing);
+  return value;
+}
+
 static guint32
 read_be32 (const guint8 *p)
 {

@@ -88,6 +88,13 @@ gboolean mmr_storage_exec (sqlite3 *db, const char *path, const char *sql,
 sqlite3_stmt *mmr_storage_prepare (sqlite3 *db, const char *path,
                                    const char *sql, GError **error);
 
+/* The value of @key in the meta table both file kinds keep: a new
+ * string, or NULL with no error when the row is missing (what a missing
+ * setting means is the caller's to say), or NULL and @error naming
+ * @doing when SQLite fails. */
+char *mmr_storage_dup_meta (sqlite3 *db, const char *path, const char *key,
+                            const char *doing, GError **error);
+
 /* LEB128 varints for the blobs of both file kinds. get advances *@p and
  * returns FALSE on a truncated or over-long varint. */
 void     mmr_storage_put_varint (GByteArray *out, guint64 v);
